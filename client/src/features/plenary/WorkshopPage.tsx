@@ -1,0 +1,75 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isFacilitator } from '@werkraum/shared/roles';
+import { AppShell } from '../../app/AppShell.js';
+import { formatStart } from '../../app/format.js';
+import { setLanguage, storedLanguage } from '../../i18n/index.js';
+import { loadIdentity } from '../../realtime/identity.js';
+import { workshopSession } from '../../realtime/session.js';
+import { useAppStore } from '../../store/index.js';
+import { AboutMe } from '../people/AboutMe.js';
+import { PeopleList } from '../people/PeopleList.js';
+import { ConnectionBadge } from './ConnectionBadge.js';
+import { InvitePanel } from './InvitePanel.js';
+
+/** The workshop as a joined person sees it: the plenary with the workshop, people and own settings. */
+export function WorkshopPage({ workshopId }: { workshopId: string }) {
+  const { t, i18n } = useTranslation();
+  const session = useAppStore((state) => state.session);
+  const workshop = useAppStore((state) => state.workshop);
+  const problem = useAppStore((state) => state.problem);
+  const hasIdentity = loadIdentity(workshopId) !== null;
+
+  useEffect(() => {
+    workshopSession.open(workshopId);
+  }, [workshopId]);
+
+  useEffect(() => {
+    if (workshop && !storedLanguage()) setLanguage(workshop.language, false);
+  }, [workshop]);
+
+  if (problem) {
+    return (
+      <AppShell>
+        <h1>{workshop?.title ?? t('app.name')}</h1>
+        <p role="alert" className="form-error">
+          {t(`errors.${problem.code}` as 'errors.internal', { defaultValue: t('errors.internal') })}
+        </p>
+        {problem.code === 'protocol_mismatch' ? (
+          <button type="button" className="primary" onClick={() => location.reload()}>
+            {t('errors.reload')}
+          </button>
+        ) : null}
+      </AppShell>
+    );
+  }
+  if (!session || session.workshopId !== workshopId || !workshop) {
+    return (
+      <AppShell headerExtra={<ConnectionBadge />}>
+        <p role="status">{hasIdentity ? t('workshop.loading') : t('workshop.notJoined')}</p>
+      </AppShell>
+    );
+  }
+
+  return (
+    <AppShell headerExtra={<ConnectionBadge />}>
+      <div className="workshop-layout">
+        <div className="workshop-main">
+          <section className="card workshop-intro" aria-labelledby="workshop-title">
+            <h1 id="workshop-title">{workshop.title}</h1>
+            <p className="workshop-date">{formatStart(workshop.startsAt, i18n.language, workshop.timeZone)}</p>
+            {workshop.moderatorNames ? <p>{t('workshop.moderation', { names: workshop.moderatorNames })}</p> : null}
+            {workshop.coModeratorNames ? <p>{t('workshop.coModeration', { names: workshop.coModeratorNames })}</p> : null}
+            {workshop.description ? <p className="workshop-description">{workshop.description}</p> : null}
+            <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${session.role}`) })}</p>
+          </section>
+        </div>
+        <aside className="workshop-side" aria-label={t('workshop.sidebar')}>
+          <PeopleList />
+          <AboutMe />
+          {isFacilitator(session.role) ? <InvitePanel workshopId={workshopId} /> : null}
+        </aside>
+      </div>
+    </AppShell>
+  );
+}

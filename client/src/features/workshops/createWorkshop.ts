@@ -1,0 +1,42 @@
+import type { ProtocolError } from '@werkraum/shared/errors';
+import type { Language } from '@werkraum/shared/roles';
+
+/** What the create form sends (the body of POST /api/workshops). */
+export interface CreateWorkshopInput {
+  title: string;
+  startsAt: string;
+  timeZone?: string;
+  language: Language;
+  description: string;
+  moderatorNames: string;
+  coModeratorNames: string;
+}
+
+/** The answer of POST /api/workshops. */
+export interface CreatedWorkshopResponse {
+  id: string;
+  links: { moderator: string; coModerator: string; participant: string };
+  keys: { moderator: string; coModerator: string };
+}
+
+/** Creates a workshop through the HTTP API; rejects with the server's error (code, message, field). */
+export async function createWorkshop(input: CreateWorkshopInput): Promise<CreatedWorkshopResponse> {
+  let response: Response;
+  try {
+    response = await fetch('/api/workshops', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+  } catch {
+    throw { code: 'timeout', message: 'The server cannot be reached.' } satisfies Pick<ProtocolError, 'message'> & { code: string };
+  }
+  const body = (await response.json().catch(() => null)) as
+    | (CreatedWorkshopResponse & { error?: undefined })
+    | { error: ProtocolError }
+    | null;
+  if (!response.ok || !body || body.error) {
+    throw body?.error ?? { code: 'internal', message: `HTTP ${response.status}` };
+  }
+  return body;
+}

@@ -1,0 +1,117 @@
+import type { LinkInfo, WorkshopSnapshot } from '@werkraum/shared/protocol';
+import { useAppStore } from '../store/index.js';
+import { applySnapshot, attachDispatch } from './dispatch.js';
+import { forgetIdentity, loadIdentity, saveIdentity } from './identity.js';
+import { RequestError, connectSocket, request, type AppSocket } from './socket.js';
+
+/** Codes after which the stored identity is useless and the person must join anew. */
+const IDENTITY_GONE = new Set(['removed', 'unknown_identity', 'workshop_not_found']);
+
+/**
+ * This tab's connection to one workshop: one socket, joined or resumed, and resumed again after
+ * every reconnect so the person keeps their identity through network loss and server restarts.
+ */
+class WorkshopSession {
+  private socketInstance: AppSocket | null = null;
+  private workshopId: string | null = null;
+  private readonly store = useAppStore;
+
+  /** The tab's socket, connected on first use. */
+  socket(): AppSocket {
+    if (this.socketInstance) return this.socketInstance;
+    const socket = connectSocket();
+    this.socketInstance = socket;
+    const state = () => this.store.getState();
+    socket.on('connect', () => {
+      state().setConnection('connected');
+      void this.resumeCurrent();
+    });
+    socket.on('disconnect', (reason) => {
+      state().setConnection(reason === 'io server disconnect' ? 'offline' : 'reconnecting');
+    });
+    socket.on('connect_error', (error) => {
+      const data = (error as Error & { data?: { code?: string } }).data;
+      if (data?.code === 'protocol_mismatch') {
+        state().endSession({ code: 'protocol_mismatch', message: error.message });
+        state().setConnection('offline');
+        return;
+      }
+      state().setConnection(state().session ? 'reconnecting' : 'connecting');
+    });
+    attachDispatch(socket, this.store, (reason) => {
+      if (this.workshopId) forgetIdentity(this.workshopId);
+      state().endSession({ code: reason, message: reason });
+    });
+    return socket;
+  }
+
+  /** Where a join link leads (title, role), before the person types a name. */
+  inspectLink(workshopId: string, linkSecret: string): Promise<LinkInfo> {
+    return request(this.socket(), 'session:inspectLink', { workshopId, linkSecret });
+  }
+
+  /** Joins as a new person and remembers the identity in this browser. */
+  async join(input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean }): Promise<WorkshopSnapshot> {
+    await this.freshConnection(input.workshopId);
+    const snapshot = await request(this.socket(), 'session:join', input);
+    saveIdentity(input.workshopId, {
+      personToken: snapshot.session.personToken,
+      displayName: input.displayName,
+      role: snapshot.session.role,
+      linkSecret: input.linkSecret,
+    });
+    this.workshopId = input.workshopId;
+    applySnapshot(this.store, snapshot);
+    return snapshot;
+  }
+
+  /** Shows the workshop: resumes the stored identity now and after every reconnect. */
+  open(workshopId: string): void {
+    if (this.workshopId === workshopId && this.store.getState().session?.workshopId === workshopId) return;
+    this.workshopId = workshopId;
+    const socket = this.socket();
+    if (socket.connected) void this.resumeCurrent();
+  }
+
+  private async resumeCurrent(): Promise<void> {
+    const workshopId = this.workshopId;
+    if (!workshopId) return;
+    const identity = loadIdentity(workshopId);
+    if (!identity) return;
+    try {
+      const snapshot = await request(this.socket(), 'session:resume', { workshopId, personToken: identity.personToken });
+      if (this.workshopId !== workshopId) return;
+      saveIdentity(workshopId, { ...identity, role: snapshot.session.role, displayName: ownName(snapshot) ?? identity.displayName });
+      applySnapshot(this.store, snapshot);
+    } catch (error) {
+      if (!(error instanceof RequestError)) throw error;
+      if (IDENTITY_GONE.has(error.code)) {
+        forgetIdentity(workshopId);
+        this.store.getState().endSession({ code: error.code, message: error.message });
+      } else if (error.code === 'invalid_state') {
+        // This connection already holds a session (a resume raced a join): nothing to do.
+      } else {
+        this.store.getState().endSession({ code: error.code, message: error.message });
+      }
+    }
+  }
+
+  /** A socket that has joined a workshop cannot join another: start a new connection first. */
+  private async freshConnection(workshopId: string): Promise<void> {
+    if (!this.store.getState().session) return;
+    const socket = this.socket();
+    this.workshopId = workshopId;
+    socket.disconnect();
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => resolve());
+      socket.connect();
+    });
+  }
+}
+
+function ownName(snapshot: WorkshopSnapshot): string | undefined {
+  return snapshot.people.find((person) => person.id === snapshot.session.personId)?.displayName;
+}
+
+/** The workshop session of this tab. */
+export const workshopSession = new WorkshopSession();

@@ -1,0 +1,16 @@
+import { create } from 'zustand';
+import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
+import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
+
+/** The whole client state: one store combined from one slice per capability. */
+export type AppState = SessionSlice & PeopleSlice;
+
+/** Creates a fresh store (one per tab; tests create their own). */
+export const createAppStore = () =>
+  create<AppState>()((...args) => ({
+    ...createSessionSlice(...args),
+    ...createPeopleSlice(...args),
+  }));
+
+/** The store of this tab. */
+export const useAppStore = createAppStore();

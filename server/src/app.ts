@@ -1,0 +1,85 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
+import { PeopleDomain } from './domain/people.js';
+import type { Scheduler } from './domain/presence.js';
+import type { Store } from './store/types.js';
+import { createHttpApp } from './transport/http.js';
+import { attachSocketTransport, socketNotifier, type AppServer } from './transport/socket.js';
+
+/** What the app is built from; tests pass their own store, clock and grace period. */
+export interface AppDeps {
+  store: Store;
+  now?: () => Date;
+  publicUrl?: string;
+  clientDir?: string;
+  reconnectGraceMs?: number;
+  scheduler?: Scheduler;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The assembled server, not yet listening. */
+export interface App {
+  http: HttpServer;
+  io: AppServer;
+  /** Starts listening; port 0 picks a free port. Resolves with the port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Closes connections, timers and the store. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server (HTTP API, static client, socket.io) without listening. */
+export function createApp(deps: AppDeps): App {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  let io: AppServer | undefined;
+  const notifier = socketNotifier(() => {
+    if (!io) throw new Error('socket server not ready');
+    return io;
+  });
+  const people = new PeopleDomain({
+    store: deps.store,
+    notifier,
+    now,
+    reconnectGraceMs: deps.reconnectGraceMs ?? RECONNECT_GRACE_MS,
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    onError: (error) => log('presence update failed', error),
+  });
+
+  const expressApp = createHttpApp({
+    store: deps.store,
+    people,
+    now,
+    log,
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    ...(deps.clientDir ? { clientDir: deps.clientDir } : {}),
+  });
+  const http = createServer(expressApp);
+  io = new Server(http, {
+    maxHttpBufferSize: LIMITS.socketMessageBytes,
+    serveClient: false,
+    // Cross-origin browsers are not invited: the client is served from the same origin.
+    cors: { origin: false },
+  }) as AppServer;
+  attachSocketTransport(io, { store: deps.store, people, log });
+
+  return {
+    http,
+    io,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          const address = http.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    async close() {
+      people.dispose();
+      await new Promise<void>((resolve) => io!.close(() => resolve()));
+      await deps.store.close();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import type { PersonView, WorkshopSnapshot } from '@werkraum/shared/protocol';
+import type { Role } from '@werkraum/shared/roles';
+import type { PersonRecord, WorkshopStore } from '../store/types.js';
+import { DomainError } from './errors.js';
+import type { Notifier } from './notifier.js';
+import { PresenceTracker, type Scheduler } from './presence.js';
+import { hashSecret, newId, newSecret } from './secrets.js';
+import { requireWorkshop, resolveLink, workshopInfo } from './workshops.js';
+
+/** The joined person behind a connection. */
+export interface Actor {
+  workshopId: string;
+  personId: string;
+}
+
+/** Refuses unless the person holds one of the roles. */
+export function requireRole(person: PersonRecord, roles: readonly Role[], action: string): void {
+  if (!roles.includes(person.role)) {
+    throw new DomainError('forbidden', `Your role (${person.role}) may not ${action}.`);
+  }
+}
+
+/** Dependencies of the people domain. */
+export interface PeopleDeps {
+  store: WorkshopStore;
+  notifier: Notifier;
+  now: () => Date;
+  reconnectGraceMs: number;
+  scheduler?: Scheduler;
+  /** Where failures of background work (presence broadcasts) are reported. */
+  onError?: (error: unknown) => void;
+}
+
+/** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
+export type OnAdmitted = (actor: Actor) => void;
+
+/**
+ * People in workshops: joining by link and name, coming back by token, presence, and the
+ * moderator's actions on people (rename, promote/demote, remove).
+ */
+export class PeopleDomain {
+  private readonly presence: PresenceTracker;
+  /** Which workshop each tracked person belongs to, for presence broadcasts. */
+  private readonly workshopOf = new Map<string, string>();
+
+  constructor(private readonly deps: PeopleDeps) {
+    this.presence = new PresenceTracker(
+      deps.reconnectGraceMs,
+      (personId) => {
+        this.announce(personId).catch((error: unknown) => deps.onError?.(error));
+      },
+      deps.scheduler,
+    );
+  }
+
+  /** A new person joins through a link; returns the snapshot including their new token. */
+  async join(
+    input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean },
+    connectionId: string,
+    onAdmitted: OnAdmitted,
+  ): Promise<WorkshopSnapshot> {
+    const { workshop, role } = await resolveLink(this.deps.store, input.workshopId, input.linkSecret);
+    const personToken = newSecret();
+    const person: PersonRecord = {
+      id: newId(),
+      workshopId: workshop.id,
+      displayName: input.displayName,
+      role,
+      listInDocumentation: input.listInDocumentation,
+      tokenHash: hashSecret(personToken),
+      joinedAt: this.deps.now().toISOString(),
+      removedAt: null,
+    };
+    await this.deps.store.insertPerson(person);
+    onAdmitted({ workshopId: person.workshopId, personId: person.id });
+    this.connect(person, connectionId);
+    return this.snapshot(person, personToken);
+  }
+
+  /** A person comes back with the token their browser kept. */
+  async resume(
+    input: { workshopId: string; personToken: string },
+    connectionId: string,
+    onAdmitted: OnAdmitted,
+  ): Promise<WorkshopSnapshot> {
+    await requireWorkshop(this.deps.store, input.workshopId);
+    const person = await this.deps.store.findPersonByTokenHash(input.workshopId, hashSecret(input.personToken));
+    if (!person) throw new DomainError('unknown_identity', 'This browser is not known in this workshop. Please join again.');
+    if (person.removedAt) throw new DomainError('removed', 'You were removed from this workshop by the moderation.');
+    onAdmitted({ workshopId: person.workshopId, personId: person.id });
+    this.connect(person, connectionId);
+    return this.snapshot(person, input.personToken);
+  }
+
+  /** A connection of a joined person closed. */
+  disconnected(actor: Actor, connectionId: string): void {
+    this.presence.disconnect(actor.personId, connectionId);
+  }
+
+  /** The person behind a connection, refused when they were removed meanwhile. */
+  async current(actor: Actor): Promise<PersonRecord> {
+    const person = await this.deps.store.getPerson(actor.workshopId, actor.personId);
+    if (!person || person.removedAt) throw new DomainError('removed', 'You are no longer part of this workshop.');
+    return person;
+  }
+
+  /** Moderator: rename someone. */
+  async rename(actor: Actor, input: { personId: string; displayName: string }): Promise<PersonView> {
+    requireRole(await this.current(actor), ['moderator'], 'rename people');
+    await this.target(actor, input.personId);
+    return this.update(actor.workshopId, input.personId, { displayName: input.displayName });
+  }
+
+  /** Moderator: promote a participant to co-moderator or demote a co-moderator. */
+  async setRole(actor: Actor, input: { personId: string; role: 'coModerator' | 'participant' }): Promise<PersonView> {
+    requireRole(await this.current(actor), ['moderator'], 'change roles');
+    const target = await this.target(actor, input.personId);
+    if (target.role === 'moderator') {
+      throw new DomainError('invalid_state', 'Moderators keep their role; only participants and co-moderators can be changed.');
+    }
+    return this.update(actor.workshopId, input.personId, { role: input.role });
+  }
+
+  /** Moderator: remove someone; their token is refused from now on. */
+  async remove(actor: Actor, input: { personId: string }): Promise<{ personId: string }> {
+    requireRole(await this.current(actor), ['moderator'], 'remove people');
+    const target = await this.target(actor, input.personId);
+    if (target.role === 'moderator') throw new DomainError('invalid_state', 'Moderators cannot be removed.');
+    await this.deps.store.updatePerson(actor.workshopId, target.id, { removedAt: this.deps.now().toISOString() });
+    this.presence.forget(target.id);
+    this.workshopOf.delete(target.id);
+    this.deps.notifier.toPerson(target.id, 'session:ended', { reason: 'removed' });
+    this.deps.notifier.disconnectPerson(target.id);
+    this.deps.notifier.toWorkshop(actor.workshopId, 'people:removed', { personId: target.id });
+    return { personId: target.id };
+  }
+
+  /** Anyone: change their own name or documentation consent. */
+  async updateSelf(actor: Actor, input: { displayName?: string; listInDocumentation?: boolean }): Promise<PersonView> {
+    await this.current(actor);
+    return this.update(actor.workshopId, actor.personId, input);
+  }
+
+  /** Everyone in a workshop as others see them (removed people excluded). */
+  async people(workshopId: string): Promise<PersonView[]> {
+    const people = await this.deps.store.listPeople(workshopId);
+    return people.map((person) => this.view(person));
+  }
+
+  /** A person as everyone sees them. */
+  view(person: PersonRecord): PersonView {
+    return {
+      id: person.id,
+      displayName: person.displayName,
+      role: person.role,
+      connection: this.presence.stateOf(person.id),
+      listInDocumentation: person.listInDocumentation,
+    };
+  }
+
+  /** Stops presence timers. */
+  dispose(): void {
+    this.presence.dispose();
+  }
+
+  private connect(person: PersonRecord, connectionId: string): void {
+    this.workshopOf.set(person.id, person.workshopId);
+    this.presence.connect(person.id, connectionId);
+  }
+
+  private async snapshot(person: PersonRecord, personToken: string): Promise<WorkshopSnapshot> {
+    const workshop = await requireWorkshop(this.deps.store, person.workshopId);
+    return {
+      session: { workshopId: workshop.id, personId: person.id, role: person.role, personToken },
+      workshop: workshopInfo(workshop),
+      people: await this.people(workshop.id),
+    };
+  }
+
+  private async target(actor: Actor, personId: string): Promise<PersonRecord> {
+    const target = await this.deps.store.getPerson(actor.workshopId, personId);
+    if (!target || target.removedAt) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
+    return target;
+  }
+
+  private async update(
+    workshopId: string,
+    personId: string,
+    patch: Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation'>>,
+  ): Promise<PersonView> {
+    const person = await this.deps.store.updatePerson(workshopId, personId, patch);
+    if (!person) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
+    const view = this.view(person);
+    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', view);
+    return view;
+  }
+
+  /** Tells the workshop that a person's connection state changed. */
+  private async announce(personId: string): Promise<void> {
+    const workshopId = this.workshopOf.get(personId);
+    if (!workshopId) return;
+    const person = await this.deps.store.getPerson(workshopId, personId);
+    if (!person || person.removedAt) return;
+    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', this.view(person));
+    if (this.presence.stateOf(personId) === 'left') this.workshopOf.delete(personId);
+  }
+}

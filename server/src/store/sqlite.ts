@@ -1,0 +1,191 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Language, Role } from '@werkraum/shared/roles';
+import type { PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
+ * Never edit a migration that has shipped: append a new one.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE workshops (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     starts_at TEXT NOT NULL,
+     time_zone TEXT,
+     language TEXT NOT NULL,
+     description TEXT NOT NULL,
+     moderator_names TEXT NOT NULL,
+     co_moderator_names TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     moderator_secret_hash TEXT NOT NULL,
+     co_moderator_secret_hash TEXT NOT NULL,
+     participant_secret_hash TEXT NOT NULL
+   );
+   CREATE TABLE people (
+     id TEXT PRIMARY KEY,
+     workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+     display_name TEXT NOT NULL,
+     role TEXT NOT NULL,
+     list_in_documentation INTEGER NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     joined_at TEXT NOT NULL,
+     removed_at TEXT,
+     seq INTEGER NOT NULL
+   );
+   CREATE INDEX people_by_workshop ON people(workshop_id, seq);`,
+];
+
+interface WorkshopRow {
+  id: string;
+  title: string;
+  starts_at: string;
+  time_zone: string | null;
+  language: string;
+  description: string;
+  moderator_names: string;
+  co_moderator_names: string;
+  created_at: string;
+  moderator_secret_hash: string;
+  co_moderator_secret_hash: string;
+  participant_secret_hash: string;
+}
+
+interface PersonRow {
+  id: string;
+  workshop_id: string;
+  display_name: string;
+  role: string;
+  list_in_documentation: number;
+  token_hash: string;
+  joined_at: string;
+  removed_at: string | null;
+}
+
+function toWorkshop(row: WorkshopRow): WorkshopRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    startsAt: row.starts_at,
+    timeZone: row.time_zone,
+    language: row.language as Language,
+    description: row.description,
+    moderatorNames: row.moderator_names,
+    coModeratorNames: row.co_moderator_names,
+    createdAt: row.created_at,
+    linkSecretHashes: {
+      moderator: row.moderator_secret_hash,
+      coModerator: row.co_moderator_secret_hash,
+      participant: row.participant_secret_hash,
+    },
+  };
+}
+
+function toPerson(row: PersonRow): PersonRecord {
+  return {
+    id: row.id,
+    workshopId: row.workshop_id,
+    displayName: row.display_name,
+    role: row.role as Role,
+    listInDocumentation: row.list_in_documentation === 1,
+    tokenHash: row.token_hash,
+    joinedAt: row.joined_at,
+    removedAt: row.removed_at,
+  };
+}
+
+/** Opens (and migrates) the SQLite database at `file`; ':memory:' gives a throwaway one. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const statements = {
+    insertWorkshop: db.prepare(
+      `INSERT INTO workshops (id, title, starts_at, time_zone, language, description, moderator_names,
+         co_moderator_names, created_at, moderator_secret_hash, co_moderator_secret_hash, participant_secret_hash)
+       VALUES (@id, @title, @startsAt, @timeZone, @language, @description, @moderatorNames,
+         @coModeratorNames, @createdAt, @moderator, @coModerator, @participant)`,
+    ),
+    getWorkshop: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
+    insertPerson: db.prepare(
+      `INSERT INTO people (id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at, seq)
+       VALUES (@id, @workshopId, @displayName, @role, @listInDocumentation, @tokenHash, @joinedAt, @removedAt,
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM people WHERE workshop_id = @workshopId))`,
+    ),
+    getPerson: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND id = ?'),
+    findByToken: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND token_hash = ?'),
+    listPeople: db.prepare<[string], PersonRow>(
+      'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
+    ),
+  };
+
+  const store: Store = {
+    async insertWorkshop(workshop) {
+      statements.insertWorkshop.run({
+        ...workshop,
+        moderator: workshop.linkSecretHashes.moderator,
+        coModerator: workshop.linkSecretHashes.coModerator,
+        participant: workshop.linkSecretHashes.participant,
+      });
+    },
+    async getWorkshop(id) {
+      const row = statements.getWorkshop.get(id);
+      return row ? toWorkshop(row) : undefined;
+    },
+    async insertPerson(person) {
+      statements.insertPerson.run({ ...person, listInDocumentation: person.listInDocumentation ? 1 : 0 });
+    },
+    async getPerson(workshopId, personId) {
+      const row = statements.getPerson.get(workshopId, personId);
+      return row ? toPerson(row) : undefined;
+    },
+    async findPersonByTokenHash(workshopId, tokenHash) {
+      const row = statements.findByToken.get(workshopId, tokenHash);
+      return row ? toPerson(row) : undefined;
+    },
+    async listPeople(workshopId) {
+      return statements.listPeople.all(workshopId).map(toPerson);
+    },
+    async updatePerson(workshopId, personId, patch: PersonPatch) {
+      const columns: Record<keyof PersonPatch, string> = {
+        displayName: 'display_name',
+        role: 'role',
+        listInDocumentation: 'list_in_documentation',
+        removedAt: 'removed_at',
+      };
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const key of Object.keys(columns) as (keyof PersonPatch)[]) {
+        if (patch[key] === undefined) continue;
+        sets.push(`${columns[key]} = ?`);
+        const value = patch[key];
+        values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+      }
+      if (sets.length > 0) {
+        db.prepare(`UPDATE people SET ${sets.join(', ')} WHERE workshop_id = ? AND id = ?`).run(...values, workshopId, personId);
+      }
+      return store.getPerson(workshopId, personId);
+    },
+    async close() {
+      db.close();
+    },
+  };
+  return store;
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,53 @@
+import type { Language, Role } from '@werkraum/shared/roles';
+
+/** A workshop as stored; secrets only as hashes. */
+export interface WorkshopRecord {
+  id: string;
+  title: string;
+  startsAt: string;
+  timeZone: string | null;
+  language: Language;
+  description: string;
+  moderatorNames: string;
+  coModeratorNames: string;
+  createdAt: string;
+  /** SHA-256 (hex) of each role's link secret; the same secret is the role's API key. */
+  linkSecretHashes: Record<Role, string>;
+}
+
+/** A person as stored. */
+export interface PersonRecord {
+  id: string;
+  workshopId: string;
+  displayName: string;
+  role: Role;
+  listInDocumentation: boolean;
+  /** SHA-256 (hex) of the token that lets this person's browser come back. */
+  tokenHash: string;
+  joinedAt: string;
+  /** Set when a moderator removed the person; the token is then refused. */
+  removedAt: string | null;
+}
+
+/** The fields of a person that may change after joining. */
+export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt'>>;
+
+/**
+ * Storage of workshops and people. Async so that a networked database fits behind the same
+ * interface; the embedded SQLite implementation answers synchronously underneath.
+ */
+export interface WorkshopStore {
+  insertWorkshop(workshop: WorkshopRecord): Promise<void>;
+  getWorkshop(id: string): Promise<WorkshopRecord | undefined>;
+  insertPerson(person: PersonRecord): Promise<void>;
+  getPerson(workshopId: string, personId: string): Promise<PersonRecord | undefined>;
+  findPersonByTokenHash(workshopId: string, tokenHash: string): Promise<PersonRecord | undefined>;
+  /** People of a workshop in the order they joined, removed ones excluded. */
+  listPeople(workshopId: string): Promise<PersonRecord[]>;
+  updatePerson(workshopId: string, personId: string, patch: PersonPatch): Promise<PersonRecord | undefined>;
+}
+
+/** Everything the server stores, behind one handle that can be closed. */
+export interface Store extends WorkshopStore {
+  close(): Promise<void>;
+}

@@ -1,0 +1,169 @@
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { ErrorCode } from '@werkraum/shared/errors';
+import { LIMITS } from '@werkraum/shared/limits';
+import { PROTOCOL_VERSION, createWorkshopRequest } from '@werkraum/shared/protocol';
+import type { Role } from '@werkraum/shared/roles';
+import { DomainError } from '../domain/errors.js';
+import type { PeopleDomain } from '../domain/people.js';
+import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
+import type { WorkshopStore } from '../store/types.js';
+
+/** Dependencies of the HTTP routes. */
+export interface HttpDeps {
+  store: WorkshopStore;
+  people: PeopleDomain;
+  now: () => Date;
+  /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
+  publicUrl?: string;
+  /** Built client (index.html and assets); not served when absent. */
+  clientDir?: string;
+  log: (message: string, error?: unknown) => void;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_payload: 400,
+  forbidden: 403,
+  workshop_not_found: 404,
+  person_not_found: 404,
+  invalid_state: 409,
+};
+
+/** Sends `{ error: { code, message, field? } }` with the given status. */
+function sendError(res: Response, status: number, code: ErrorCode, message: string, field?: string): void {
+  res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
+}
+
+/** Parses a body with a schema or answers 400 naming the first bad field. */
+function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response): z.output<S> | undefined {
+  if (!req.is('application/json')) {
+    sendError(res, 400, 'invalid_payload', 'Send a JSON body with Content-Type: application/json.');
+    return undefined;
+  }
+  const parsed = schema.safeParse(req.body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : undefined;
+  sendError(res, 400, 'invalid_payload', issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'Invalid body.', field);
+  return undefined;
+}
+
+/** The bearer key of a request, or undefined. */
+function bearerKey(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/** Wraps an async route so that a DomainError becomes its HTTP status and anything else a 500. */
+function route(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req, res, next) => {
+    handler(req, res).catch(next);
+  };
+}
+
+/** Builds the express app: the JSON API under /api and the built client with SPA fallback. */
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: LIMITS.httpBodyBytes }));
+
+  const baseUrl = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');
+
+  /** Checks the bearer key: 401 without, 404 for an unknown workshop, 403 unless it is a moderation key. */
+  async function authorizeModeration(req: Request, res: Response, workshopId: string) {
+    const key = bearerKey(req);
+    if (!key) {
+      res.set('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'unauthorized', 'Send the moderator or co-moderator key as Authorization: Bearer <key>.');
+      return undefined;
+    }
+    const workshop = await requireWorkshop(deps.store, workshopId);
+    const role: Role | undefined = roleOfSecret(workshop, key);
+    if (role !== 'moderator' && role !== 'coModerator') {
+      sendError(res, 403, 'forbidden', 'This key does not grant moderation rights for this workshop.');
+      return undefined;
+    }
+    return { workshop, role };
+  }
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString() });
+  });
+
+  app.post(
+    '/api/workshops',
+    route(async (req, res) => {
+      const input = parseBody(createWorkshopRequest, req, res);
+      if (!input) return;
+      const { workshop, secrets } = await createWorkshop(deps.store, input, deps.now());
+      const base = `${baseUrl(req)}/w/${workshop.id}/join#`;
+      res.status(201).json({
+        id: workshop.id,
+        workshop: workshopInfo(workshop),
+        links: {
+          moderator: base + secrets.moderator,
+          coModerator: base + secrets.coModerator,
+          participant: base + secrets.participant,
+        },
+        keys: { moderator: secrets.moderator, coModerator: secrets.coModerator },
+      });
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const { workshop } = access;
+      const people = await deps.store.listPeople(workshop.id);
+      res.json({
+        ...workshopInfo(workshop),
+        createdAt: workshop.createdAt,
+        people: people.map((person) => ({ ...deps.people.view(person), joinedAt: person.joinedAt })),
+      });
+    }),
+  );
+
+  app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
+
+  if (deps.clientDir && existsSync(join(deps.clientDir, 'index.html'))) {
+    const clientDir = deps.clientDir;
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get('/{*splat}', (_req, res) => {
+      res.set('Cache-Control', 'no-cache');
+      res.sendFile(join(clientDir, 'index.html'));
+    });
+  }
+
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof DomainError) {
+      sendError(res, STATUS[error.code] ?? 400, error.code, error.message, error.field);
+      return;
+    }
+    const type = (error as { type?: string } | null)?.type;
+    if (type === 'entity.too.large') {
+      sendError(res, 413, 'invalid_payload', `The request body is larger than ${LIMITS.httpBodyBytes} bytes.`);
+      return;
+    }
+    if (type === 'entity.parse.failed') {
+      sendError(res, 400, 'invalid_payload', 'The request body is not valid JSON.');
+      return;
+    }
+    if (type !== undefined && (error as { status?: number }).status) {
+      sendError(res, (error as { status: number }).status, 'invalid_payload', 'The request body could not be read.');
+      return;
+    }
+    deps.log('HTTP request failed', error);
+    sendError(res, 500, 'internal', 'Something went wrong on the server; nothing was changed.');
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,48 @@
+/**
+ * Error codes that the server puts into socket acknowledgements and HTTP error bodies.
+ * Clients translate the code into the person's language; the English message is a fallback
+ * for integrators and logs.
+ */
+export const ERROR_CODES = [
+  /** The payload does not match the event's schema; `field` names the first bad field. */
+  'invalid_payload',
+  /** The event name is not part of the protocol. */
+  'unknown_event',
+  /** The client speaks another protocol version: it must reload. */
+  'protocol_mismatch',
+  /** The action needs a joined session (join or resume first). */
+  'not_joined',
+  /** The HTTP request carries no key. */
+  'unauthorized',
+  /** The caller's role may not take this action. */
+  'forbidden',
+  /** The HTTP endpoint does not exist. */
+  'not_found',
+  /** The workshop does not exist. */
+  'workshop_not_found',
+  /** The join link's secret is not valid for this workshop. */
+  'invalid_link',
+  /** The stored identity is unknown (for example after the workshop was deleted). */
+  'unknown_identity',
+  /** This person was removed from the workshop by a moderator. */
+  'removed',
+  /** The person the action names is not in this workshop. */
+  'person_not_found',
+  /** The action makes no sense in the current state (for example demoting a moderator). */
+  'invalid_state',
+  /** Something broke on the server; nothing was changed. */
+  'internal',
+] as const;
+
+/** One error code of the protocol. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The error part of a refused acknowledgement or HTTP response. */
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/** What every client event gets back: ok with the event's result, or an error. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };

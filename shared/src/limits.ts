@@ -1,0 +1,23 @@
+/**
+ * Limits that both sides enforce: the client to stop bad input early and say why,
+ * the server because it never trusts the client. Defined once, used everywhere.
+ */
+export const LIMITS = {
+  /** Workshop title, characters. */
+  titleMax: 200,
+  /** Workshop description, characters. */
+  descriptionMax: 5_000,
+  /** Names shown as moderation / co-moderation, characters. */
+  moderationNamesMax: 300,
+  /** A person's display name, characters. */
+  displayNameMax: 60,
+  /** Largest JSON body the HTTP API accepts. */
+  httpBodyBytes: 256 * 1024,
+  /** Largest single socket.io message (socket.io's maxHttpBufferSize). */
+  socketMessageBytes: 256 * 1024,
+  /** Secrets in links and person tokens: random bytes (192 bits, above the 128-bit floor). */
+  secretBytes: 24,
+} as const;
+
+/** How long a person who lost their connection shows as "reconnecting" before they count as "left". */
+export const RECONNECT_GRACE_MS = 30_000;

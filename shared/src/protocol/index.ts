@@ -1,0 +1,45 @@
+/**
+ * The whole socket protocol in one place: each domain owns its event map, and the lines below
+ * combine them. Clients import only types from here (plus the zod-free version module), so zod
+ * stays out of the browser bundle.
+ */
+import type { Ack } from '../errors.js';
+import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
+import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
+
+export { PROTOCOL_VERSION } from './version.js';
+export * from './session.js';
+export * from './people.js';
+
+/** Every event a client may send, with the zod schema of its payload. */
+export const clientEventSchemas = {
+  ...sessionClientEvents,
+  ...peopleClientEvents,
+};
+
+/** Request and response types of every client event. */
+export type ClientEvents = SessionClientEvents & PeopleClientEvents;
+
+/** Payload types of every event the server sends. */
+export type ServerEvents = SessionServerEvents & PeopleServerEvents;
+
+/** Name of a client event. */
+export type ClientEventName = keyof ClientEvents;
+
+/** socket.io typing of what clients send: one payload and an acknowledgement callback. */
+export type ClientToServer = {
+  [K in ClientEventName]: (payload: ClientEvents[K]['request'], ack: (result: Ack<ClientEvents[K]['response']>) => void) => void;
+};
+
+/** socket.io typing of what the server sends. */
+export type ServerToClient = { [K in keyof ServerEvents]: (payload: ServerEvents[K]) => void };
+
+/** What the client sends in the socket.io handshake (`auth`). */
+export interface HandshakeAuth {
+  protocolVersion: number;
+}
+
+// Compile-time guarantee that every typed event has a schema and vice versa.
+type SchemaNames = keyof typeof clientEventSchemas;
+const _everyEventHasSchema: [SchemaNames] extends [ClientEventName] ? ([ClientEventName] extends [SchemaNames] ? true : never) : never = true;
+void _everyEventHasSchema;
