@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { PersonView } from '@werkraum/shared/protocol';
@@ -16,6 +16,29 @@ export function PersonActions({ person }: { person: PersonView }) {
   const [expanded, setExpanded] = useState(false);
   const [dialog, setDialog] = useState<'rename' | 'remove' | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+
+  // The menu closes on Escape (focus back on its button) and on a click or focus elsewhere.
+  useEffect(() => {
+    if (!expanded) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setExpanded(false);
+      toggle.current?.focus();
+    };
+    const onOutside = (event: Event) => {
+      if (!container.current?.contains(event.target as Node)) setExpanded(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onOutside);
+    document.addEventListener('focusin', onOutside);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onOutside);
+      document.removeEventListener('focusin', onOutside);
+    };
+  }, [expanded]);
 
   const run = async (action: () => Promise<unknown>) => {
     setError(null);
@@ -40,8 +63,9 @@ export function PersonActions({ person }: { person: PersonView }) {
   };
 
   return (
-    <div className="person-actions">
+    <div className="person-actions" ref={container}>
       <button
+        ref={toggle}
         type="button"
         className="icon-button"
         aria-expanded={expanded}
