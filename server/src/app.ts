@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
+import { AgendaDomain } from './domain/agenda.js';
 import { PeopleDomain } from './domain/people.js';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
@@ -10,6 +11,7 @@ import { attachSocketTransport, socketNotifier, type AppServer } from './transpo
 /** What the app is built from; tests pass their own store, clock and grace period. */
 export interface AppDeps {
   store: Store;
+  /** The server clock (wall time); tests may shift it. */
   now?: () => Date;
   publicUrl?: string;
   clientDir?: string;
@@ -46,9 +48,13 @@ export function createApp(deps: AppDeps): App {
     onError: (error) => log('presence update failed', error),
   });
 
+  const clock = () => now().getTime();
+  const agenda = new AgendaDomain({ store: deps.store, notifier, people, clock });
+
   const expressApp = createHttpApp({
     store: deps.store,
     people,
+    agenda,
     now,
     log,
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
@@ -61,7 +67,7 @@ export function createApp(deps: AppDeps): App {
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, log });
+  attachSocketTransport(io, { store: deps.store, people, agenda, clock, log });
 
   return {
     http,

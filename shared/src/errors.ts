@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'removed',
   /** The person the action names is not in this workshop. */
   'person_not_found',
+  /** A pasted time table has lines that cannot be read (the HTTP error lists them in `lines`). */
+  'invalid_timetable',
   /** The action makes no sense in the current state (for example demoting a moderator). */
   'invalid_state',
   /** Something broke on the server; nothing was changed. */

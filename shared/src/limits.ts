@@ -11,6 +11,16 @@ export const LIMITS = {
   moderationNamesMax: 300,
   /** A person's display name, characters. */
   displayNameMax: 60,
+  /** Agenda block title, characters. */
+  blockTitleMax: 300,
+  /** Agenda block description and moderation notes, characters each. */
+  blockDescriptionMax: 5_000,
+  /** Longest planned block, minutes. */
+  blockMinutesMax: 600,
+  /** Blocks in one agenda. */
+  agendaBlocksMax: 100,
+  /** A pasted time table, characters. */
+  timetableTextMax: 50_000,
   /** Largest JSON body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single socket.io message (socket.io's maxHttpBufferSize). */

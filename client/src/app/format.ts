@@ -27,3 +27,8 @@ export function browserTimeZone(): string | undefined {
     return undefined;
   }
 }
+
+/** A server time as a time of day ("14:05") in the viewer's own time zone. */
+export function formatTimeOfDay(ms: number, language: string): string {
+  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { hour: '2-digit', minute: '2-digit' }).format(ms);
+}

@@ -15,23 +15,45 @@ export function applySnapshot(store: StoreApi, snapshot: WorkshopSnapshot): void
  * The one place where server events become store actions. Returns a function that detaches
  * the listeners again.
  */
-export function attachDispatch(socket: AppSocket, store: StoreApi, onSessionEnded: (reason: string) => void): () => void {
+export function attachDispatch(
+  socket: AppSocket,
+  store: StoreApi,
+  onSessionEnded: (reason: string) => void,
+  onOwnRoleChanged: () => void,
+): () => void {
   const onUpserted: Parameters<typeof socket.on<'people:upserted'>>[1] = (person) => {
     const state = store.getState();
     state.upsertPerson(person);
-    if (state.session?.personId === person.id && state.session.role !== person.role) state.setOwnRole(person.role);
+      if (state.session?.personId === person.id && state.session.role !== person.role) {
+      state.setOwnRole(person.role);
+      onOwnRoleChanged();
+    }
   };
   const onRemoved: Parameters<typeof socket.on<'people:removed'>>[1] = ({ personId }) => {
     store.getState().removePerson(personId);
   };
   const onEnded: Parameters<typeof socket.on<'session:ended'>>[1] = ({ reason }) => onSessionEnded(reason);
 
+  const onWorkshop: Parameters<typeof socket.on<'workshop:updated'>>[1] = (workshop) => store.getState().setWorkshop(workshop);
+  const onAgenda: Parameters<typeof socket.on<'agenda:changed'>>[1] = (agenda) => store.getState().setAgenda(agenda);
+  const onRun: Parameters<typeof socket.on<'agenda:run'>>[1] = ({ run }) => store.getState().setRun(run);
+  const onNotes: Parameters<typeof socket.on<'agenda:notes'>>[1] = ({ moderationNotes }) =>
+    store.getState().setModerationNotes(moderationNotes);
+
   socket.on('people:upserted', onUpserted);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
+  socket.on('workshop:updated', onWorkshop);
+  socket.on('agenda:changed', onAgenda);
+  socket.on('agenda:run', onRun);
+  socket.on('agenda:notes', onNotes);
   return () => {
     socket.off('people:upserted', onUpserted);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
+    socket.off('workshop:updated', onWorkshop);
+    socket.off('agenda:changed', onAgenda);
+    socket.off('agenda:run', onRun);
+    socket.off('agenda:notes', onNotes);
   };
 }

@@ -2,6 +2,7 @@ import type { LinkInfo, WorkshopSnapshot } from '@werkraum/shared/protocol';
 import { useAppStore } from '../store/index.js';
 import { applySnapshot, attachDispatch } from './dispatch.js';
 import { forgetIdentity, loadIdentity, saveIdentity } from './identity.js';
+import { startClockSync } from './clock.js';
 import { RequestError, connectSocket, request, type AppSocket } from './socket.js';
 
 /** Codes after which the stored identity is useless and the person must join anew. */
@@ -38,10 +39,17 @@ class WorkshopSession {
       }
       state().setConnection(state().session ? 'reconnecting' : 'connecting');
     });
-    attachDispatch(socket, this.store, (reason) => {
-      if (this.workshopId) forgetIdentity(this.workshopId);
-      state().endSession({ code: reason, message: reason });
-    });
+    attachDispatch(
+      socket,
+      this.store,
+      (reason) => {
+        if (this.workshopId) forgetIdentity(this.workshopId);
+        state().endSession({ code: reason, message: reason });
+      },
+      // A new co-moderator needs the moderation notes, a former one must lose them.
+      () => void this.loadAgenda(),
+    );
+    startClockSync(socket);
     return socket;
   }
 
@@ -62,6 +70,7 @@ class WorkshopSession {
     });
     this.workshopId = input.workshopId;
     applySnapshot(this.store, snapshot);
+    void this.loadAgenda();
     return snapshot;
   }
 
@@ -83,6 +92,7 @@ class WorkshopSession {
       if (this.workshopId !== workshopId) return;
       saveIdentity(workshopId, { ...identity, role: snapshot.session.role, displayName: ownName(snapshot) ?? identity.displayName });
       applySnapshot(this.store, snapshot);
+      await this.loadAgenda();
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       if (IDENTITY_GONE.has(error.code)) {
@@ -93,6 +103,15 @@ class WorkshopSession {
       } else {
         this.store.getState().endSession({ code: error.code, message: error.message });
       }
+    }
+  }
+
+  /** Fetches the agenda (after joining, reconnecting, or a change of one's own role). */
+  private async loadAgenda(): Promise<void> {
+    try {
+      this.store.getState().setAgendaSnapshot(await request(this.socket(), 'agenda:get', {}));
+    } catch {
+      // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
     }
   }
 

@@ -1,15 +1,17 @@
 import { create } from 'zustand';
+import { createAgendaSlice, type AgendaSlice } from '../features/agenda/agendaSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice;
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
   create<AppState>()((...args) => ({
     ...createSessionSlice(...args),
     ...createPeopleSlice(...args),
+    ...createAgendaSlice(...args),
   }));
 
 /** The store of this tab. */

@@ -21,6 +21,7 @@ export interface SessionSlice {
   setConnection(status: ConnectionStatus): void;
   setSession(session: SessionInfo, workshop: WorkshopInfo): void;
   setOwnRole(role: SessionInfo['role']): void;
+  setWorkshop(workshop: WorkshopInfo): void;
   endSession(problem: SessionProblem): void;
   clearProblem(): void;
 }
@@ -33,7 +34,8 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   problem: null,
   setConnection: (connection) => set({ connection }),
   setSession: (session, workshop) => set({ session, workshop, problem: null }),
+  setWorkshop: (workshop) => set({ workshop }),
   setOwnRole: (role) => set((state) => (state.session ? { session: { ...state.session, role } } : {})),
-  endSession: (problem) => set({ session: null, problem, peopleById: {}, peopleOrder: [] }),
+  endSession: (problem) => set({ session: null, problem, peopleById: {}, peopleOrder: [], agenda: null, moderationNotes: {} }),
   clearProblem: () => set({ problem: null }),
 });

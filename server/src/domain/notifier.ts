@@ -1,4 +1,5 @@
 import type { ServerEvents } from '@werkraum/shared/protocol';
+import type { Role } from '@werkraum/shared/roles';
 
 /**
  * How domain modules reach connected people. The socket transport implements it with socket.io
@@ -7,8 +8,12 @@ import type { ServerEvents } from '@werkraum/shared/protocol';
 export interface Notifier {
   /** Sends an event to everyone joined to the workshop. */
   toWorkshop<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
+  /** Sends an event to the moderators and co-moderators of the workshop. */
+  toFacilitators<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
   /** Sends an event to every connection of one person. */
   toPerson<E extends keyof ServerEvents>(personId: string, event: E, payload: ServerEvents[E]): void;
+  /** Keeps a person's connections in the facilitators' channel when their role changes. */
+  roleChanged(workshopId: string, personId: string, role: Role): void;
   /** Ends every connection of one person (after telling them why). */
   disconnectPerson(personId: string): void;
 }

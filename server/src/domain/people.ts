@@ -13,6 +13,11 @@ export interface Actor {
   personId: string;
 }
 
+/** A person admitted to a workshop (join or resume), with the role they hold. */
+export interface Admitted extends Actor {
+  role: Role;
+}
+
 /** Refuses unless the person holds one of the roles. */
 export function requireRole(person: PersonRecord, roles: readonly Role[], action: string): void {
   if (!roles.includes(person.role)) {
@@ -32,7 +37,7 @@ export interface PeopleDeps {
 }
 
 /** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
-export type OnAdmitted = (actor: Actor) => void;
+export type OnAdmitted = (admitted: Admitted) => void;
 
 /**
  * People in workshops: joining by link and name, coming back by token, presence, and the
@@ -72,7 +77,7 @@ export class PeopleDomain {
       removedAt: null,
     };
     await this.deps.store.insertPerson(person);
-    onAdmitted({ workshopId: person.workshopId, personId: person.id });
+    onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });
     this.connect(person, connectionId);
     return this.snapshot(person, personToken);
   }
@@ -87,7 +92,7 @@ export class PeopleDomain {
     const person = await this.deps.store.findPersonByTokenHash(input.workshopId, hashSecret(input.personToken));
     if (!person) throw new DomainError('unknown_identity', 'This browser is not known in this workshop. Please join again.');
     if (person.removedAt) throw new DomainError('removed', 'You were removed from this workshop by the moderation.');
-    onAdmitted({ workshopId: person.workshopId, personId: person.id });
+    onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });
     this.connect(person, connectionId);
     return this.snapshot(person, input.personToken);
   }
@@ -118,7 +123,9 @@ export class PeopleDomain {
     if (target.role === 'moderator') {
       throw new DomainError('invalid_state', 'Moderators keep their role; only participants and co-moderators can be changed.');
     }
-    return this.update(actor.workshopId, input.personId, { role: input.role });
+    const view = await this.update(actor.workshopId, input.personId, { role: input.role });
+    this.deps.notifier.roleChanged(actor.workshopId, input.personId, input.role);
+    return view;
   }
 
   /** Moderator: remove someone; their token is refused from now on. */

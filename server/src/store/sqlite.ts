@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
-import type { PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -35,6 +35,13 @@ const MIGRATIONS: string[] = [
      seq INTEGER NOT NULL
    );
    CREATE INDEX people_by_workshop ON people(workshop_id, seq);`,
+  `CREATE TABLE agendas (
+     workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+     version INTEGER NOT NULL,
+     blocks_json TEXT NOT NULL,
+     run_json TEXT NOT NULL,
+     settings_json TEXT NOT NULL
+   );`,
 ];
 
 interface WorkshopRow {
@@ -61,6 +68,14 @@ interface PersonRow {
   token_hash: string;
   joined_at: string;
   removed_at: string | null;
+}
+
+interface AgendaRow {
+  workshop_id: string;
+  version: number;
+  blocks_json: string;
+  run_json: string;
+  settings_json: string;
 }
 
 function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -121,6 +136,16 @@ export function openSqliteStore(file: string): Store {
     ),
     getPerson: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND id = ?'),
     findByToken: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND token_hash = ?'),
+    updateWorkshopStart: db.prepare<[string, string]>('UPDATE workshops SET starts_at = ? WHERE id = ?'),
+    getAgenda: db.prepare<[string], AgendaRow>('SELECT * FROM agendas WHERE workshop_id = ?'),
+    insertAgenda: db.prepare(
+      `INSERT INTO agendas (workshop_id, version, blocks_json, run_json, settings_json)
+       VALUES (@workshopId, @version, @blocks, @run, @settings) ON CONFLICT (workshop_id) DO NOTHING`,
+    ),
+    updateAgenda: db.prepare(
+      `UPDATE agendas SET version = @version, blocks_json = @blocks, run_json = @run, settings_json = @settings
+       WHERE workshop_id = @workshopId AND version = @version - 1`,
+    ),
     listPeople: db.prepare<[string], PersonRow>(
       'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
     ),
@@ -172,6 +197,32 @@ export function openSqliteStore(file: string): Store {
         db.prepare(`UPDATE people SET ${sets.join(', ')} WHERE workshop_id = ? AND id = ?`).run(...values, workshopId, personId);
       }
       return store.getPerson(workshopId, personId);
+    },
+    async updateWorkshopStart(workshopId, startsAt) {
+      statements.updateWorkshopStart.run(startsAt, workshopId);
+    },
+    async getAgenda(workshopId) {
+      const row = statements.getAgenda.get(workshopId);
+      if (!row) return undefined;
+      const settings = JSON.parse(row.settings_json) as Pick<AgendaRecord, 'warningThresholds'>;
+      return {
+        workshopId: row.workshop_id,
+        version: row.version,
+        blocks: JSON.parse(row.blocks_json) as AgendaRecord['blocks'],
+        run: JSON.parse(row.run_json) as AgendaRecord['run'],
+        warningThresholds: settings.warningThresholds,
+      };
+    },
+    async saveAgenda(record) {
+      const values = {
+        workshopId: record.workshopId,
+        version: record.version,
+        blocks: JSON.stringify(record.blocks),
+        run: JSON.stringify(record.run),
+        settings: JSON.stringify({ warningThresholds: record.warningThresholds }),
+      };
+      const result = record.version === 1 ? statements.insertAgenda.run(values) : statements.updateAgenda.run(values);
+      return result.changes === 1;
     },
     async close() {
       db.close();

@@ -1,3 +1,5 @@
+import type { WarningThreshold } from '@werkraum/shared/agendaClock';
+import type { AgendaBlockView, AgendaRun } from '@werkraum/shared/protocol';
 import type { Language, Role } from '@werkraum/shared/roles';
 
 /** A workshop as stored; secrets only as hashes. */
@@ -32,6 +34,21 @@ export interface PersonRecord {
 /** The fields of a person that may change after joining. */
 export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt'>>;
 
+/** An agenda block as stored: what everyone sees plus the private moderation notes. */
+export interface AgendaBlockRecord extends AgendaBlockView {
+  moderationNotes: string;
+}
+
+/** A workshop's agenda and its run, stored as one unit with a version for safe concurrent updates. */
+export interface AgendaRecord {
+  workshopId: string;
+  /** Increases with every save; a save that expects an older version is refused. */
+  version: number;
+  blocks: AgendaBlockRecord[];
+  run: AgendaRun;
+  warningThresholds: WarningThreshold[];
+}
+
 /**
  * Storage of workshops and people. Async so that a networked database fits behind the same
  * interface; the embedded SQLite implementation answers synchronously underneath.
@@ -45,9 +62,21 @@ export interface WorkshopStore {
   /** People of a workshop in the order they joined, removed ones excluded. */
   listPeople(workshopId: string): Promise<PersonRecord[]>;
   updatePerson(workshopId: string, personId: string, patch: PersonPatch): Promise<PersonRecord | undefined>;
+  /** Moves the workshop's planned start. */
+  updateWorkshopStart(workshopId: string, startsAt: string): Promise<void>;
+}
+
+/** Storage of agendas. */
+export interface AgendaStore {
+  getAgenda(workshopId: string): Promise<AgendaRecord | undefined>;
+  /**
+   * Saves the agenda if the stored version is still `record.version - 1` (or none exists for
+   * version 1); returns false when someone else saved in between, so the caller can retry.
+   */
+  saveAgenda(record: AgendaRecord): Promise<boolean>;
 }
 
 /** Everything the server stores, behind one handle that can be closed. */
-export interface Store extends WorkshopStore {
+export interface Store extends WorkshopStore, AgendaStore {
   close(): Promise<void>;
 }

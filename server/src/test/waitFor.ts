@@ -1,5 +1,5 @@
 /** Default time a test waits for an expected event or state before failing. */
-export const WAIT_TIMEOUT_MS = 5_000;
+export const WAIT_TIMEOUT_MS = 3_000;
 
 /**
  * Polls until `probe` returns something other than undefined/false (or stops throwing), then
@@ -30,9 +30,11 @@ export async function waitFor<T>(
 }
 
 /** Anything with socket.io's `on`/`off`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's listener signature
+type Listener = (...args: any[]) => void;
 interface Emitter {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
 }
 
 /**
@@ -49,13 +51,13 @@ export function nextEvent<T = unknown>(
     const listener = (payload: T) => {
       if (!predicate(payload)) return;
       clearTimeout(timer);
-      emitter.off(event, listener as (...args: never[]) => void);
+      emitter.off(event, listener);
       resolve(payload);
     };
     const timer = setTimeout(() => {
-      emitter.off(event, listener as (...args: never[]) => void);
+      emitter.off(event, listener);
       reject(new Error(`Timed out after ${timeoutMs} ms waiting for event "${event}"`));
     }, timeoutMs);
-    emitter.on(event, listener as (...args: never[]) => void);
+    emitter.on(event, listener);
   });
 }

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ErrorCode } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
-import { PROTOCOL_VERSION, createWorkshopRequest } from '@werkraum/shared/protocol';
+import { agendaFromTimetable } from '@werkraum/shared/agendaImport';
+import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest } from '@werkraum/shared/protocol';
+import { parseTimetable } from '@werkraum/shared/timetable';
+import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
+import type { AgendaDomain } from '../domain/agenda.js';
 import type { PeopleDomain } from '../domain/people.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
@@ -15,6 +19,7 @@ import type { WorkshopStore } from '../store/types.js';
 export interface HttpDeps {
   store: WorkshopStore;
   people: PeopleDomain;
+  agenda: AgendaDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -125,6 +130,58 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         createdAt: workshop.createdAt,
         people: people.map((person) => ({ ...deps.people.view(person), joinedAt: person.joinedAt })),
       });
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/agenda',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const agenda = await deps.agenda.load(access.workshop.id);
+      const format = req.query.format;
+      if (format === 'text' || format === 'markdown') {
+        const render = format === 'text' ? agendaText : agendaMarkdown;
+        res.type(format === 'text' ? 'text/plain' : 'text/markdown').send(render(access.workshop, agenda));
+        return;
+      }
+      if (format !== undefined) {
+        sendError(res, 400, 'invalid_payload', 'format must be "text" or "markdown" (or left out for JSON).', 'format');
+        return;
+      }
+      res.json(agendaDocument(access.workshop, agenda, deps.now().getTime()));
+    }),
+  );
+
+  app.put(
+    '/api/workshops/:id/agenda',
+    express.text({ type: 'text/plain', limit: LIMITS.timetableTextMax * 4 }),
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      let input: { blocks: z.output<typeof agendaReplaceRequest>['blocks']; startTime?: string | undefined } | undefined;
+      if (req.is('text/plain')) {
+        const text = typeof req.body === 'string' ? req.body : '';
+        const parsed = parseTimetable(text);
+        if (!parsed.ok) {
+          res.status(400).json({
+            error: {
+              code: 'invalid_timetable',
+              message: parsed.errors.map((error) => error.message).join('\n'),
+              lines: parsed.errors,
+            },
+          });
+          return;
+        }
+        const imported = agendaFromTimetable(parsed.blocks, access.workshop.language);
+        input = { blocks: imported.blocks, ...(imported.startTime ? { startTime: imported.startTime } : {}) };
+      } else {
+        input = parseBody(agendaReplaceRequest, req, res);
+        if (!input) return;
+      }
+      await deps.agenda.replace({ workshopId: access.workshop.id, viaKey: true }, input);
+      const workshop = await requireWorkshop(deps.store, access.workshop.id);
+      res.json(agendaDocument(workshop, await deps.agenda.load(workshop.id), deps.now().getTime()));
     }),
   );
 

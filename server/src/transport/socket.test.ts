@@ -224,8 +224,10 @@ describe('socket protocol', () => {
       const tab2 = await harness.resume(server, workshop.id, tokenOf(tab1));
       expect(personIdOf(tab2)).toBe(personIdOf(tab1));
 
+      const sockets = server.app.io.of('/').sockets.size;
       tab1.close();
-      // Tab 2 still works; when it answers, the server has long handled tab 1's disconnect.
+      await waitFor(() => server.app.io.of('/').sockets.size === sockets - 1, 'the server to see tab 1 close');
+      // Tab 2 still works; its update reaches Mia after anything the closed tab caused.
       okData(await tab2.call('people:updateSelf', { listInDocumentation: true }));
       await waitForPerson(mia, personIdOf(tab1), (p) => p.listInDocumentation, 'the update from tab 2');
       expect(mia.people.get(personIdOf(tab1))?.connection).toBe('online');
@@ -317,7 +319,7 @@ describe('socket protocol', () => {
       expect((await apiPeople(server, workshop)).map((p) => p.role)).toEqual(['moderator', 'participant', 'participant']);
     });
 
-    it('setRole: a demoted co-moderator loses the right to see the workshop through actions', async () => {
+    it('setRole: a promoted co-moderator still may not take moderator-only actions', async () => {
       const { mia, cem, bo } = await joinThree();
       okData(await mia.call('people:setRole', { personId: personIdOf(bo), role: 'coModerator' }));
       // Being co-moderator does not grant moderator-only actions.
@@ -330,13 +332,15 @@ describe('socket protocol', () => {
       const { mia, cem, bo } = await joinThree();
       const boId = personIdOf(bo);
       const ended = nextEvent<{ reason: string }>(bo.socket, 'session:ended');
-      const disconnected = nextEvent<string>(bo.socket, 'disconnect');
+      const disconnected = nextEvent<string>(bo.socket, 'disconnect').then((reason) => ({
+        reason,
+        endedBefore: bo.eventsOf('session:ended').length > 0,
+      }));
 
       expect(okData(await mia.call('people:remove', { personId: boId }))).toEqual({ personId: boId });
       expect(await ended).toEqual({ reason: 'removed' });
-      expect(await disconnected).toBe('io server disconnect');
-      // session:ended arrives before the disconnect.
-      expect(bo.received.some((entry) => entry.event === 'session:ended')).toBe(true);
+      // Disconnected by the server (the client does not retry), after session:ended arrived.
+      expect(await disconnected).toEqual({ reason: 'io server disconnect', endedBefore: true });
 
       for (const client of [mia, cem]) {
         await waitFor(() => client.eventsOf('people:removed').some((p) => p.personId === boId), 'people:removed');
@@ -621,14 +625,17 @@ describe('socket protocol', () => {
       await waitFor(() => slow.app.io.of('/').sockets.size === socketsBefore - 1, 'the server to see the disconnect');
       store.release();
 
-      // The join may complete, but nobody is connected as Quitter: they must not show as online.
-      const quitterView = await waitFor(
-        () => [...mia.people.values()].find((p: PersonView) => p.displayName === 'Quitter'),
-        'Quitter to appear',
-      );
-      await waitForPerson(mia, quitterView.id, (p) => p.connection !== 'online', 'Quitter not online');
-      const viaApi = (await apiPeople(slow, ws)).find((p) => p.id === quitterView.id) as ApiPerson & { connection?: string };
-      expect(viaApi.connection).not.toBe('online');
+      // The join may be refused or complete, but nobody is connected as Quitter: they must not show as
+      // online. (The API request is read after the released join has run to its end.)
+      const isQuitter = (p: { displayName: string }) => p.displayName === 'Quitter';
+      await waitFor(async () => {
+        const quitter = (await apiPeople(slow, ws)).find(isQuitter) as (ApiPerson & { connection?: string }) | undefined;
+        return !quitter || quitter.connection !== 'online';
+      }, 'Quitter to be absent or not online in the API');
+      await waitFor(() => {
+        const quitter = [...mia.people.values()].find((p: PersonView) => isQuitter(p));
+        return !quitter || quitter.connection !== 'online';
+      }, 'Quitter to be absent or not online for the moderator');
     });
   });
 });

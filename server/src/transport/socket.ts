@@ -9,15 +9,19 @@ import {
   type ClientToServer,
   type ServerToClient,
 } from '@werkraum/shared/protocol';
+import { isFacilitator } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
 import type { Notifier } from '../domain/notifier.js';
-import type { Actor, PeopleDomain } from '../domain/people.js';
+import type { AgendaDomain } from '../domain/agenda.js';
+import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { inspectLink } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
 
 /** Per-connection state: who joined through this socket. */
 export interface SocketData {
   actor: Actor | null;
+  /** A join or resume is under way on this socket (set before its first await). */
+  joining: boolean;
 }
 
 /** The typed socket.io server of the app. */
@@ -26,11 +30,15 @@ type AppSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, S
 
 const workshopRoom = (workshopId: string) => `w:${workshopId}`;
 const personRoom = (personId: string) => `p:${personId}`;
+const facilitatorRoom = (workshopId: string) => `w:${workshopId}:f`;
 
 /** Dependencies of the socket transport. */
 export interface SocketDeps {
   store: WorkshopStore;
   people: PeopleDomain;
+  agenda: AgendaDomain;
+  /** Server time in ms, the clock clients synchronise to. */
+  clock: () => number;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -43,6 +51,13 @@ export function socketNotifier(io: () => AppServer): Notifier {
     toWorkshop(workshopId, event, payload) {
       // socket.io's emit typing cannot follow a generic event key; the Notifier signature keeps callers typed.
       (io().to(workshopRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+    toFacilitators(workshopId, event, payload) {
+      (io().to(facilitatorRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+    roleChanged(workshopId, personId, role) {
+      if (isFacilitator(role)) io().in(personRoom(personId)).socketsJoin(facilitatorRoom(workshopId));
+      else io().in(personRoom(personId)).socketsLeave(facilitatorRoom(workshopId));
     },
     toPerson(personId, event, payload) {
       (io().to(personRoom(personId)).emit as (e: string, p: unknown) => void)(event, payload);
@@ -66,31 +81,51 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people } = deps;
+  const { people, agenda } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
-  const admit = (socket: AppSocket) => (actor: Actor) => {
-    socket.data.actor = actor;
-    void socket.join([workshopRoom(actor.workshopId), personRoom(actor.personId)]);
+  const admit = (socket: AppSocket) => (admitted: Admitted) => {
+    // The socket may have closed while the store answered; a dead connection must not count as online.
+    if (!socket.connected) throw new DomainError('invalid_state', 'The connection closed while joining.');
+    socket.data.actor = { workshopId: admitted.workshopId, personId: admitted.personId };
+    const rooms = [workshopRoom(admitted.workshopId), personRoom(admitted.personId)];
+    if (isFacilitator(admitted.role)) rooms.push(facilitatorRoom(admitted.workshopId));
+    void socket.join(rooms);
   };
-  const requireFresh = (socket: AppSocket) => {
-    if (socket.data.actor) throw new DomainError('invalid_state', 'This connection has already joined a workshop.');
+  /** Runs a join or resume, refusing a second one on the same socket even while the first is under way. */
+  const admitOnce = async <T>(socket: AppSocket, run: () => Promise<T>): Promise<T> => {
+    if (socket.data.actor || socket.data.joining) {
+      throw new DomainError('invalid_state', 'This connection has already joined a workshop.');
+    }
+    socket.data.joining = true;
+    try {
+      return await run();
+    } finally {
+      socket.data.joining = false;
+    }
   };
 
   const handlers: { [K in ClientEventName]: Handler<K> } = {
     'session:inspectLink': async (_socket, input) => inspectLink(deps.store, input.workshopId, input.linkSecret),
-    'session:join': async (socket, input) => {
-      requireFresh(socket);
-      return people.join(input, socket.id, admit(socket));
-    },
-    'session:resume': async (socket, input) => {
-      requireFresh(socket);
-      return people.resume(input, socket.id, admit(socket));
-    },
+    'session:join': async (socket, input) => admitOnce(socket, () => people.join(input, socket.id, admit(socket))),
+    'session:resume': async (socket, input) => admitOnce(socket, () => people.resume(input, socket.id, admit(socket))),
     'people:rename': async (socket, input) => people.rename(actorOf(socket), input),
     'people:setRole': async (socket, input) => people.setRole(actorOf(socket), input),
     'people:remove': async (socket, input) => people.remove(actorOf(socket), input),
     'people:updateSelf': async (socket, input) => people.updateSelf(actorOf(socket), input),
+    'clock:ping': async () => ({ serverTime: deps.clock() }),
+    'agenda:get': async (socket) => agenda.snapshot(actorOf(socket)),
+    'agenda:addBlock': async (socket, input) => agenda.addBlock(actorOf(socket), input),
+    'agenda:updateBlock': async (socket, input) => agenda.updateBlock(actorOf(socket), input),
+    'agenda:duplicateBlock': async (socket, input) => agenda.duplicateBlock(actorOf(socket), input),
+    'agenda:deleteBlock': async (socket, input) => agenda.deleteBlock(actorOf(socket), input),
+    'agenda:moveBlock': async (socket, input) => agenda.moveBlock(actorOf(socket), input),
+    'agenda:replace': async (socket, input) => {
+      const record = await agenda.replace(actorOf(socket), input);
+      return { blocks: record.blocks.length };
+    },
+    'agenda:updateSettings': async (socket, input) => agenda.updateSettings(actorOf(socket), input),
+    'agenda:control': async (socket, input) => agenda.control(actorOf(socket), input),
   };
 
   io.use((socket, next) => {
@@ -106,6 +141,7 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
 
   io.on('connection', (socket) => {
     socket.data.actor = null;
+    socket.data.joining = false;
 
     for (const name of Object.keys(handlers) as ClientEventName[]) {
       socket.on(name, (...args: unknown[]) => void dispatch(socket, name, args));

@@ -4,24 +4,27 @@
  * stays out of the browser bundle.
  */
 import type { Ack } from '../errors.js';
+import { agendaClientEvents, type AgendaClientEvents, type AgendaServerEvents } from './agenda.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
 export { PROTOCOL_VERSION } from './version.js';
 export * from './session.js';
 export * from './people.js';
+export * from './agenda.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
   ...sessionClientEvents,
   ...peopleClientEvents,
+  ...agendaClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

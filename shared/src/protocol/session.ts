@@ -105,6 +105,8 @@ export type SessionEndReason = 'removed';
 
 /** Session events the server sends. */
 export interface SessionServerEvents {
+  /** The workshop's facts changed (for example its start time after a time-table import). */
+  'workshop:updated': WorkshopInfo;
   /** The session is over (for example the person was removed); the client must not reconnect as this person. */
   'session:ended': { reason: SessionEndReason };
 }

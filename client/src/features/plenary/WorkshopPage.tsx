@@ -7,6 +7,7 @@ import { setLanguage, storedLanguage } from '../../i18n/index.js';
 import { loadIdentity } from '../../realtime/identity.js';
 import { workshopSession } from '../../realtime/session.js';
 import { useAppStore } from '../../store/index.js';
+import { AgendaPanel } from '../agenda/AgendaPanel.js';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -63,6 +64,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
             {workshop.description ? <p className="workshop-description">{workshop.description}</p> : null}
             <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${session.role}`) })}</p>
           </section>
+          <AgendaPanel />
         </div>
         <aside className="workshop-side" aria-label={t('workshop.sidebar')}>
           <PeopleList />

@@ -1,0 +1,21 @@
+import { useTranslation } from 'react-i18next';
+import { AgendaList } from './AgendaList.js';
+import { AgendaTools } from './AgendaTools.js';
+import { CurrentBlock } from './CurrentBlock.js';
+import { RunControls } from './RunControls.js';
+import { useIsFacilitator } from './useAgenda.js';
+
+/** The agenda in the plenary: the clock for everyone, the controls and editing for the moderation. */
+export function AgendaPanel() {
+  const { t } = useTranslation();
+  const facilitator = useIsFacilitator();
+  return (
+    <section className="card agenda-panel" aria-labelledby="agenda-heading">
+      <h2 id="agenda-heading">{t('agenda.heading')}</h2>
+      <CurrentBlock />
+      {facilitator ? <RunControls /> : null}
+      <AgendaList />
+      {facilitator ? <AgendaTools /> : null}
+    </section>
+  );
+}

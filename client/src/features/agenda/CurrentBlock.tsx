@@ -1,0 +1,69 @@
+import { useTranslation } from 'react-i18next';
+import { remainingMs } from '@werkraum/shared/agendaClock';
+import { formatRemaining } from '@werkraum/shared/clock';
+import { formatTimeOfDay } from '../../app/format.js';
+import { useServerNow } from '../../realtime/clock.js';
+import { useAppStore } from '../../store/index.js';
+import { useSchedule } from './useAgenda.js';
+import { WarningNotice } from './WarningNotice.js';
+
+/**
+ * The running block and its remaining time, the same second on every client: the server sends the
+ * block's deadline, each client counts down on its estimate of the server clock.
+ */
+export function CurrentBlock() {
+  const { t, i18n } = useTranslation();
+  const agenda = useAppStore((state) => state.agenda);
+  const startsAt = useAppStore((state) => state.workshop?.startsAt);
+  const now = useServerNow();
+  const schedule = useSchedule(now);
+  if (!agenda || !startsAt) return null;
+
+  const { run, blocks } = agenda;
+  const timer = run.timer;
+  const block = timer ? blocks.find((candidate) => candidate.id === timer.blockId) : undefined;
+  const currentIndex = blocks.findIndex((candidate) => candidate.id === (timer?.blockId ?? run.actuals.at(-1)?.blockId));
+  const nextBlock = run.status === 'notStarted' ? blocks[0] : blocks[currentIndex + 1];
+  const delta = schedule ? Math.round(schedule.deltaMs / 60_000) : 0;
+
+  let body;
+  if (run.status === 'notStarted') {
+    body = <p>{t('agenda.notStarted')} {t('agenda.plannedStart', { time: formatTimeOfDay(Date.parse(startsAt), i18n.language) })}</p>;
+  } else if (run.status === 'ended') {
+    body = <p>{t('agenda.ended')}</p>;
+  } else if (!timer || !block) {
+    body = <p>{t('agenda.betweenBlocks')}</p>;
+  } else {
+    const remaining = remainingMs(timer, now);
+    const overrun = remaining < 0;
+    body = (
+      <div className={`clock ${overrun ? 'clock-overrun' : ''} ${timer.pausedAt !== null ? 'clock-paused' : ''}`}>
+        <p className="clock-label">{t('agenda.running')}</p>
+        <p className="clock-title" data-testid="current-block-title">
+          {block.title}
+        </p>
+        <p className="clock-time">
+          <span className="visually-hidden">{overrun ? t('agenda.overrun') : t('agenda.remaining')}: </span>
+          <span role="timer" aria-live="off" data-testid="remaining-time" data-remaining-ms={Math.round(remaining)}>
+            {formatRemaining(remaining)}
+          </span>
+          {timer.pausedAt !== null ? <span className="clock-state"> {t('agenda.paused')}</span> : null}
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="current-block" data-run-status={run.status}>
+      {body}
+      {run.status !== 'ended' && nextBlock ? <p className="muted">{t('agenda.next', { title: nextBlock.title })}</p> : null}
+      {schedule && run.status === 'running' ? (
+        <p className="muted" data-testid="schedule-summary">
+          {t('agenda.projectedEnd', { time: formatTimeOfDay(schedule.projectedEnd, i18n.language) })} ·{' '}
+          {delta > 0 ? t('agenda.behind', { minutes: delta }) : delta < 0 ? t('agenda.ahead', { minutes: -delta }) : t('agenda.onTime')}
+        </p>
+      ) : null}
+      {timer ? <WarningNotice now={now} /> : null}
+    </div>
+  );
+}
