@@ -175,6 +175,13 @@ export const de: Messages = {
       absolute: 'Noch {{minutes}} Min.',
       overrun: 'Die Zeit ist um',
     },
+    warningSettings: {
+      heading: 'Wann die Uhr warnt',
+      percent: 'Prozent der verbleibenden Zeit',
+      minutes: 'Verbleibende Minuten',
+      listHint: 'Mehrere Werte durch Kommas getrennt; leer für keine.',
+      invalid: 'Bitte Zahlen durch Kommas getrennt eingeben.',
+    },
     sound: 'Ton bei Warnungen',
     announce: {
       pickedUp: '{{title}} aufgenommen.',

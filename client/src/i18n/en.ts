@@ -172,6 +172,13 @@ export const en = {
       absolute: '{{minutes}} min left',
       overrun: 'Time is up',
     },
+    warningSettings: {
+      heading: 'When the clock warns',
+      percent: 'Percent of the time left',
+      minutes: 'Minutes left',
+      listHint: 'Several values separated by commas; empty for none.',
+      invalid: 'Please enter numbers separated by commas.',
+    },
     sound: 'Sound for warnings',
     announce: {
       pickedUp: 'Picked up {{title}}.',

@@ -42,6 +42,8 @@ export interface StartOptions {
   reconnectGraceMs?: number;
   /** Wraps the real store, e.g. to hold its answers back. */
   wrapStore?: (store: Store) => Store;
+  /** The server clock (e.g. a TestClock's `now`); real time when absent. */
+  now?: () => Date;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -118,6 +120,7 @@ export class Harness {
       store,
       reconnectGraceMs: options.reconnectGraceMs ?? TEST_GRACE_MS,
       log: (message, error) => logs.push({ message, error }),
+      ...(options.now ? { now: options.now } : {}),
     });
     const port = await app.listen(0, '127.0.0.1');
     let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@ import { AgendaList } from './AgendaList.js';
 import { AgendaTools } from './AgendaTools.js';
 import { CurrentBlock } from './CurrentBlock.js';
 import { RunControls } from './RunControls.js';
+import { WarningSettings } from './WarningSettings.js';
 import { useIsFacilitator } from './useAgenda.js';
 
 /** The agenda in the plenary: the clock for everyone, the controls and editing for the moderation. */
@@ -16,6 +17,7 @@ export function AgendaPanel() {
       {facilitator ? <RunControls /> : null}
       <AgendaList />
       {facilitator ? <AgendaTools /> : null}
+      {facilitator ? <WarningSettings /> : null}
     </section>
   );
 }
