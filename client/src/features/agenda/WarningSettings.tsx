@@ -5,6 +5,8 @@ import { useAppStore } from '../../store/index.js';
 import { TextField } from '../../ui/Field.js';
 import { useAgendaAction } from './useAgenda.js';
 
+const NO_THRESHOLDS: WarningThreshold[] = [];
+
 /** Reads "20, 5" into numbers; null when any part is not a number in range. */
 function parseList(text: string, min: number, max: number): number[] | null {
   const parts = text
@@ -17,7 +19,7 @@ function parseList(text: string, min: number, max: number): number[] | null {
 /** The moderation sets when the clock warns: percentages of the block's time and minutes left. */
 export function WarningSettings() {
   const { t } = useTranslation();
-  const thresholds = useAppStore((state) => state.agenda?.warningThresholds ?? []);
+  const thresholds = useAppStore((state) => state.agenda?.warningThresholds) ?? NO_THRESHOLDS;
   const { send, error } = useAgendaAction();
   const [fieldError, setFieldError] = useState<{ percent?: string; minutes?: string }>({});
   const [saved, setSaved] = useState(false);
