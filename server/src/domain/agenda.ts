@@ -17,6 +17,7 @@ import type {
   AgendaSnapshot,
   AgendaView,
 } from '@werkraum/shared/protocol';
+import { LIMITS } from '@werkraum/shared/limits';
 import { isFacilitator } from '@werkraum/shared/roles';
 import type { AgendaBlockRecord, AgendaRecord, AgendaStore, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
@@ -24,6 +25,7 @@ import type { Notifier } from './notifier.js';
 import type { Actor, PeopleDomain } from './people.js';
 import { requireRole } from './people.js';
 import { newId } from './secrets.js';
+import { updateVersioned } from './versioned.js';
 import { requireWorkshop, workshopInfo } from './workshops.js';
 
 const MINUTE = 60_000;
@@ -60,8 +62,15 @@ function withBlocks(agenda: AgendaRecord, blocks: AgendaBlockRecord[]): AgendaRe
   return { ...agenda, blocks };
 }
 
+function requireRoom(agenda: AgendaRecord): void {
+  if (agenda.blocks.length >= LIMITS.agendaBlocksMax) {
+    throw new DomainError('invalid_state', `An agenda has at most ${LIMITS.agendaBlocksMax} blocks.`);
+  }
+}
+
 /** Adds a block after `afterBlockId` (or first with null). */
 export function addBlock(agenda: AgendaRecord, afterBlockId: string | null, input: AgendaBlockInput, id: string): AgendaRecord {
+  requireRoom(agenda);
   const at = afterBlockId === null ? 0 : indexOf(agenda, afterBlockId) + 1;
   const blocks = [...agenda.blocks];
   blocks.splice(at, 0, toRecord(id, input));
@@ -79,16 +88,20 @@ export function updateBlock(agenda: AgendaRecord, blockId: string, patch: Partia
 
 /** Copies a block to right after itself. */
 export function duplicateBlock(agenda: AgendaRecord, blockId: string, id: string): AgendaRecord {
+  requireRoom(agenda);
   const index = indexOf(agenda, blockId);
   const blocks = [...agenda.blocks];
   blocks.splice(index + 1, 0, { ...blocks[index]!, id });
   return withBlocks(agenda, blocks);
 }
 
-/** Deletes a block; the running block cannot be deleted. */
+/** Deletes a block; a block that is running or has run stays (its times belong to the documentation). */
 export function deleteBlock(agenda: AgendaRecord, blockId: string): AgendaRecord {
   indexOf(agenda, blockId);
   if (agenda.run.timer?.blockId === blockId) throw new DomainError('invalid_state', 'The running block cannot be deleted.');
+  if (agenda.run.actuals.some((actual) => actual.blockId === blockId)) {
+    throw new DomainError('invalid_state', 'A block that has run stays on the agenda for the documentation.');
+  }
   return withBlocks(
     agenda,
     agenda.blocks.filter((block) => block.id !== blockId),
@@ -146,7 +159,7 @@ function startBlock(agenda: AgendaRecord, run: AgendaRun, index: number, now: nu
   };
 }
 
-/** The block the run is at: the running one, else the one that ran last. */
+/** The block the run is at: the running one, else the one that ran last (blocks that ran cannot be deleted). */
 function currentIndex(agenda: AgendaRecord): number {
   const blockId = agenda.run.timer?.blockId ?? agenda.run.actuals.at(-1)?.blockId;
   return blockId === undefined ? -1 : agenda.blocks.findIndex((block) => block.id === blockId);
@@ -236,6 +249,8 @@ export interface AgendaDeps {
   people: PeopleDomain;
   /** Server time in ms: the one clock every client shows. */
   clock: () => number;
+  /** Called after the run changed (a block started or ended), for rounds that follow the agenda. */
+  onRunChanged?: (workshopId: string, before: AgendaRun, after: AgendaRun) => Promise<void>;
 }
 
 /** What an agenda change touched, to tell the right people. */
@@ -301,7 +316,7 @@ export class AgendaDomain {
     const record = await this.change(actor, 'blocks', (agenda) => replaceBlocks(agenda, input.blocks, newId));
     if (input.startTime) {
       const workshop = await requireWorkshop(this.deps.store, actor.workshopId);
-      const startsAt = withTimeOfDay(workshop.startsAt, input.startTime);
+      const startsAt = withTimeOfDay(workshop.startsAt, input.startTime, workshop.timeZone);
       if (startsAt !== workshop.startsAt) {
         await this.deps.store.updateWorkshopStart(workshop.id, startsAt);
         this.deps.notifier.toWorkshop(workshop.id, 'workshop:updated', workshopInfo({ ...workshop, startsAt }));
@@ -329,17 +344,22 @@ export class AgendaDomain {
   ): Promise<AgendaRecord> {
     if (!('viaKey' in actor)) requireRole(await this.deps.people.current(actor), ['moderator', 'coModerator'], 'change the agenda');
     await requireWorkshop(this.deps.store, actor.workshopId);
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.load(actor.workshopId);
-      const changed = apply(current);
-      if (changed === current) return current;
-      const record = { ...changed, version: current.version + 1 };
-      if (await this.deps.store.saveAgenda(record)) {
-        this.announce(record, what);
-        return record;
-      }
+    // The version the change was applied to (the last attempt's), to tell what the change did.
+    let before: AgendaRecord | undefined;
+    const { record, changed } = await updateVersioned(
+      `agenda:${actor.workshopId}`,
+      () => this.load(actor.workshopId),
+      (next) => this.deps.store.saveAgenda(next),
+      (current) => {
+        before = current;
+        return apply(current);
+      },
+    );
+    if (changed) {
+      this.announce(record, what);
+      if (what === 'run' && before) await this.deps.onRunChanged?.(record.workshopId, before.run, record.run);
     }
-    throw new DomainError('internal', 'The agenda is being changed by someone else right now; please try again.');
+    return record;
   }
 
   private announce(record: AgendaRecord, what: Change): void {

@@ -24,14 +24,14 @@ export function gatedStore(inner: Store): GatedStore {
       await pass();
       return call(...args);
     };
+  // Every store method goes through the gate, including ones added later; `close` never waits.
+  const methods = Object.fromEntries(
+    (Object.keys(inner) as (keyof Store)[])
+      .filter((name) => name !== 'close' && typeof inner[name] === 'function')
+      .map((name) => [name, gated((inner[name] as (...args: unknown[]) => Promise<unknown>).bind(inner))]),
+  ) as unknown as Omit<Store, 'close'>;
   return {
-    insertWorkshop: gated(inner.insertWorkshop.bind(inner)),
-    getWorkshop: gated(inner.getWorkshop.bind(inner)),
-    insertPerson: gated(inner.insertPerson.bind(inner)),
-    getPerson: gated(inner.getPerson.bind(inner)),
-    findPersonByTokenHash: gated(inner.findPersonByTokenHash.bind(inner)),
-    listPeople: gated(inner.listPeople.bind(inner)),
-    updatePerson: gated(inner.updatePerson.bind(inner)),
+    ...methods,
     close: () => inner.close(),
     hold() {
       held = true;

@@ -62,6 +62,20 @@ function bearerKey(req: Request): string | undefined {
   return match?.[1];
 }
 
+/** The time-table block behind an imported block (imports insert break blocks for gaps). */
+function lineOfImportedBlock(parsed: readonly { line: number; title: string; gapBeforeMinutes: number }[], index: number) {
+  let position = 0;
+  for (const block of parsed) {
+    if (block.gapBeforeMinutes > 0) {
+      if (position === index) return block;
+      position += 1;
+    }
+    if (position === index) return block;
+    position += 1;
+  }
+  return undefined;
+}
+
 /** Wraps an async route so that a DomainError becomes its HTTP status and anything else a 500. */
 function route(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req, res, next) => {
@@ -162,6 +176,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       let input: { blocks: z.output<typeof agendaReplaceRequest>['blocks']; startTime?: string | undefined } | undefined;
       if (req.is('text/plain')) {
         const text = typeof req.body === 'string' ? req.body : '';
+        if (text.length > LIMITS.timetableTextMax) {
+          sendError(res, 413, 'invalid_payload', `A time table may have at most ${LIMITS.timetableTextMax} characters.`);
+          return;
+        }
         const parsed = parseTimetable(text);
         if (!parsed.ok) {
           res.status(400).json({
@@ -174,7 +192,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           return;
         }
         const imported = agendaFromTimetable(parsed.blocks, access.workshop.language);
-        input = { blocks: imported.blocks, ...(imported.startTime ? { startTime: imported.startTime } : {}) };
+        // The imported blocks obey the same limits as blocks sent as JSON (length, count, title size).
+        const checked = agendaReplaceRequest.safeParse({ blocks: imported.blocks, startTime: imported.startTime ?? undefined });
+        if (!checked.success) {
+          const issue = checked.error.issues[0];
+          const blockIndex = typeof issue?.path[1] === 'number' ? issue.path[1] : undefined;
+          const source = blockIndex === undefined ? undefined : lineOfImportedBlock(parsed.blocks, blockIndex);
+          res.status(400).json({
+            error: {
+              code: 'invalid_timetable',
+              message: `${source ? `Line ${source.line}: ` : ''}${issue?.message ?? 'The time table breaks a limit.'}`,
+              lines: source ? [{ line: source.line, text: source.title, code: 'limit', message: issue?.message ?? '' }] : [],
+            },
+          });
+          return;
+        }
+        input = checked.data;
       } else {
         input = parseBody(agendaReplaceRequest, req, res);
         if (!input) return;

@@ -5,13 +5,19 @@ import { LIMITS } from '../limits.js';
 
 const blockId = z.string().min(1).max(64);
 
-/** The editable fields of an agenda block. */
-export const agendaBlockInput = z.object({
+/** The editable fields of an agenda block, without defaults (a patch names only what changes). */
+const agendaBlockFields = z.object({
   title: z.string().trim().min(1, 'Please enter a title.').max(LIMITS.blockTitleMax),
   type: z.enum(AGENDA_BLOCK_TYPES),
   plannedMinutes: z.number().int('Whole minutes, please.').min(1).max(LIMITS.blockMinutesMax),
-  description: z.string().max(LIMITS.blockDescriptionMax).default(''),
-  moderationNotes: z.string().max(LIMITS.blockDescriptionMax).default(''),
+  description: z.string().max(LIMITS.blockDescriptionMax),
+  moderationNotes: z.string().max(LIMITS.blockDescriptionMax),
+});
+
+/** A whole agenda block; description and moderation notes may be left out. */
+export const agendaBlockInput = agendaBlockFields.extend({
+  description: agendaBlockFields.shape.description.default(''),
+  moderationNotes: agendaBlockFields.shape.moderationNotes.default(''),
 });
 /** A valid agenda block as a client or integrator sends it. */
 export type AgendaBlockInput = z.output<typeof agendaBlockInput>;
@@ -58,7 +64,7 @@ export type AgendaControl = z.output<typeof agendaControl>;
 const addBlockRequest = z.object({ afterBlockId: blockId.nullable().default(null), block: agendaBlockInput });
 const updateBlockRequest = z.object({
   blockId,
-  patch: agendaBlockInput.partial().refine((patch) => Object.keys(patch).length > 0, 'Nothing to change.'),
+  patch: agendaBlockFields.partial().refine((patch) => Object.values(patch).some((value) => value !== undefined), 'Nothing to change.'),
 });
 const blockRequest = z.object({ blockId });
 const moveBlockRequest = z.object({ blockId, toIndex: z.number().int().min(0).max(LIMITS.agendaBlocksMax) });

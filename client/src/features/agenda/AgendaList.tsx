@@ -193,7 +193,7 @@ function AgendaItem({
           <button type="button" disabled={index === count - 1} onClick={() => void send('agenda:moveBlock', { blockId: block.id, toIndex: index + 1 })}>
             {t('agenda.moveDown')}
           </button>
-          {status !== 'running' ? (
+          {status === 'upcoming' || status === 'skipped' ? (
             <button type="button" className="danger" onClick={() => setDialog('delete')}>
               {t('agenda.delete')}
             </button>
