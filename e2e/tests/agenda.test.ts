@@ -90,7 +90,7 @@ describe('one clock for everyone: the timed agenda', () => {
   it('brings an extension to everyone at once', async () => {
     const moderation = new AgendaPanel(moderator.page);
     const before = await moderation.remainingSeconds();
-    await moderation.control('5 Minuten hinzufügen');
+    await moderation.control('+5 Min.');
     for (const actor of [moderator, ahead, behind]) {
       await expect.poll(() => new AgendaPanel(actor.page).remainingSeconds(), POLL).toBeGreaterThan(before + 4 * 60);
     }

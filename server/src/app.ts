@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { AgendaDomain } from './domain/agenda.js';
+import { BreakoutDomain } from './domain/breakouts.js';
 import { PeopleDomain } from './domain/people.js';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   clientDir?: string;
   reconnectGraceMs?: number;
   scheduler?: Scheduler;
+  /** Seeds for random room assignment; tests pass a fixed one. */
+  randomSeed?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -39,6 +42,8 @@ export function createApp(deps: AppDeps): App {
     if (!io) throw new Error('socket server not ready');
     return io;
   });
+  // Domains that react to each other are wired through late-bound hooks.
+  let breakouts: BreakoutDomain | undefined;
   const people = new PeopleDomain({
     store: deps.store,
     notifier,
@@ -46,10 +51,18 @@ export function createApp(deps: AppDeps): App {
     reconnectGraceMs: deps.reconnectGraceMs ?? RECONNECT_GRACE_MS,
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     onError: (error) => log('presence update failed', error),
+    onJoined: (person) => breakouts!.onJoined(person),
   });
 
   const clock = () => now().getTime();
-  const agenda = new AgendaDomain({ store: deps.store, notifier, people, clock });
+  const agenda = new AgendaDomain({
+    store: deps.store,
+    notifier,
+    people,
+    clock,
+    onRunChanged: (workshopId, before, after) => breakouts!.onRunChanged(workshopId, before, after),
+  });
+  breakouts = new BreakoutDomain({ store: deps.store, notifier, people, clock, ...(deps.randomSeed ? { randomSeed: deps.randomSeed } : {}) });
 
   const expressApp = createHttpApp({
     store: deps.store,
@@ -67,7 +80,7 @@ export function createApp(deps: AppDeps): App {
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, agenda, clock, log });
+  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, clock, log });
 
   return {
     http,

@@ -21,6 +21,14 @@ export const LIMITS = {
   agendaBlocksMax: 100,
   /** A pasted time table, characters. */
   timetableTextMax: 50_000,
+  /** Breakout room name, characters. */
+  roomNameMax: 120,
+  /** Breakout room task (guiding question), characters. */
+  roomTaskMax: 2_000,
+  /** Rooms in one breakout round. */
+  roomsMax: 100,
+  /** A broadcast message, characters. */
+  broadcastMax: 500,
   /** Largest JSON body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single socket.io message (socket.io's maxHttpBufferSize). */

@@ -40,7 +40,10 @@ export function attachDispatch(
   const onNotes: Parameters<typeof socket.on<'agenda:notes'>>[1] = ({ moderationNotes }) =>
     store.getState().setModerationNotes(moderationNotes);
 
+  const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
+
   socket.on('people:upserted', onUpserted);
+  socket.on('breakout:changed', onBreakouts);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
   socket.on('workshop:updated', onWorkshop);
@@ -49,6 +52,7 @@ export function attachDispatch(
   socket.on('agenda:notes', onNotes);
   return () => {
     socket.off('people:upserted', onUpserted);
+    socket.off('breakout:changed', onBreakouts);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
     socket.off('workshop:updated', onWorkshop);

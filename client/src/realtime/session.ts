@@ -106,10 +106,15 @@ class WorkshopSession {
     }
   }
 
-  /** Fetches the agenda (after joining, reconnecting, or a change of one's own role). */
+  /** Fetches the agenda and the breakout rounds (after joining, reconnecting, or a change of one's own role). */
   private async loadAgenda(): Promise<void> {
     try {
-      this.store.getState().setAgendaSnapshot(await request(this.socket(), 'agenda:get', {}));
+      const [agenda, breakouts] = await Promise.all([
+        request(this.socket(), 'agenda:get', {}),
+        request(this.socket(), 'breakout:get', {}),
+      ]);
+      this.store.getState().setAgendaSnapshot(agenda);
+      this.store.getState().setRounds(breakouts.rounds);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
     }

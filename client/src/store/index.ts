@@ -1,10 +1,11 @@
 import { create } from 'zustand';
 import { createAgendaSlice, type AgendaSlice } from '../features/agenda/agendaSlice.js';
+import { createBreakoutSlice, type BreakoutSlice } from '../features/breakouts/breakoutSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice;
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -12,6 +13,7 @@ export const createAppStore = () =>
     ...createSessionSlice(...args),
     ...createPeopleSlice(...args),
     ...createAgendaSlice(...args),
+    ...createBreakoutSlice(...args),
   }));
 
 /** The store of this tab. */

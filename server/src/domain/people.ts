@@ -32,6 +32,8 @@ export interface PeopleDeps {
   now: () => Date;
   reconnectGraceMs: number;
   scheduler?: Scheduler;
+  /** Called after a new person joined (for example to seat them in an open breakout round). */
+  onJoined?: (person: PersonRecord) => Promise<void>;
   /** Where failures of background work (presence broadcasts) are reported. */
   onError?: (error: unknown) => void;
 }
@@ -79,6 +81,7 @@ export class PeopleDomain {
     await this.deps.store.insertPerson(person);
     onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });
     this.connect(person, connectionId);
+    await this.deps.onJoined?.(person);
     return this.snapshot(person, personToken);
   }
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
-import type { AgendaRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, BreakoutsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -41,6 +41,13 @@ const MIGRATIONS: string[] = [
      blocks_json TEXT NOT NULL,
      run_json TEXT NOT NULL,
      settings_json TEXT NOT NULL
+   );`,
+  `CREATE TABLE workshop_documents (
+     workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     body_json TEXT NOT NULL,
+     PRIMARY KEY (workshop_id, kind)
    );`,
 ];
 
@@ -146,6 +153,17 @@ export function openSqliteStore(file: string): Store {
       `UPDATE agendas SET version = @version, blocks_json = @blocks, run_json = @run, settings_json = @settings
        WHERE workshop_id = @workshopId AND version = @version - 1`,
     ),
+    getDocument: db.prepare<[string, string], { version: number; body_json: string }>(
+      'SELECT version, body_json FROM workshop_documents WHERE workshop_id = ? AND kind = ?',
+    ),
+    insertDocument: db.prepare(
+      `INSERT INTO workshop_documents (workshop_id, kind, version, body_json) VALUES (@workshopId, @kind, @version, @body)
+       ON CONFLICT (workshop_id, kind) DO NOTHING`,
+    ),
+    updateDocument: db.prepare(
+      `UPDATE workshop_documents SET version = @version, body_json = @body
+       WHERE workshop_id = @workshopId AND kind = @kind AND version = @version - 1`,
+    ),
     listPeople: db.prepare<[string], PersonRow>(
       'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
     ),
@@ -222,6 +240,16 @@ export function openSqliteStore(file: string): Store {
         settings: JSON.stringify({ warningThresholds: record.warningThresholds }),
       };
       const result = record.version === 1 ? statements.insertAgenda.run(values) : statements.updateAgenda.run(values);
+      return result.changes === 1;
+    },
+    async getBreakouts(workshopId) {
+      const row = statements.getDocument.get(workshopId, 'breakouts');
+      if (!row) return undefined;
+      return { workshopId, version: row.version, rounds: JSON.parse(row.body_json) as BreakoutsRecord['rounds'] };
+    },
+    async saveBreakouts(record) {
+      const values = { workshopId: record.workshopId, kind: 'breakouts', version: record.version, body: JSON.stringify(record.rounds) };
+      const result = record.version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
       return result.changes === 1;
     },
     async close() {

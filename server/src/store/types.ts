@@ -1,5 +1,5 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun } from '@werkraum/shared/protocol';
+import type { AgendaBlockView, AgendaRun, BreakoutRound } from '@werkraum/shared/protocol';
 import type { Language, Role } from '@werkraum/shared/roles';
 
 /** A workshop as stored; secrets only as hashes. */
@@ -49,6 +49,13 @@ export interface AgendaRecord {
   warningThresholds: WarningThreshold[];
 }
 
+/** A workshop's breakout rounds, stored as one versioned unit. */
+export interface BreakoutsRecord {
+  workshopId: string;
+  version: number;
+  rounds: BreakoutRound[];
+}
+
 /**
  * Storage of workshops and people. Async so that a networked database fits behind the same
  * interface; the embedded SQLite implementation answers synchronously underneath.
@@ -77,6 +84,12 @@ export interface AgendaStore {
 }
 
 /** Everything the server stores, behind one handle that can be closed. */
-export interface Store extends WorkshopStore, AgendaStore {
+/** Storage of breakout rounds (same versioned save as the agenda). */
+export interface BreakoutStore {
+  getBreakouts(workshopId: string): Promise<BreakoutsRecord | undefined>;
+  saveBreakouts(record: BreakoutsRecord): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore {
   close(): Promise<void>;
 }

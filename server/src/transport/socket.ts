@@ -13,6 +13,7 @@ import { isFacilitator } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { AgendaDomain } from '../domain/agenda.js';
+import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { inspectLink } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
@@ -37,6 +38,7 @@ export interface SocketDeps {
   store: WorkshopStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
+  breakouts: BreakoutDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -81,7 +83,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda } = deps;
+  const { people, agenda, breakouts } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -126,6 +128,16 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     },
     'agenda:updateSettings': async (socket, input) => agenda.updateSettings(actorOf(socket), input),
     'agenda:control': async (socket, input) => agenda.control(actorOf(socket), input),
+    'breakout:get': async (socket) => breakouts.snapshot(actorOf(socket)),
+    'breakout:saveRound': async (socket, input) => breakouts.saveRound(actorOf(socket), input),
+    'breakout:deleteRound': async (socket, input) => breakouts.deleteRound(actorOf(socket), input),
+    'breakout:assign': async (socket, input) => breakouts.assign(actorOf(socket), input),
+    'breakout:autoAssign': async (socket, input) => breakouts.autoAssign(actorOf(socket), input),
+    'breakout:close': async (socket, input) => breakouts.close(actorOf(socket), input),
+    'breakout:broadcast': async (socket, input) => breakouts.broadcast(actorOf(socket), input),
+    'breakout:help': async (socket, input) => breakouts.help(actorOf(socket), input),
+    'breakout:resolveHelp': async (socket, input) => breakouts.resolveHelp(actorOf(socket), input),
+    'breakout:visit': async (socket, input) => breakouts.visit(actorOf(socket), input),
   };
 
   io.use((socket, next) => {
@@ -163,7 +175,8 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : undefined;
     // A client that asks for no acknowledgement gets none; the action still runs.
     const reply = (result: Ack<unknown>) => ack?.(result);
-    const payload = ack && args.length === 1 ? undefined : args[0];
+    // socket.io sends an undefined payload as null.
+    const payload = (ack && args.length === 1) || args[0] === null ? undefined : args[0];
     const parsed = clientEventSchemas[name].safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

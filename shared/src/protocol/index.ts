@@ -5,6 +5,7 @@
  */
 import type { Ack } from '../errors.js';
 import { agendaClientEvents, type AgendaClientEvents, type AgendaServerEvents } from './agenda.js';
+import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEvents } from './breakouts.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
@@ -12,19 +13,21 @@ export { PROTOCOL_VERSION } from './version.js';
 export * from './session.js';
 export * from './people.js';
 export * from './agenda.js';
+export * from './breakouts.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
   ...sessionClientEvents,
   ...peopleClientEvents,
   ...agendaClientEvents,
+  ...breakoutClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

@@ -18,6 +18,7 @@ import { formatTimeOfDay } from '../../app/format.js';
 import { useServerNow } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { RoundSetup } from '../breakouts/RoundDialog.js';
 import { BlockDialog, type BlockFields } from './BlockDialog.js';
 import { useAgendaAction, useIsFacilitator, useSchedule } from './useAgenda.js';
 
@@ -166,6 +167,7 @@ function AgendaItem({
           </p>
           <p className="agenda-item-title">{block.title}</p>
           {block.description ? <p className="agenda-item-description">{block.description}</p> : null}
+          {editable && block.type === 'breakout' ? <RoundSetup block={block} /> : null}
           {editable && notes ? (
             <p className="agenda-item-notes">
               <span className="visually-hidden">{t('agenda.moderationNotes')}: </span>

@@ -47,10 +47,10 @@ export function RunControls() {
             ) : null}
             {timer ? (
               <>
-                <button type="button" disabled={busy} aria-label={t('agenda.extendLabel', { count: 1 })} onClick={() => control({ action: 'extend', minutes: 1 })}>
+                <button type="button" disabled={busy} onClick={() => control({ action: 'extend', minutes: 1 })}>
                   {t('agenda.extend1')}
                 </button>
-                <button type="button" disabled={busy} aria-label={t('agenda.extendLabel', { count: 5 })} onClick={() => control({ action: 'extend', minutes: 5 })}>
+                <button type="button" disabled={busy} onClick={() => control({ action: 'extend', minutes: 5 })}>
                   {t('agenda.extend5')}
                 </button>
                 <button type="button" disabled={busy} onClick={() => control({ action: 'endBlock' })}>

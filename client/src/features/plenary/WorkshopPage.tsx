@@ -7,7 +7,11 @@ import { setLanguage, storedLanguage } from '../../i18n/index.js';
 import { loadIdentity } from '../../realtime/identity.js';
 import { workshopSession } from '../../realtime/session.js';
 import { useAppStore } from '../../store/index.js';
+import { useServerNow } from '../../realtime/clock.js';
 import { AgendaPanel } from '../agenda/AgendaPanel.js';
+import { BreakoutArea } from '../breakouts/BreakoutArea.js';
+import { RoomView } from '../breakouts/RoomView.js';
+import { useMyRoom } from '../breakouts/useBreakouts.js';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -55,17 +59,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
   return (
     <AppShell headerExtra={<ConnectionBadge />}>
       <div className="workshop-layout">
-        <div className="workshop-main">
-          <section className="card workshop-intro" aria-labelledby="workshop-title">
-            <h1 id="workshop-title">{workshop.title}</h1>
-            <p className="workshop-date">{formatStart(workshop.startsAt, i18n.language, workshop.timeZone)}</p>
-            {workshop.moderatorNames ? <p>{t('workshop.moderation', { names: workshop.moderatorNames })}</p> : null}
-            {workshop.coModeratorNames ? <p>{t('workshop.coModeration', { names: workshop.coModeratorNames })}</p> : null}
-            {workshop.description ? <p className="workshop-description">{workshop.description}</p> : null}
-            <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${session.role}`) })}</p>
-          </section>
-          <AgendaPanel />
-        </div>
+        <WorkshopMain />
         <aside className="workshop-side" aria-label={t('workshop.sidebar')}>
           <PeopleList />
           <AboutMe />
@@ -73,5 +67,38 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
         </aside>
       </div>
     </AppShell>
+  );
+}
+
+/**
+ * The main column: a person's breakout room while a round has them in one, else the plenary with
+ * the workshop, the breakout overview for the moderation, and the agenda.
+ */
+function WorkshopMain() {
+  const { t, i18n } = useTranslation();
+  const now = useServerNow();
+  const myRoom = useMyRoom(now);
+  const workshop = useAppStore((state) => state.workshop)!;
+  const role = useAppStore((state) => state.session?.role);
+  if (myRoom) {
+    return (
+      <div className="workshop-main">
+        <RoomView live={myRoom} room={myRoom.room} now={now} />
+      </div>
+    );
+  }
+  return (
+    <div className="workshop-main">
+      <section className="card workshop-intro" aria-labelledby="workshop-title">
+        <h1 id="workshop-title">{workshop.title}</h1>
+        <p className="workshop-date">{formatStart(workshop.startsAt, i18n.language, workshop.timeZone)}</p>
+        {workshop.moderatorNames ? <p>{t('workshop.moderation', { names: workshop.moderatorNames })}</p> : null}
+        {workshop.coModeratorNames ? <p>{t('workshop.coModeration', { names: workshop.coModeratorNames })}</p> : null}
+        {workshop.description ? <p className="workshop-description">{workshop.description}</p> : null}
+        {role ? <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${role}`) })}</p> : null}
+      </section>
+      <BreakoutArea now={now} />
+      <AgendaPanel />
+    </div>
   );
 }

@@ -1,0 +1,80 @@
+import { useTranslation } from 'react-i18next';
+import { formatRemaining } from '@werkraum/shared/clock';
+import type { BreakoutRoom } from '@werkraum/shared/protocol';
+import { useAppStore } from '../../store/index.js';
+import { CurrentBlock } from '../agenda/CurrentBlock.js';
+import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
+import { useRoomMembers, type LiveRound } from './useBreakouts.js';
+
+/** A breakout room as its members see it: name, task, members, the round's clock, messages, help. */
+export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutRoom; now: number }) {
+  const { t } = useTranslation();
+  const { round, state } = live;
+  const members = useRoomMembers(round, room.id);
+  const personId = useAppStore((store) => store.session?.personId);
+  const facilitator = useIsFacilitator();
+  const { send, error } = useAgendaAction();
+  const helpSent = round.helpRequests.some((request) => request.personId === personId && request.resolvedAt === null);
+  const messages = round.broadcasts.filter((message) => message.roomId === null || message.roomId === room.id).slice(-3).reverse();
+  const visiting = facilitator && round.visits[personId ?? ''] === room.id;
+
+  return (
+    <section className="card room-view" aria-labelledby="room-heading" data-room-id={room.id}>
+      <p className="clock-label">{t('breakouts.room')}</p>
+      <h1 id="room-heading">{room.name}</h1>
+      {state.phase === 'returning' && state.returnAt !== null ? (
+        <p role="status" className="warning-notice" data-testid="returning-notice">
+          {t('breakouts.returning', { time: formatRemaining(state.returnAt - now) })}
+        </p>
+      ) : null}
+      <div aria-live="polite" className="broadcasts">
+        {messages.map((message) => (
+          <p key={message.id} className="broadcast" data-testid="broadcast">
+            <strong>{t('breakouts.fromModeration')}:</strong> {message.text}
+          </p>
+        ))}
+      </div>
+      {room.task ? (
+        <div className="room-task">
+          <h2>{t('breakouts.task')}</h2>
+          <p>{room.task}</p>
+        </div>
+      ) : null}
+      <CurrentBlock />
+      <h2>{t('breakouts.members')}</h2>
+      <ul className="plain-list room-members">
+        {members.map((person) => (
+          <li key={person.id}>
+            <span className={`presence-dot presence-${person.connection}`} aria-hidden="true" /> {person.displayName}
+            {person.id === personId ? ` (${t('workshop.you')})` : ''}
+            {person.id === room.hostId ? ` · ${t('breakouts.host')}` : ''}
+            <span className="visually-hidden"> · {t(`presence.${person.connection}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="button-row">
+        {visiting ? (
+          <button type="button" onClick={() => void send('breakout:visit', { roundId: round.id, roomId: null })}>
+            {t('breakouts.backToPlenary')}
+          </button>
+        ) : facilitator ? null : (
+          <button
+            type="button"
+            disabled={helpSent}
+            onClick={() => void send('breakout:help', { roundId: round.id })}
+          >
+            {t('breakouts.askHelp')}
+          </button>
+        )}
+      </div>
+      <p role="status" className="muted">
+        {helpSent ? t('breakouts.helpSent') : ''}
+      </p>
+      {error ? (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { breakoutState, currentRoomOf, type BreakoutState } from '@werkraum/shared/breakoutPhase';
+import type { BreakoutRoom, BreakoutRound, PersonView } from '@werkraum/shared/protocol';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../store/index.js';
+
+/** A round with its phase at a moment. */
+export interface LiveRound {
+  round: BreakoutRound;
+  state: BreakoutState;
+}
+
+/** The round that is open or returning now (at most one runs at a time), with its phase. */
+export function useLiveRound(now: number): LiveRound | null {
+  const rounds = useAppStore((state) => state.rounds);
+  const timer = useAppStore((state) => state.agenda?.run.timer ?? null);
+  for (const round of rounds) {
+    const state = breakoutState(round, timer, now);
+    if (state.phase === 'open' || state.phase === 'returning') return { round, state };
+  }
+  return null;
+}
+
+/** The room this person is in now (null: the plenary). */
+export function useMyRoom(now: number): (LiveRound & { room: BreakoutRoom }) | null {
+  const live = useLiveRound(now);
+  const personId = useAppStore((state) => state.session?.personId);
+  if (!live || !personId) return null;
+  const roomId = currentRoomOf(live.round, live.state, personId);
+  const room = live.round.rooms.find((candidate) => candidate.id === roomId);
+  return room ? { ...live, room } : null;
+}
+
+/** The people in a room (assigned, or visiting facilitators), in the order of the people list. */
+export function useRoomMembers(round: BreakoutRound, roomId: string): PersonView[] {
+  return useAppStore(
+    useShallow((state) =>
+      state.peopleOrder
+        .map((id) => state.peopleById[id]!)
+        .filter((person) => round.assignments[person.id] === roomId || round.visits[person.id] === roomId),
+    ),
+  );
+}
