@@ -24,7 +24,10 @@ export function breakoutState(round: BreakoutRound, timer: BlockTimer | null, no
   if (round.closedAt !== null && now >= round.closedAt) return { phase: 'closed', endsAt: round.closedAt, returnAt: round.closedAt };
   const graceMs = round.graceSeconds * 1000;
   let endsAt = round.endedAt;
-  if (endsAt === null && timer && timer.blockId === round.blockId && timer.pausedAt === null) endsAt = deadline(timer);
+  if (endsAt === null && timer && timer.blockId === round.blockId) {
+    // A pause holds the end, unless the time was already up when the pause began.
+    if (timer.pausedAt === null || timer.pausedAt >= deadline(timer)) endsAt = deadline(timer);
+  }
   if (endsAt === null) return { phase: 'open', endsAt: null, returnAt: null };
   const returnAt = endsAt + graceMs;
   if (now < endsAt) return { phase: 'open', endsAt, returnAt };

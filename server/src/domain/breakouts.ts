@@ -100,7 +100,11 @@ export function autoAssign(
   if (mode === 'random') assignments = assignRandom({ people, rooms, seed, fixed });
   else if (mode === 'keepGroups') assignments = assignKeepGroups({ people, rooms, previous: previous?.assignments ?? {}, fixed });
   // Hosts count toward their room's size, so they are among the people placed (and stay where they are).
-  else assignments = assignBalanced({ people: [...people, ...Object.keys(fixed)], rooms, existing: { ...round.assignments, ...fixed } });
+  // Everyone already seated (hosts, people the moderation placed by hand) counts and stays where they are.
+  else {
+    const seated = [...new Set([...people, ...Object.keys(fixed), ...Object.keys(round.assignments)])];
+    assignments = assignBalanced({ people: seated, rooms, existing: { ...round.assignments, ...fixed } });
+  }
   return { ...round, assignments: { ...assignments, ...fixed } };
 }
 
@@ -309,7 +313,9 @@ export class BreakoutDomain {
       let next = current;
       for (const round of current.rounds) {
         if (round.blockId === endedBlock && round.openedAt !== null && round.endedAt === null) {
-          next = replaceRound(next, { ...round, endedAt: now });
+          // If the time had already run out, the way back started then, not now (no second grace period).
+          const endsAt = breakoutState(round, before.timer, now).endsAt ?? now;
+          next = replaceRound(next, { ...round, endedAt: Math.min(now, endsAt) });
         }
         if (round.blockId === startedBlock) {
           next = replaceRound(next, openRound(round, participants, seed, previousRound(next, round, order), now));

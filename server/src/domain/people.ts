@@ -32,7 +32,7 @@ export interface PeopleDeps {
   now: () => Date;
   reconnectGraceMs: number;
   scheduler?: Scheduler;
-  /** Called after a new person joined (for example to seat them in an open breakout round). */
+  /** Called after a person joined or came back (for example to seat them in an open breakout round). */
   onJoined?: (person: PersonRecord) => Promise<void>;
   /** Where failures of background work (presence broadcasts) are reported. */
   onError?: (error: unknown) => void;
@@ -97,6 +97,8 @@ export class PeopleDomain {
     if (person.removedAt) throw new DomainError('removed', 'You were removed from this workshop by the moderation.');
     onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });
     this.connect(person, connectionId);
+    // Someone who comes back during an open breakout round without a room gets one, like a newcomer.
+    await this.deps.onJoined?.(person);
     return this.snapshot(person, input.personToken);
   }
 
