@@ -207,6 +207,8 @@ export const de: Messages = {
     removeRoom: 'Raum {{number}} entfernen',
     roomCount: 'Anzahl der Räume',
     makeRooms: 'Räume anlegen',
+    roomSize: 'Räume mit etwa wie vielen Personen? ({{count}} Teilnehmende da)',
+    makeRoomsBySize: 'Räume nach Größe anlegen',
     sameTask: 'Aufgabe für alle Räume',
     mode: 'Wie kommen die Menschen in die Räume?',
     modes: {

@@ -204,6 +204,8 @@ export const en = {
     removeRoom: 'Remove room {{number}}',
     roomCount: 'Number of rooms',
     makeRooms: 'Make rooms',
+    roomSize: 'Rooms of about how many people? ({{count}} participants here)',
+    makeRoomsBySize: 'Make rooms by size',
     sameTask: 'Task for all rooms',
     mode: 'How people get into rooms',
     modes: {

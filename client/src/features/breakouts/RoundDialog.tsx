@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
+import { roomCountForSize } from '@werkraum/shared/breakoutAssignment';
 import { LIMITS } from '@werkraum/shared/limits';
 import { ASSIGNMENT_MODES, type AgendaBlockView, type AssignmentMode, type BreakoutRound } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
@@ -27,12 +28,17 @@ export function RoundDialog({ block, round, onClose }: { block: AgendaBlockView;
   );
   const [mode, setMode] = useState<AssignmentMode>(round?.assignmentMode ?? 'random');
   const [count, setCount] = useState(String(rooms.length));
+  const [size, setSize] = useState('');
+  const participantsPresent = useAppStore(
+    (state) => state.peopleOrder.filter((id) => state.peopleById[id]?.role === 'participant' && state.peopleById[id]?.connection !== 'left').length,
+  );
   const { send, error } = useAgendaAction();
 
   const update = (index: number, patch: Partial<RoomDraft>) =>
     setRooms((current) => current.map((room, position) => (position === index ? { ...room, ...patch } : room)));
-  const makeRooms = () => {
-    const wanted = Math.min(LIMITS.roomsMax, Math.max(1, Math.round(Number(count)) || 1));
+  const makeRooms = (wantedCount = Number(count)) => {
+    const wanted = Math.min(LIMITS.roomsMax, Math.max(1, Math.round(wantedCount) || 1));
+    setCount(String(wanted));
     setRooms((current) =>
       Array.from({ length: wanted }, (_, index) => current[index] ?? { name: t('breakouts.defaultRoomName', { number: index + 1 }), task: current[0]?.task ?? '', hostId: null }),
     );
@@ -60,8 +66,21 @@ export function RoundDialog({ block, round, onClose }: { block: AgendaBlockView;
             <label htmlFor={`${formId}-count`}>{t('breakouts.roomCount')}</label>
             <input id={`${formId}-count`} type="number" min={1} max={LIMITS.roomsMax} value={count} onChange={(event) => setCount(event.currentTarget.value)} />
           </div>
-          <button type="button" onClick={makeRooms}>
+          <button type="button" onClick={() => makeRooms()}>
             {t('breakouts.makeRooms')}
+          </button>
+        </div>
+        <div className="inline-form">
+          <div className="field">
+            <label htmlFor={`${formId}-size`}>{t('breakouts.roomSize', { count: participantsPresent })}</label>
+            <input id={`${formId}-size`} type="number" min={1} max={500} value={size} onChange={(event) => setSize(event.currentTarget.value)} />
+          </div>
+          <button
+            type="button"
+            disabled={!(Number(size) >= 1)}
+            onClick={() => makeRooms(roomCountForSize(Math.max(1, participantsPresent), Number(size)))}
+          >
+            {t('breakouts.makeRoomsBySize')}
           </button>
         </div>
         <fieldset className="field">
