@@ -4,6 +4,7 @@ import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { AgendaDomain } from './domain/agenda.js';
 import { BreakoutDomain } from './domain/breakouts.js';
 import { PeopleDomain } from './domain/people.js';
+import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
 import { createHttpApp } from './transport/http.js';
@@ -64,10 +65,13 @@ export function createApp(deps: AppDeps): App {
   });
   breakouts = new BreakoutDomain({ store: deps.store, notifier, people, clock, ...(deps.randomSeed ? { randomSeed: deps.randomSeed } : {}) });
 
+  const polls = new PollDomain({ store: deps.store, notifier, people, clock });
+
   const expressApp = createHttpApp({
     store: deps.store,
     people,
     agenda,
+    polls,
     now,
     log,
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
@@ -80,7 +84,7 @@ export function createApp(deps: AppDeps): App {
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, clock, log });
+  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, clock, log });
 
   return {
     http,

@@ -29,6 +29,14 @@ export const LIMITS = {
   roomsMax: 100,
   /** A broadcast message, characters. */
   broadcastMax: 500,
+  /** Poll question, characters. */
+  pollQuestionMax: 500,
+  /** Poll option label, characters. */
+  pollOptionMax: 200,
+  /** Options of one poll. */
+  pollOptionsMax: 30,
+  /** An open-text answer, characters. */
+  pollTextAnswerMax: 280,
   /** Largest JSON body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single socket.io message (socket.io's maxHttpBufferSize). */

@@ -10,6 +10,8 @@ export interface Notifier {
   toWorkshop<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
   /** Sends an event to the moderators and co-moderators of the workshop. */
   toFacilitators<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
+  /** Sends an event to everyone in the workshop who is not a moderator or co-moderator. */
+  toParticipants<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
   /** Sends an event to every connection of one person. */
   toPerson<E extends keyof ServerEvents>(personId: string, event: E, payload: ServerEvents[E]): void;
   /** Keeps a person's connections in the facilitators' channel when their role changes. */

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
-import type { AgendaRecord, BreakoutsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+import type { PollAnswer } from '@werkraum/shared/protocol';
+import type { AgendaRecord, BreakoutsRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -49,6 +50,25 @@ const MIGRATIONS: string[] = [
      body_json TEXT NOT NULL,
      PRIMARY KEY (workshop_id, kind)
    );`,
+  // Anonymous answers: voters and ballots in unrelated tables with random keys and no rowid or
+  // timestamp, so neither order nor time links a voter to a ballot.
+  `CREATE TABLE poll_named_answers (
+     poll_id TEXT NOT NULL,
+     person_id TEXT NOT NULL,
+     answer_json TEXT NOT NULL,
+     PRIMARY KEY (poll_id, person_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE poll_voters (
+     poll_id TEXT NOT NULL,
+     voter_key TEXT NOT NULL,
+     PRIMARY KEY (poll_id, voter_key)
+   ) WITHOUT ROWID;
+   CREATE TABLE poll_ballots (
+     poll_id TEXT NOT NULL,
+     ballot_key TEXT NOT NULL,
+     answer_json TEXT NOT NULL,
+     PRIMARY KEY (poll_id, ballot_key)
+   ) WITHOUT ROWID;`,
 ];
 
 interface WorkshopRow {
@@ -164,6 +184,24 @@ export function openSqliteStore(file: string): Store {
       `UPDATE workshop_documents SET version = @version, body_json = @body
        WHERE workshop_id = @workshopId AND kind = @kind AND version = @version - 1`,
     ),
+    insertNamedAnswer: db.prepare<[string, string, string]>(
+      'INSERT INTO poll_named_answers (poll_id, person_id, answer_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    upsertNamedAnswer: db.prepare<[string, string, string]>(
+      `INSERT INTO poll_named_answers (poll_id, person_id, answer_json) VALUES (?, ?, ?)
+       ON CONFLICT (poll_id, person_id) DO UPDATE SET answer_json = excluded.answer_json`,
+    ),
+    getNamedAnswer: db.prepare<[string, string], { answer_json: string }>(
+      'SELECT answer_json FROM poll_named_answers WHERE poll_id = ? AND person_id = ?',
+    ),
+    insertVoter: db.prepare<[string, string]>('INSERT INTO poll_voters (poll_id, voter_key) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    hasVoter: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM poll_voters WHERE poll_id = ? AND voter_key = ?'),
+    insertBallot: db.prepare<[string, string, string]>('INSERT INTO poll_ballots (poll_id, ballot_key, answer_json) VALUES (?, ?, ?)'),
+    updateBallot: db.prepare<[string, string, string]>('UPDATE poll_ballots SET answer_json = ? WHERE poll_id = ? AND ballot_key = ?'),
+    listNamed: db.prepare<[string], { person_id: string; answer_json: string }>(
+      'SELECT person_id, answer_json FROM poll_named_answers WHERE poll_id = ?',
+    ),
+    listBallots: db.prepare<[string], { answer_json: string }>('SELECT answer_json FROM poll_ballots WHERE poll_id = ?'),
     listPeople: db.prepare<[string], PersonRow>(
       'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
     ),
@@ -251,6 +289,42 @@ export function openSqliteStore(file: string): Store {
       const values = { workshopId: record.workshopId, kind: 'breakouts', version: record.version, body: JSON.stringify(record.rounds) };
       const result = record.version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
       return result.changes === 1;
+    },
+    async getPolls(workshopId) {
+      const row = statements.getDocument.get(workshopId, 'polls');
+      if (!row) return undefined;
+      return { workshopId, version: row.version, polls: JSON.parse(row.body_json) as PollsRecord['polls'] };
+    },
+    async savePolls(record) {
+      const values = { workshopId: record.workshopId, kind: 'polls', version: record.version, body: JSON.stringify(record.polls) };
+      const result = record.version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
+      return result.changes === 1;
+    },
+    async saveNamedAnswer(pollId, personId, answer, replace) {
+      const statement = replace ? statements.upsertNamedAnswer : statements.insertNamedAnswer;
+      return statement.run(pollId, personId, JSON.stringify(answer)).changes === 1 ? 'saved' : 'exists';
+    },
+    async saveAnonymousAnswer(pollId, voterKey, ballotKey, answer) {
+      return db.transaction(() => {
+        if (statements.insertVoter.run(pollId, voterKey).changes !== 1) return 'exists' as const;
+        statements.insertBallot.run(pollId, ballotKey, JSON.stringify(answer));
+        return 'saved' as const;
+      })();
+    },
+    async replaceAnonymousAnswer(pollId, ballotKey, answer) {
+      return statements.updateBallot.run(JSON.stringify(answer), pollId, ballotKey).changes === 1;
+    },
+    async hasVoted(pollId, voterKey) {
+      return statements.hasVoter.get(pollId, voterKey) !== undefined;
+    },
+    async getNamedAnswer(pollId, personId) {
+      const row = statements.getNamedAnswer.get(pollId, personId);
+      return row ? (JSON.parse(row.answer_json) as PollAnswer) : undefined;
+    },
+    async listAnswers(pollId) {
+      const named = statements.listNamed.all(pollId).map((row) => ({ personId: row.person_id, answer: JSON.parse(row.answer_json) as PollAnswer }));
+      const anonymous = statements.listBallots.all(pollId).map((row) => ({ personId: null, answer: JSON.parse(row.answer_json) as PollAnswer }));
+      return [...named, ...anonymous];
     },
     async close() {
       db.close();

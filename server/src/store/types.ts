@@ -1,5 +1,5 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, BreakoutRound } from '@werkraum/shared/protocol';
+import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer } from '@werkraum/shared/protocol';
 import type { Language, Role } from '@werkraum/shared/roles';
 
 /** A workshop as stored; secrets only as hashes. */
@@ -56,6 +56,19 @@ export interface BreakoutsRecord {
   rounds: BreakoutRound[];
 }
 
+/** A workshop's poll definitions and states, stored as one versioned unit. */
+export interface PollsRecord {
+  workshopId: string;
+  version: number;
+  polls: Poll[];
+}
+
+/** A stored answer: the person for named polls, null for anonymous ones. */
+export interface StoredAnswer {
+  personId: string | null;
+  answer: PollAnswer;
+}
+
 /**
  * Storage of workshops and people. Async so that a networked database fits behind the same
  * interface; the embedded SQLite implementation answers synchronously underneath.
@@ -90,6 +103,24 @@ export interface BreakoutStore {
   saveBreakouts(record: BreakoutsRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore {
+/**
+ * Storage of polls. Named answers are stored with the person; anonymous answers in two unrelated
+ * tables (who voted, and the ballots), so nothing in storage links a person to an answer.
+ */
+export interface PollStore {
+  getPolls(workshopId: string): Promise<PollsRecord | undefined>;
+  savePolls(record: PollsRecord): Promise<boolean>;
+  /** Saves or (when `replace`) changes a named answer; 'exists' when one exists and may not change. */
+  saveNamedAnswer(pollId: string, personId: string, answer: PollAnswer, replace: boolean): Promise<'saved' | 'exists'>;
+  /** Records that a voter voted and stores their ballot, in one transaction; 'exists' if the voter already voted. */
+  saveAnonymousAnswer(pollId: string, voterKey: string, ballotKey: string, answer: PollAnswer): Promise<'saved' | 'exists'>;
+  /** Replaces the answer of a ballot; false for an unknown ballot. */
+  replaceAnonymousAnswer(pollId: string, ballotKey: string, answer: PollAnswer): Promise<boolean>;
+  hasVoted(pollId: string, voterKey: string): Promise<boolean>;
+  getNamedAnswer(pollId: string, personId: string): Promise<PollAnswer | undefined>;
+  listAnswers(pollId: string): Promise<StoredAnswer[]>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore {
   close(): Promise<void>;
 }

@@ -5,13 +5,14 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import { agendaFromTimetable } from '@werkraum/shared/agendaImport';
-import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest } from '@werkraum/shared/protocol';
+import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput } from '@werkraum/shared/protocol';
 import { parseTimetable } from '@werkraum/shared/timetable';
 import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { PeopleDomain } from '../domain/people.js';
+import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
 
@@ -20,6 +21,7 @@ export interface HttpDeps {
   store: WorkshopStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
+  polls: PollDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -215,6 +217,42 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       await deps.agenda.replace({ workshopId: access.workshop.id, viaKey: true }, input);
       const workshop = await requireWorkshop(deps.store, access.workshop.id);
       res.json(agendaDocument(workshop, await deps.agenda.load(workshop.id), deps.now().getTime()));
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/polls',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json({ polls: await deps.polls.results(access.workshop.id) });
+    }),
+  );
+
+  app.post(
+    '/api/workshops/:id/polls',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const input = parseBody(pollInput, req, res);
+      if (!input) return;
+      const { pollId } = await deps.polls.create({ workshopId: access.workshop.id, viaKey: true }, input);
+      const created = (await deps.polls.results(access.workshop.id)).find((entry) => entry.poll.id === pollId);
+      res.status(201).json(created);
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/polls/:pollId',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const found = (await deps.polls.results(access.workshop.id)).find((entry) => entry.poll.id === req.params.pollId);
+      if (!found) {
+        sendError(res, 404, 'not_found', 'There is no such poll in this workshop.');
+        return;
+      }
+      res.json(found);
     }),
   );
 

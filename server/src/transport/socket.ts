@@ -14,6 +14,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
+import type { PollDomain } from '../domain/polls.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { inspectLink } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
@@ -39,6 +40,7 @@ export interface SocketDeps {
   people: PeopleDomain;
   agenda: AgendaDomain;
   breakouts: BreakoutDomain;
+  polls: PollDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -56,6 +58,9 @@ export function socketNotifier(io: () => AppServer): Notifier {
     },
     toFacilitators(workshopId, event, payload) {
       (io().to(facilitatorRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
+    },
+    toParticipants(workshopId, event, payload) {
+      (io().to(workshopRoom(workshopId)).except(facilitatorRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
     },
     roleChanged(workshopId, personId, role) {
       if (isFacilitator(role)) io().in(personRoom(personId)).socketsJoin(facilitatorRoom(workshopId));
@@ -83,7 +88,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda, breakouts } = deps;
+  const { people, agenda, breakouts, polls } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -138,6 +143,14 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'breakout:help': async (socket, input) => breakouts.help(actorOf(socket), input),
     'breakout:resolveHelp': async (socket, input) => breakouts.resolveHelp(actorOf(socket), input),
     'breakout:visit': async (socket, input) => breakouts.visit(actorOf(socket), input),
+    'poll:list': async (socket) => polls.list(actorOf(socket)),
+    'poll:create': async (socket, input) => polls.create(actorOf(socket), input),
+    'poll:update': async (socket, input) => polls.update(actorOf(socket), input),
+    'poll:delete': async (socket, input) => polls.delete(actorOf(socket), input),
+    'poll:open': async (socket, input) => polls.open(actorOf(socket), input),
+    'poll:close': async (socket, input) => polls.close(actorOf(socket), input),
+    'poll:publish': async (socket, input) => polls.publish(actorOf(socket), input),
+    'poll:answer': async (socket, input) => polls.answer(actorOf(socket), input),
   };
 
   io.use((socket, next) => {

@@ -6,6 +6,7 @@
 import type { Ack } from '../errors.js';
 import { agendaClientEvents, type AgendaClientEvents, type AgendaServerEvents } from './agenda.js';
 import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEvents } from './breakouts.js';
+import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
@@ -14,6 +15,7 @@ export * from './session.js';
 export * from './people.js';
 export * from './agenda.js';
 export * from './breakouts.js';
+export * from './polls.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -21,13 +23,14 @@ export const clientEventSchemas = {
   ...peopleClientEvents,
   ...agendaClientEvents,
   ...breakoutClientEvents,
+  ...pollClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;
