@@ -20,6 +20,7 @@ export function attachDispatch(
   store: StoreApi,
   onSessionEnded: (reason: string) => void,
   onOwnRoleChanged: () => void,
+  onPollsChanged: () => void,
 ): () => void {
   const onUpserted: Parameters<typeof socket.on<'people:upserted'>>[1] = (person) => {
     const state = store.getState();
@@ -42,6 +43,14 @@ export function attachDispatch(
 
   const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
 
+  const onPollChanged = () => onPollsChanged();
+  const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
+  const onParticipation: Parameters<typeof socket.on<'poll:participation'>>[1] = ({ pollId, participants }) =>
+    store.getState().applyParticipation(pollId, participants);
+
+  socket.on('poll:changed', onPollChanged);
+  socket.on('poll:results', onPollResults);
+  socket.on('poll:participation', onParticipation);
   socket.on('people:upserted', onUpserted);
   socket.on('breakout:changed', onBreakouts);
   socket.on('people:removed', onRemoved);
@@ -51,6 +60,9 @@ export function attachDispatch(
   socket.on('agenda:run', onRun);
   socket.on('agenda:notes', onNotes);
   return () => {
+    socket.off('poll:changed', onPollChanged);
+    socket.off('poll:results', onPollResults);
+    socket.off('poll:participation', onParticipation);
     socket.off('people:upserted', onUpserted);
     socket.off('breakout:changed', onBreakouts);
     socket.off('people:removed', onRemoved);

@@ -48,6 +48,7 @@ class WorkshopSession {
       },
       // A new co-moderator needs the moderation notes, a former one must lose them.
       () => void this.loadAgenda(),
+      () => void this.loadPolls(),
     );
     startClockSync(socket);
     return socket;
@@ -109,14 +110,42 @@ class WorkshopSession {
   /** Fetches the agenda and the breakout rounds (after joining, reconnecting, or a change of one's own role). */
   private async loadAgenda(): Promise<void> {
     try {
-      const [agenda, breakouts] = await Promise.all([
+      const [agenda, breakouts, polls] = await Promise.all([
         request(this.socket(), 'agenda:get', {}),
         request(this.socket(), 'breakout:get', {}),
+        request(this.socket(), 'poll:list', {}),
       ]);
       this.store.getState().setAgendaSnapshot(agenda);
       this.store.getState().setRounds(breakouts.rounds);
+      this.store.getState().setPolls(polls.polls);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
+    }
+  }
+
+  private pollsReading = false;
+  private pollsStale = false;
+
+  /**
+   * Re-reads the polls after one was created, changed, opened, closed or published. Changes that
+   * arrive during a read cause exactly one more read afterwards, not one each.
+   */
+  private async loadPolls(): Promise<void> {
+    if (this.pollsReading) {
+      this.pollsStale = true;
+      return;
+    }
+    this.pollsReading = true;
+    try {
+      do {
+        this.pollsStale = false;
+        const { polls } = await request(this.socket(), 'poll:list', {});
+        this.store.getState().setPolls(polls);
+      } while (this.pollsStale);
+    } catch {
+      // The next change or reconnect reads them again.
+    } finally {
+      this.pollsReading = false;
     }
   }
 

@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 import { createAgendaSlice, type AgendaSlice } from '../features/agenda/agendaSlice.js';
 import { createBreakoutSlice, type BreakoutSlice } from '../features/breakouts/breakoutSlice.js';
+import { createPollsSlice, type PollsSlice } from '../features/polls/pollsSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice;
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -14,6 +15,7 @@ export const createAppStore = () =>
     ...createPeopleSlice(...args),
     ...createAgendaSlice(...args),
     ...createBreakoutSlice(...args),
+    ...createPollsSlice(...args),
   }));
 
 /** The store of this tab. */

@@ -2,6 +2,7 @@ import { useId, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgendaControl } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
+import { BlockPollLauncher } from '../polls/PollsPanel.js';
 import { useAgendaAction } from './useAgenda.js';
 
 /** The moderation's controls for the running agenda; the server decides and tells every client. */
@@ -73,6 +74,7 @@ export function RunControls() {
               </button>
             </form>
           ) : null}
+          {timer ? <BlockPollLauncher blockId={timer.blockId} /> : null}
           <button type="button" className="danger" disabled={busy} onClick={() => control({ action: 'endWorkshop' })}>
             {t('agenda.endWorkshop')}
           </button>

@@ -12,6 +12,7 @@ import { AgendaPanel } from '../agenda/AgendaPanel.js';
 import { BreakoutArea } from '../breakouts/BreakoutArea.js';
 import { RoomView } from '../breakouts/RoomView.js';
 import { useMyRoom } from '../breakouts/useBreakouts.js';
+import { PollsPanel } from '../polls/PollsPanel.js';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -98,6 +99,7 @@ function WorkshopMain() {
         {role ? <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${role}`) })}</p> : null}
       </section>
       <BreakoutArea now={now} />
+      <PollsPanel />
       <AgendaPanel />
     </div>
   );
