@@ -13,20 +13,25 @@ function useFieldIds(hint: unknown, error: unknown) {
   return { id, describedBy };
 }
 
-/** A labelled text input with an optional hint and an error message announced with the input. */
-export function TextField({ label, hint, error, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const { id, describedBy } = useFieldIds(hint, error);
+/** Label, hint and error around one input; `children` gets the ids it must carry. */
+function FieldFrame({
+  label,
+  hint,
+  error,
+  children,
+}: FieldProps & { children: (ids: { id: string; describedBy: string | undefined }) => ReactNode }) {
+  const ids = useFieldIds(hint, error);
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={ids.id}>{label}</label>
       {hint ? (
-        <p className="hint" id={`${id}-hint`}>
+        <p className="hint" id={`${ids.id}-hint`}>
           {hint}
         </p>
       ) : null}
-      <input id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} {...input} />
+      {children(ids)}
       {error ? (
-        <p className="field-error" id={`${id}-error`}>
+        <p className="field-error" id={`${ids.id}-error`}>
           {error}
         </p>
       ) : null}
@@ -34,24 +39,21 @@ export function TextField({ label, hint, error, ...input }: FieldProps & InputHT
   );
 }
 
+/** A labelled text input with an optional hint and an error message announced with the input. */
+export function TextField({ label, hint, error, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error}>
+      {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} {...input} />}
+    </FieldFrame>
+  );
+}
+
 /** A labelled multi-line text input. */
 export function TextAreaField({ label, hint, error, ...input }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const { id, describedBy } = useFieldIds(hint, error);
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <textarea id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} {...input} />
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error}>
+      {({ id, describedBy }) => <textarea id={id} aria-describedby={describedBy} aria-invalid={error ? true : undefined} {...input} />}
+    </FieldFrame>
   );
 }
 

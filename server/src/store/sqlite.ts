@@ -207,6 +207,19 @@ export function openSqliteStore(file: string): Store {
     ),
   };
 
+  /** A versioned JSON document of a workshop (breakout rounds, polls). */
+  function readDocument<T>(workshopId: string, kind: string): { version: number; body: T } | undefined {
+    const row = statements.getDocument.get(workshopId, kind);
+    return row && { version: row.version, body: JSON.parse(row.body_json) as T };
+  }
+
+  /** Writes version N of a document only if version N-1 is stored (or none, for version 1). */
+  function writeDocument(workshopId: string, kind: string, version: number, body: unknown): boolean {
+    const values = { workshopId, kind, version, body: JSON.stringify(body) };
+    const result = version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
+    return result.changes === 1;
+  }
+
   const store: Store = {
     async insertWorkshop(workshop) {
       statements.insertWorkshop.run({
@@ -281,24 +294,18 @@ export function openSqliteStore(file: string): Store {
       return result.changes === 1;
     },
     async getBreakouts(workshopId) {
-      const row = statements.getDocument.get(workshopId, 'breakouts');
-      if (!row) return undefined;
-      return { workshopId, version: row.version, rounds: JSON.parse(row.body_json) as BreakoutsRecord['rounds'] };
+      const document = readDocument<BreakoutsRecord['rounds']>(workshopId, 'breakouts');
+      return document && { workshopId, version: document.version, rounds: document.body };
     },
     async saveBreakouts(record) {
-      const values = { workshopId: record.workshopId, kind: 'breakouts', version: record.version, body: JSON.stringify(record.rounds) };
-      const result = record.version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
-      return result.changes === 1;
+      return writeDocument(record.workshopId, 'breakouts', record.version, record.rounds);
     },
     async getPolls(workshopId) {
-      const row = statements.getDocument.get(workshopId, 'polls');
-      if (!row) return undefined;
-      return { workshopId, version: row.version, polls: JSON.parse(row.body_json) as PollsRecord['polls'] };
+      const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');
+      return document && { workshopId, version: document.version, polls: document.body };
     },
     async savePolls(record) {
-      const values = { workshopId: record.workshopId, kind: 'polls', version: record.version, body: JSON.stringify(record.polls) };
-      const result = record.version === 1 ? statements.insertDocument.run(values) : statements.updateDocument.run(values);
-      return result.changes === 1;
+      return writeDocument(record.workshopId, 'polls', record.version, record.polls);
     },
     async saveNamedAnswer(pollId, personId, answer, replace) {
       const statement = replace ? statements.upsertNamedAnswer : statements.insertNamedAnswer;

@@ -1,17 +1,9 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer } from '@werkraum/shared/protocol';
-import type { Language, Role } from '@werkraum/shared/roles';
+import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
+import type { Role } from '@werkraum/shared/roles';
 
-/** A workshop as stored; secrets only as hashes. */
-export interface WorkshopRecord {
-  id: string;
-  title: string;
-  startsAt: string;
-  timeZone: string | null;
-  language: Language;
-  description: string;
-  moderatorNames: string;
-  coModeratorNames: string;
+/** A workshop as stored: its public facts, and its secrets only as hashes. */
+export interface WorkshopRecord extends WorkshopInfo {
   createdAt: string;
   /** SHA-256 (hex) of each role's link secret; the same secret is the role's API key. */
   linkSecretHashes: Record<Role, string>;

@@ -49,25 +49,20 @@ export interface SocketDeps {
 type Input<K extends ClientEventName> = z.output<(typeof clientEventSchemas)[K]>;
 type Handler<K extends ClientEventName> = (socket: AppSocket, input: Input<K>) => Promise<ClientEvents[K]['response']>;
 
-/** Reaches people through socket.io rooms (one per workshop, one per person). */
+/** Reaches people through socket.io rooms (one per workshop, one for its facilitators, one per person). */
 export function socketNotifier(io: () => AppServer): Notifier {
+  // socket.io's emit typing cannot follow a generic event key; the Notifier signature keeps callers typed.
+  const emit = (target: { emit: unknown }, event: string, payload: unknown) =>
+    (target.emit as (event: string, payload: unknown) => void).call(target, event, payload);
   return {
-    toWorkshop(workshopId, event, payload) {
-      // socket.io's emit typing cannot follow a generic event key; the Notifier signature keeps callers typed.
-      (io().to(workshopRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
-    },
-    toFacilitators(workshopId, event, payload) {
-      (io().to(facilitatorRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
-    },
-    toParticipants(workshopId, event, payload) {
-      (io().to(workshopRoom(workshopId)).except(facilitatorRoom(workshopId)).emit as (e: string, p: unknown) => void)(event, payload);
-    },
+    toWorkshop: (workshopId, event, payload) => emit(io().to(workshopRoom(workshopId)), event, payload),
+    toFacilitators: (workshopId, event, payload) => emit(io().to(facilitatorRoom(workshopId)), event, payload),
+    toParticipants: (workshopId, event, payload) =>
+      emit(io().to(workshopRoom(workshopId)).except(facilitatorRoom(workshopId)), event, payload),
+    toPerson: (personId, event, payload) => emit(io().to(personRoom(personId)), event, payload),
     roleChanged(workshopId, personId, role) {
       if (isFacilitator(role)) io().in(personRoom(personId)).socketsJoin(facilitatorRoom(workshopId));
       else io().in(personRoom(personId)).socketsLeave(facilitatorRoom(workshopId));
-    },
-    toPerson(personId, event, payload) {
-      (io().to(personRoom(personId)).emit as (e: string, p: unknown) => void)(event, payload);
     },
     disconnectPerson(personId) {
       // Without closing the transport, so the session:ended event sent just before still arrives first.

@@ -21,6 +21,7 @@ import { Dialog } from '../../ui/Dialog.js';
 import { RoundSetup } from '../breakouts/RoundDialog.js';
 import { BlockDialog, type BlockFields } from './BlockDialog.js';
 import { useAgendaAction, useIsFacilitator, useSchedule } from './useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 const NEW_BLOCK: BlockFields = { title: '', type: 'other', plannedMinutes: 10, description: '', moderationNotes: '' };
 
@@ -83,11 +84,7 @@ export function AgendaList() {
           <button type="button" onClick={() => setAdding(true)}>
             {t('agenda.addBlock')}
           </button>
-          {error && !adding ? (
-            <p role="alert" className="form-error">
-              {error}
-            </p>
-          ) : null}
+          <FormError message={adding ? null : error} />
           <BlockDialog
             open={adding}
             title={t('agenda.newBlockTitle')}
@@ -202,11 +199,7 @@ function AgendaItem({
           ) : null}
         </div>
       ) : null}
-      {error && !dialog ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={dialog ? null : error} />
       {editable ? (
         <>
           <BlockDialog
@@ -218,11 +211,7 @@ function AgendaItem({
             onSave={(fields) => void send('agenda:updateBlock', { blockId: block.id, patch: fields }).then((ok) => ok && setDialog(null))}
           />
           <Dialog open={dialog === 'delete'} title={t('agenda.deleteTitle', { title: block.title })} onClose={close}>
-            {error ? (
-              <p role="alert" className="form-error">
-                {error}
-              </p>
-            ) : null}
+            <FormError message={error} />
             <div className="button-row">
               <button type="button" className="danger" onClick={() => void send('agenda:deleteBlock', { blockId: block.id }).then((ok) => ok && setDialog(null))}>
                 {t('agenda.delete')}

@@ -7,6 +7,7 @@ import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { TextAreaField } from '../../ui/Field.js';
 import { useAgendaAction } from './useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The planned time table in the workshop's own time of day, as it is published. */
 function useTimetable(): TimetableEntry[] {
@@ -117,11 +118,7 @@ export function AgendaTools() {
             </div>
           ) : null}
         </div>
-        {error ? (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="button-row">
           <button type="button" className="primary" disabled={!parsed?.ok || busy} onClick={() => void replace()}>
             {t('agenda.importReplace')}

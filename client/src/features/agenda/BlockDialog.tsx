@@ -4,6 +4,7 @@ import { AGENDA_BLOCK_TYPES, type AgendaBlockType } from '@werkraum/shared/agend
 import { LIMITS } from '@werkraum/shared/limits';
 import { Dialog } from '../../ui/Dialog.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The fields of a block as the form edits them. */
 export interface BlockFields {
@@ -79,11 +80,7 @@ export function BlockDialog({
         />
         <TextAreaField label={t('agenda.description')} name="description" rows={3} defaultValue={initial.description} maxLength={LIMITS.blockDescriptionMax} />
         <TextAreaField label={t('agenda.moderationNotes')} name="moderationNotes" rows={3} defaultValue={initial.moderationNotes} maxLength={LIMITS.blockDescriptionMax} />
-        {error ? (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="button-row">
           <button type="submit" className="primary">
             {t('agenda.save')}

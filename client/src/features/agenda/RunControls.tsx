@@ -4,6 +4,7 @@ import type { AgendaControl } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { BlockPollLauncher } from '../polls/PollsPanel.js';
 import { useAgendaAction } from './useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The moderation's controls for the running agenda; the server decides and tells every client. */
 export function RunControls() {
@@ -80,11 +81,7 @@ export function RunControls() {
           </button>
         </>
       ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { WarningThreshold } from '@werkraum/shared/agendaClock';
 import { useAppStore } from '../../store/index.js';
 import { TextField } from '../../ui/Field.js';
 import { useAgendaAction } from './useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 const NO_THRESHOLDS: WarningThreshold[] = [];
 
@@ -67,11 +68,7 @@ export function WarningSettings() {
         />
         <button type="submit">{t('agenda.save')}</button>
       </form>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <p role="status" className="muted">
         {saved ? t('people.saved') : ''}
       </p>

@@ -8,6 +8,7 @@ import type { BreakoutRound, PersonView } from '@werkraum/shared/protocol';
 import { formatTimeOfDay } from '../../app/format.js';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The moderation's view of a round: rooms with members, moving people, help requests, messages, closing. */
 export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: number }) {
@@ -195,11 +196,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
           </ul>
         </details>
       ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { canChooseRoom, roomSizes } from '@werkraum/shared/breakoutAssignment';
 import type { BreakoutRound } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** In a round where participants choose, the rooms with their tasks and free places. */
 export function RoomChooser({ round }: { round: BreakoutRound }) {
@@ -40,11 +41,7 @@ export function RoomChooser({ round }: { round: BreakoutRound }) {
           );
         })}
       </ul>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useAppStore } from '../../store/index.js';
 import { CurrentBlock } from '../agenda/CurrentBlock.js';
 import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
 import { useRoomMembers, type LiveRound } from './useBreakouts.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** A breakout room as its members see it: name, task, members, the round's clock, messages, help. */
 export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutRoom; now: number }) {
@@ -70,11 +71,7 @@ export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutR
       <p role="status" className="muted">
         {helpSent ? t('breakouts.helpSent') : ''}
       </p>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { ASSIGNMENT_MODES, type AgendaBlockView, type AssignmentMode, type Break
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 interface RoomDraft {
   id?: string;
@@ -157,11 +158,7 @@ export function RoundDialog({ block, round, onClose }: { block: AgendaBlockView;
           <label htmlFor={`${formId}-grace`}>{t('breakouts.graceSeconds')}</label>
           <input id={`${formId}-grace`} name="graceSeconds" type="number" min={0} max={600} defaultValue={round?.graceSeconds ?? 60} />
         </div>
-        {error ? (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="button-row">
           <button type="submit" className="primary">
             {t('breakouts.save')}

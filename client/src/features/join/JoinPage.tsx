@@ -11,6 +11,7 @@ import { workshopSession } from '../../realtime/session.js';
 import { RequestError } from '../../realtime/socket.js';
 import { CheckboxField, TextField } from '../../ui/Field.js';
 import { useErrorText } from '../../ui/errors.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The secret of a join link lives in the fragment, so it never reaches server logs or referrers. */
 function linkSecretFromHash(): string {
@@ -91,9 +92,7 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
     return (
       <AppShell>
         <h1>{t('app.name')}</h1>
-        <p role="alert" className="form-error">
-          {loadError}
-        </p>
+        <FormError message={loadError} />
       </AppShell>
     );
   }
@@ -132,11 +131,7 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
           autoFocus={!identity}
         />
         <CheckboxField label={t('join.listInDocumentation')} name="listInDocumentation" />
-        {formError ? (
-          <p role="alert" className="form-error">
-            {formError}
-          </p>
-        ) : null}
+        <FormError message={formError} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('join.submitting') : t('join.submit')}
         </button>

@@ -7,6 +7,7 @@ import { request } from '../../realtime/socket.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { TextField } from '../../ui/Field.js';
 import { useErrorText } from '../../ui/errors.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The moderator's actions on one person: rename, promote/demote, remove. */
 export function PersonActions({ person }: { person: PersonView }) {
@@ -106,11 +107,7 @@ export function PersonActions({ person }: { person: PersonView }) {
           </li>
         ) : null}
       </ul>
-      {error && !dialog ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={dialog ? null : error} />
       <Dialog open={dialog === 'rename'} title={t('people.renameTitle', { name: person.displayName })} onClose={() => setDialog(null)}>
         <form onSubmit={rename} noValidate>
           <TextField
@@ -134,11 +131,7 @@ export function PersonActions({ person }: { person: PersonView }) {
       </Dialog>
       <Dialog open={dialog === 'remove'} title={t('people.removeTitle', { name: person.displayName })} onClose={() => setDialog(null)}>
         <p>{t('people.removeText', { name: person.displayName })}</p>
-        {error ? (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="button-row">
           <button
             type="button"

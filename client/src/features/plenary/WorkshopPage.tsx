@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFacilitator } from '@werkraum/shared/roles';
 import { AppShell } from '../../app/AppShell.js';
+import { FormError } from '../../ui/FormError.js';
 import { formatStart } from '../../app/format.js';
 import { setLanguage, storedLanguage } from '../../i18n/index.js';
 import { loadIdentity } from '../../realtime/identity.js';
@@ -38,9 +39,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
     return (
       <AppShell>
         <h1>{workshop?.title ?? t('app.name')}</h1>
-        <p role="alert" className="form-error">
-          {t(`errors.${problem.code}` as 'errors.internal', { defaultValue: t('errors.internal') })}
-        </p>
+        <FormError message={t(`errors.${problem.code}` as 'errors.internal', { defaultValue: t('errors.internal') })} />
         {problem.code === 'protocol_mismatch' ? (
           <button type="button" className="primary" onClick={() => location.reload()}>
             {t('errors.reload')}

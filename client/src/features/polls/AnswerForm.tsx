@@ -7,6 +7,7 @@ import { request } from '../../realtime/socket.js';
 import { useErrorText } from '../../ui/errors.js';
 import { loadBallot, saveBallot } from './ballots.js';
 import { useOptionLabel } from './PollResultsView.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** Answering an open poll, in the form its type needs; the answer can be changed if the poll allows. */
 export function AnswerForm({ view }: { view: PollView }) {
@@ -108,11 +109,7 @@ export function AnswerForm({ view }: { view: PollView }) {
   return (
     <form onSubmit={(event) => void submit(event)} noValidate className="answer-form">
       {fields}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <button type="submit" className="primary" disabled={busy}>
         {t('polls.submit')}
       </button>

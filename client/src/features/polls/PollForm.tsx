@@ -5,6 +5,7 @@ import { POLL_TYPES, RESULTS_VISIBILITY, type Poll, type PollType, type ResultsV
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** Creates or edits a poll (before it opens): question, kind, options or scale, anonymity, visibility, block. */
 export function PollForm({ poll, onClose }: { poll: Poll | null; onClose: () => void }) {
@@ -142,11 +143,7 @@ export function PollForm({ poll, onClose }: { poll: Poll | null; onClose: () => 
             ))}
           </select>
         </div>
-        {error ? (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="button-row">
           <button type="submit" className="primary">
             {t('polls.save')}

@@ -6,6 +6,7 @@ import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
 import { AnswerForm } from './AnswerForm.js';
 import { PollForm } from './PollForm.js';
 import { PollResultsView } from './PollResultsView.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** One poll: its question, the answer form while open, results where visible, and the moderation's actions. */
 function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean }) {
@@ -64,11 +65,7 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
           ) : null}
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {editing ? <PollForm poll={poll} onClose={() => setEditing(false)} /> : null}
     </article>
   );

@@ -10,6 +10,7 @@ import { CopyField } from '../../ui/CopyField.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
 import { useErrorText } from '../../ui/errors.js';
 import { createWorkshop } from './createWorkshop.js';
+import { FormError } from '../../ui/FormError.js';
 
 type FieldName = 'title' | 'date' | 'time' | 'description' | 'moderatorNames' | 'coModeratorNames';
 
@@ -131,11 +132,7 @@ export function CreateWorkshopPage() {
           maxLength={LIMITS.moderationNamesMax}
           error={errors.coModeratorNames ?? null}
         />
-        {formError ? (
-          <p role="alert" className="form-error">
-            {formError}
-          </p>
-        ) : null}
+        <FormError message={formError} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('create.submitting') : t('create.submit')}
         </button>
