@@ -113,7 +113,8 @@ export function countResults(poll: Poll, answers: readonly StoredAnswer[], withN
     participants: answers.length,
     counts,
     mean: values > 0 ? Math.round((sum / values) * 100) / 100 : null,
-    texts,
+    // Sorted, so the order of texts does not follow the order of people (who wrote what stays hidden).
+    texts: [...texts].sort((a, b) => a.localeCompare(b, 'de')),
     words: poll.type === 'text' ? wordFrequencies(texts) : [],
     byPerson,
   };

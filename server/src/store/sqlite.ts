@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
@@ -51,7 +52,7 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (workshop_id, kind)
    );`,
   // Anonymous answers: voters and ballots in unrelated tables with random keys and no rowid or
-  // timestamp, so neither order nor time links a voter to a ballot.
+  // timestamp; ballots are rewritten in random order on every vote (see rewriteBallots).
   `CREATE TABLE poll_named_answers (
      poll_id TEXT NOT NULL,
      person_id TEXT NOT NULL,
@@ -146,6 +147,8 @@ export function openSqliteStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten, not left in free pages (anonymous ballots are rewritten on every vote).
+  db.pragma('secure_delete = ON');
   migrate(db);
 
   const statements = {
@@ -202,10 +205,40 @@ export function openSqliteStore(file: string): Store {
       'SELECT person_id, answer_json FROM poll_named_answers WHERE poll_id = ?',
     ),
     listBallots: db.prepare<[string], { answer_json: string }>('SELECT answer_json FROM poll_ballots WHERE poll_id = ?'),
+    listBallotRows: db.prepare<[string], { ballot_key: string; answer_json: string }>(
+      'SELECT ballot_key, answer_json FROM poll_ballots WHERE poll_id = ?',
+    ),
+    deleteBallots: db.prepare<[string]>('DELETE FROM poll_ballots WHERE poll_id = ?'),
     listPeople: db.prepare<[string], PersonRow>(
       'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
     ),
   };
+
+  /**
+   * Rewrites all ballots of a poll in random order, so that where a ballot sits in its page (SQLite
+   * fills pages in write order) says nothing about when it was cast, and so about who cast it.
+   */
+  function rewriteBallots(
+    pollId: string,
+    change: (ballots: { ballot_key: string; answer_json: string }[]) => { ballot_key: string; answer_json: string }[],
+  ): void {
+    const ballots = change(statements.listBallotRows.all(pollId));
+    for (let index = ballots.length - 1; index > 0; index -= 1) {
+      const other = randomInt(index + 1);
+      [ballots[index], ballots[other]] = [ballots[other]!, ballots[index]!];
+    }
+    statements.deleteBallots.run(pollId);
+    for (const ballot of ballots) statements.insertBallot.run(pollId, ballot.ballot_key, ballot.answer_json);
+  }
+
+  /**
+   * Moves the write-ahead log into the database file and empties it: the log would otherwise keep,
+   * frame by frame, which voter row and which ballot were written together. With secure_delete the
+   * old page contents are overwritten too.
+   */
+  function forgetHistory(): void {
+    if (file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 
   /** A versioned JSON document of a workshop (breakout rounds, polls). */
   function readDocument<T>(workshopId: string, kind: string): { version: number; body: T } | undefined {
@@ -312,14 +345,28 @@ export function openSqliteStore(file: string): Store {
       return statement.run(pollId, personId, JSON.stringify(answer)).changes === 1 ? 'saved' : 'exists';
     },
     async saveAnonymousAnswer(pollId, voterKey, ballotKey, answer) {
-      return db.transaction(() => {
+      const result = db.transaction(() => {
         if (statements.insertVoter.run(pollId, voterKey).changes !== 1) return 'exists' as const;
-        statements.insertBallot.run(pollId, ballotKey, JSON.stringify(answer));
+        rewriteBallots(pollId, (ballots) => [...ballots, { ballot_key: ballotKey, answer_json: JSON.stringify(answer) }]);
         return 'saved' as const;
       })();
+      if (result === 'saved') forgetHistory();
+      return result;
     },
     async replaceAnonymousAnswer(pollId, ballotKey, answer) {
-      return statements.updateBallot.run(JSON.stringify(answer), pollId, ballotKey).changes === 1;
+      const replaced = db.transaction(() => {
+        let found = false;
+        rewriteBallots(pollId, (ballots) =>
+          ballots.map((ballot) => {
+            if (ballot.ballot_key !== ballotKey) return ballot;
+            found = true;
+            return { ballot_key: ballotKey, answer_json: JSON.stringify(answer) };
+          }),
+        );
+        return found;
+      })();
+      if (replaced) forgetHistory();
+      return replaced;
     },
     async hasVoted(pollId, voterKey) {
       return statements.hasVoter.get(pollId, voterKey) !== undefined;

@@ -44,6 +44,12 @@ export const pollInput = z
     if ((poll.type === 'single' || poll.type === 'multiple') && poll.options.length < 2) {
       context.addIssue({ code: 'custom', path: ['options'], message: 'A choice poll needs at least two options.' });
     }
+    const seen = new Set<string>();
+    poll.options.forEach((option, index) => {
+      if (option.id === undefined) return;
+      if (seen.has(option.id)) context.addIssue({ code: 'custom', path: ['options', index, 'id'], message: 'Each option needs its own id.' });
+      seen.add(option.id);
+    });
     if (poll.type === 'scale' && !poll.scale) {
       context.addIssue({ code: 'custom', path: ['scale'], message: 'A rating scale needs its range.' });
     }
