@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
+import { ServerProcess } from '../fixtures/server.js';
+import { AgendaPanel } from '../pages/agenda.js';
+import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
+
+const POLL = { timeout: 15_000, interval: 100 };
+
+/** The agenda as "start–end title" lines. */
+async function agendaLines(agenda: AgendaPanel): Promise<string[]> {
+  const items = await agenda.items.all();
+  return Promise.all(
+    items.map(async (item) => `${await item.locator('.planned-times').innerText()} ${await item.locator('.agenda-item-title').innerText()}`),
+  );
+}
+
+describe('building the agenda by hand, with the keyboard only', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let moderator: Actor;
+  let participant: Actor;
+
+  beforeAll(async () => {
+    server = new ServerProcess();
+    await server.start();
+    browser = await launchBrowser();
+    moderator = await newActor(browser, 'Mara');
+    participant = await newActor(browser, 'Anna');
+    const create = new CreateWorkshopPage(moderator.page);
+    await create.goto(server.url);
+    const links = await create.create({ title: 'Werkstattgespräch', date: '2026-11-30', time: '10:00' });
+    await create.openAsModerator();
+    await new JoinPage(moderator.page).join('Mara');
+    await participant.page.goto(links.participant);
+    await new JoinPage(participant.page).join('Anna');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('adds, edits, duplicates, moves and deletes blocks; planned times follow and participants see it live', async () => {
+    const agenda = new AgendaPanel(moderator.page);
+    const page = moderator.page;
+    for (const [title, minutes, notes] of [
+      ['Begrüßung', '10', ''],
+      ['Vorstellungsrunde', '20', 'Reihenfolge nach Alphabet'],
+    ] as const) {
+      await agenda.region.getByRole('button', { name: 'Block hinzufügen' }).focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Neuer Block' });
+      await dialog.getByLabel('Titel', { exact: true }).fill(title);
+      await dialog.getByLabel('Geplante Minuten').fill(minutes);
+      if (notes) await dialog.getByLabel('Moderationsnotizen (nur für die Moderation)').fill(notes);
+      await dialog.getByLabel('Geplante Minuten').press('Enter');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:10 Begrüßung', '10:10–10:30 Vorstellungsrunde']);
+
+    const second = agenda.items.nth(1);
+    await second.getByRole('button', { name: 'Bearbeiten' }).click();
+    const edit = page.getByRole('dialog', { name: '„Vorstellungsrunde“ bearbeiten' });
+    await edit.getByLabel('Titel', { exact: true }).fill('Kennenlernen');
+    await edit.getByLabel('Art').selectOption('discussion');
+    await edit.getByRole('button', { name: 'Speichern' }).click();
+    await second.getByRole('button', { name: 'Duplizieren' }).click();
+    await expect.poll(() => agendaLines(agenda), POLL).toEqual([
+      '10:00–10:10 Begrüßung',
+      '10:10–10:30 Kennenlernen',
+      '10:30–10:50 Kennenlernen',
+    ]);
+
+    // Move the first block down with the keyboard: focus its button, press Enter.
+    await agenda.items.first().getByRole('button', { name: 'Nach unten' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => agendaLines(agenda), POLL).toEqual([
+      '10:00–10:20 Kennenlernen',
+      '10:20–10:30 Begrüßung',
+      '10:30–10:50 Kennenlernen',
+    ]);
+
+    await agenda.items.last().getByRole('button', { name: 'Löschen' }).click();
+    await page.getByRole('dialog', { name: '„Kennenlernen“ löschen?' }).getByRole('button', { name: 'Löschen' }).click();
+    await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:20 Kennenlernen', '10:20–10:30 Begrüßung']);
+
+    // The participant sees the same plan, without the moderation notes.
+    const theirs = new AgendaPanel(participant.page);
+    await expect.poll(() => agendaLines(theirs), POLL).toEqual(['10:00–10:20 Kennenlernen', '10:20–10:30 Begrüßung']);
+    expect(await participant.page.getByText('Reihenfolge nach Alphabet').count()).toBe(0);
+    expect(await page.getByText('Reihenfolge nach Alphabet').count()).toBe(1);
+  });
+
+  it('reorders a block by keyboard drag (space, arrow, space)', async () => {
+    const agenda = new AgendaPanel(moderator.page);
+    const handle = agenda.items.first().getByRole('button', { name: /verschieben/ });
+    await handle.focus();
+    await moderator.page.keyboard.press('Space');
+    await expect.poll(() => handle.getAttribute('aria-pressed'), POLL).toBe('true');
+    await moderator.page.keyboard.press('ArrowDown');
+    // The screen-reader announcement confirms the move before the drop.
+    await moderator.page.getByText('Kennenlernen ist jetzt an Position 2.').waitFor({ state: 'attached' });
+    await moderator.page.keyboard.press('Space');
+    await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:10 Begrüßung', '10:10–10:30 Kennenlernen']);
+  });
+});
