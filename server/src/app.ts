@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
+import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BreakoutDomain } from './domain/breakouts.js';
+import { NotesDomain } from './domain/notes.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
@@ -19,6 +22,10 @@ export interface AppDeps {
   clientDir?: string;
   reconnectGraceMs?: number;
   scheduler?: Scheduler;
+  /** Key for collaboration tokens; a random one per process by default. */
+  collabSecret?: Buffer;
+  /** How often access to collaboration documents is checked against the clock (ms). */
+  accessCheckMs?: number;
   /** Seeds for random room assignment; tests pass a fixed one. */
   randomSeed?: () => number;
   log?: (message: string, error?: unknown) => void;
@@ -30,6 +37,8 @@ export interface App {
   io: AppServer;
   /** Starts listening; port 0 picks a free port. Resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
+  /** The collaboration server (notes, boards) on the same port. */
+  collab: CollabServer;
   /** Closes connections, timers and the store. */
   close(): Promise<void>;
 }
@@ -45,6 +54,7 @@ export function createApp(deps: AppDeps): App {
   });
   // Domains that react to each other are wired through late-bound hooks.
   let breakouts: BreakoutDomain | undefined;
+  let accessChanged: (workshopId: string) => Promise<unknown> = async () => undefined;
   const people = new PeopleDomain({
     store: deps.store,
     notifier,
@@ -53,6 +63,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     onError: (error) => log('presence update failed', error),
     onJoined: (person) => breakouts!.onJoined(person),
+    onAccessChanged: (workshopId) => accessChanged(workshopId),
   });
 
   const clock = () => now().getTime();
@@ -63,15 +74,39 @@ export function createApp(deps: AppDeps): App {
     clock,
     onRunChanged: (workshopId, before, after) => breakouts!.onRunChanged(workshopId, before, after),
   });
-  breakouts = new BreakoutDomain({ store: deps.store, notifier, people, clock, ...(deps.randomSeed ? { randomSeed: deps.randomSeed } : {}) });
+  breakouts = new BreakoutDomain({
+    store: deps.store,
+    notifier,
+    people,
+    clock,
+    onChanged: (workshopId) => accessChanged(workshopId),
+    ...(deps.randomSeed ? { randomSeed: deps.randomSeed } : {}),
+  });
 
   const polls = new PollDomain({ store: deps.store, notifier, people, clock });
+  // Tokens for the collaboration socket are signed with a key that lives only in this process: they
+  // are short-lived and fetched again after a restart.
+  const collabSecret = deps.collabSecret ?? randomBytes(32);
+  const collab = new CollabServer({
+    store: deps.store.collab,
+    secret: collabSecret,
+    now: clock,
+    log: (message, error) => log(`collab: ${message}`, error),
+  });
+  const notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
+  accessChanged = (workshopId) => notes.revalidate(workshopId);
+  // Access that ends with time (a round's grace period running out) is checked every few seconds.
+  const revalidation = setInterval(() => {
+    notes.revalidateAll().catch((error: unknown) => log('collab access check failed', error));
+  }, deps.accessCheckMs ?? 2_000);
+  revalidation.unref();
 
   const expressApp = createHttpApp({
     store: deps.store,
     people,
     agenda,
     polls,
+    notes,
     now,
     log,
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
@@ -81,10 +116,17 @@ export function createApp(deps: AppDeps): App {
   io = new Server(http, {
     maxHttpBufferSize: LIMITS.socketMessageBytes,
     serveClient: false,
+    // Upgrades that are not socket.io's are handled below (collaboration) or refused there.
+    destroyUpgrade: false,
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, clock, log });
+  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, notes, clock, log });
+  // One port for everything: socket.io takes /socket.io/, the collaboration server /collab/, any other upgrade is refused.
+  http.on('upgrade', (request, socket, head) => {
+    if (collab.handleUpgrade(request, socket, head)) return;
+    if (!(request.url ?? '').startsWith('/socket.io/')) socket.destroy();
+  });
 
   return {
     http,
@@ -99,8 +141,11 @@ export function createApp(deps: AppDeps): App {
         });
       });
     },
+    collab,
     async close() {
+      clearInterval(revalidation);
       people.dispose();
+      await collab.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
     },

@@ -24,6 +24,7 @@ function request(overrides: Partial<SaveRoundRequest> = {}): SaveRoundRequest {
     assignmentMode: 'random',
     roomCap: null,
     graceSeconds: 60,
+    notesTemplate: '',
     ...overrides,
   };
 }
@@ -41,6 +42,7 @@ function runningRound(overrides: Partial<BreakoutRound> = {}): BreakoutRound {
     assignmentMode: 'random',
     roomCap: null,
     graceSeconds: 60,
+    notesTemplate: '',
     assignments: { ana: 'r-nord', ben: 'r-nord', cleo: 'r-sued', dan: 'r-sued', eva: 'r-west', finn: 'r-west' },
     visits: { cem: 'r-west' },
     openedAt: 1_000,
@@ -101,6 +103,7 @@ describe('saveRound', () => {
           assignmentMode: 'random',
           roomCap: null,
           graceSeconds: 90,
+          notesTemplate: '',
           assignments: {},
           visits: {},
           openedAt: null,

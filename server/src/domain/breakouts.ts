@@ -23,6 +23,8 @@ export interface BreakoutDeps {
   notifier: Notifier;
   people: PeopleDomain;
   clock: () => number;
+  /** Called after the rounds changed (so access to room documents can follow). */
+  onChanged?: (workshopId: string) => Promise<unknown>;
   /** Seed source for random assignment (tests pass a fixed one). */
   randomSeed?: () => number;
 }
@@ -65,6 +67,7 @@ export function saveRound(record: BreakoutsRecord, input: SaveRoundRequest, newR
     assignmentMode: input.assignmentMode,
     roomCap: null,
     graceSeconds: 60,
+    notesTemplate: '',
     assignments: {},
     visits: {},
     openedAt: null,
@@ -79,6 +82,7 @@ export function saveRound(record: BreakoutsRecord, input: SaveRoundRequest, newR
     assignmentMode: input.assignmentMode,
     roomCap: input.roomCap,
     graceSeconds: input.graceSeconds,
+    notesTemplate: input.notesTemplate,
     assignments: { ...keep(base.assignments), ...hostAssignment({ ...base, rooms }) },
     visits: keep(base.visits),
   };
@@ -348,7 +352,10 @@ export class BreakoutDomain {
       (next) => this.deps.store.saveBreakouts(next),
       apply,
     );
-    if (changed) this.deps.notifier.toWorkshop(workshopId, 'breakout:changed', { rounds: record.rounds, serverTime: this.deps.clock() });
+    if (changed) {
+      this.deps.notifier.toWorkshop(workshopId, 'breakout:changed', { rounds: record.rounds, serverTime: this.deps.clock() });
+      await this.deps.onChanged?.(workshopId);
+    }
     return record;
   }
 

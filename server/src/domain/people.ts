@@ -34,6 +34,8 @@ export interface PeopleDeps {
   scheduler?: Scheduler;
   /** Called after a person joined or came back (for example to seat them in an open breakout round). */
   onJoined?: (person: PersonRecord) => Promise<void>;
+  /** Called after a role changed or a person was removed (so access to room documents can follow). */
+  onAccessChanged?: (workshopId: string) => Promise<unknown>;
   /** Where failures of background work (presence broadcasts) are reported. */
   onError?: (error: unknown) => void;
 }
@@ -130,6 +132,7 @@ export class PeopleDomain {
     }
     const view = await this.update(actor.workshopId, input.personId, { role: input.role });
     this.deps.notifier.roleChanged(actor.workshopId, input.personId, input.role);
+    await this.deps.onAccessChanged?.(actor.workshopId);
     return view;
   }
 
@@ -144,6 +147,7 @@ export class PeopleDomain {
     this.deps.notifier.toPerson(target.id, 'session:ended', { reason: 'removed' });
     this.deps.notifier.disconnectPerson(target.id);
     this.deps.notifier.toWorkshop(actor.workshopId, 'people:removed', { personId: target.id });
+    await this.deps.onAccessChanged?.(actor.workshopId);
     return { personId: target.id };
   }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
 import type { PollAnswer } from '@werkraum/shared/protocol';
+import { sqliteCollabStore } from '../collab/store.js';
 import type { AgendaRecord, BreakoutsRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
@@ -254,6 +255,7 @@ export function openSqliteStore(file: string): Store {
   }
 
   const store: Store = {
+    collab: sqliteCollabStore(db),
     async insertWorkshop(workshop) {
       statements.insertWorkshop.run({
         ...workshop,

@@ -1,6 +1,7 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
 import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
+import type { CollabStore } from '../collab/store.js';
 
 /** A workshop as stored: its public facts, and its secrets only as hashes. */
 export interface WorkshopRecord extends WorkshopInfo {
@@ -114,5 +115,7 @@ export interface PollStore {
 }
 
 export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore {
+  /** The collaboration documents (notes, boards) as appended Yjs updates. */
+  collab: CollabStore;
   close(): Promise<void>;
 }

@@ -187,6 +187,7 @@ describe('breakout rounds over sockets', () => {
         assignmentMode: 'random',
         roomCap: null,
         graceSeconds: 60,
+        notesTemplate: '',
         assignments: {},
         visits: {},
         openedAt: null,

@@ -9,19 +9,22 @@ import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInpu
 import { parseTimetable } from '@werkraum/shared/timetable';
 import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { DomainError } from '../domain/errors.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { PeopleDomain } from '../domain/people.js';
+import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
-import type { WorkshopStore } from '../store/types.js';
+import type { BreakoutStore, WorkshopStore } from '../store/types.js';
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
-  store: WorkshopStore;
+  store: WorkshopStore & BreakoutStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   polls: PollDomain;
+  notes: NotesDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -253,6 +256,27 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         return;
       }
       res.json(found);
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/notes/:roomId',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const format = req.query.format ?? 'html';
+      if (format !== 'html' && format !== 'markdown') {
+        sendError(res, 400, 'invalid_payload', 'format must be "html" or "markdown".', 'format');
+        return;
+      }
+      const roomId = String(req.params.roomId);
+      const rounds = (await deps.store.getBreakouts(access.workshop.id))?.rounds ?? [];
+      if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+        sendError(res, 404, 'not_found', 'There is no such room in this workshop.');
+        return;
+      }
+      const body = await deps.notes.render(access.workshop.id, roomId, format);
+      res.type(format === 'html' ? 'text/html' : 'text/markdown').send(body);
     }),
   );
 

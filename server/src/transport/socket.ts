@@ -14,6 +14,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
+import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { inspectLink } from '../domain/workshops.js';
@@ -41,6 +42,7 @@ export interface SocketDeps {
   agenda: AgendaDomain;
   breakouts: BreakoutDomain;
   polls: PollDomain;
+  notes: NotesDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -83,7 +85,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda, breakouts, polls } = deps;
+  const { people, agenda, breakouts, polls, notes } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -146,6 +148,8 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'poll:close': async (socket, input) => polls.close(actorOf(socket), input),
     'poll:publish': async (socket, input) => polls.publish(actorOf(socket), input),
     'poll:answer': async (socket, input) => polls.answer(actorOf(socket), input),
+    'notes:token': async (socket, input) => notes.token(actorOf(socket), input.roomId),
+    'notes:preview': async (socket, input) => notes.preview(actorOf(socket), input.roomId),
   };
 
   io.use((socket, next) => {

@@ -26,6 +26,8 @@ const saveRoundRequest = z.object({
   roomCap: z.number().int().min(1).max(500).nullable().default(null),
   /** Seconds between the end of the round and everyone being back in the plenary. */
   graceSeconds: z.number().int().min(0).max(600).default(60),
+  /** Headings (one per line) that every room's notes start with. */
+  notesTemplate: z.string().max(LIMITS.roomTaskMax).default(''),
 });
 /** A round as the moderation prepares it. */
 export type SaveRoundRequest = z.output<typeof saveRoundRequest>;
@@ -82,6 +84,8 @@ export interface BreakoutRound {
   assignmentMode: AssignmentMode;
   roomCap: number | null;
   graceSeconds: number;
+  /** Headings (one per line) that every room's notes start with; '' for empty notes. */
+  notesTemplate: string;
   /** personId -> roomId. */
   assignments: Record<string, string>;
   /** Facilitators visiting a room: personId -> roomId. */

@@ -7,6 +7,7 @@ import type { Ack } from '../errors.js';
 import { agendaClientEvents, type AgendaClientEvents, type AgendaServerEvents } from './agenda.js';
 import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEvents } from './breakouts.js';
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
+import { notesClientEvents, type NotesClientEvents } from './notes.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
@@ -16,6 +17,7 @@ export * from './people.js';
 export * from './agenda.js';
 export * from './breakouts.js';
 export * from './polls.js';
+export * from './notes.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -24,10 +26,11 @@ export const clientEventSchemas = {
   ...agendaClientEvents,
   ...breakoutClientEvents,
   ...pollClientEvents,
+  ...notesClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents;
 
 /** Payload types of every event the server sends. */
 export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents;

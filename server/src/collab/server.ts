@@ -1,0 +1,756 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { COLLAB_CLOSE, COLLAB_MAX_MESSAGE_BYTES, COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
+import { renderNotesHtml, renderNotesMarkdown, DEFAULT_NOTES_FIELD } from './render.js';
+import type { CollabStore } from './store.js';
+import { verifyCollabToken, type CollabClaims } from './tokens.js';
+
+/** Top-level message types of the y-websocket protocol (as the stock client numbers them). */
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_AUTH = 2;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+/**
+ * Hard cap for ws itself. Messages up to COLLAB_MAX_MESSAGE_BYTES are accepted; messages between it
+ * and this cap are read and refused with our own code 4413 (so the stock client stops resending
+ * them); only beyond this cap does ws cut the connection itself (close code 1009) without buffering.
+ */
+const WS_MAX_PAYLOAD = COLLAB_MAX_MESSAGE_BYTES * 4;
+/** A client normally speaks for exactly one awareness client id (its Y.Doc); a few more are tolerated. */
+const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 8;
+/** Allowed document names: they travel unencoded in the client's URL (`serverUrl + '/' + name`); ids are base64url. */
+const DOC_NAME = /^[A-Za-z0-9][A-Za-z0-9._:~_-]{0,199}$/u;
+/** How long `close()` waits for clients to answer the close handshake before cutting them off. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
+/** True for a valid collaboration document name (what may follow `/collab/`). */
+export function isValidCollabDocName(name: string): boolean {
+  return DOC_NAME.test(name);
+}
+
+/** True when an HTTP upgrade request is for the collaboration socket (the caller routes it to `handleUpgrade`). */
+export function isCollabRequest(request: IncomingMessage): boolean {
+  return (request.url ?? '').startsWith(COLLAB_PATH_PREFIX);
+}
+
+/** Options of `CollabServer`. */
+export interface CollabServerOptions {
+  /** Where documents live; every editor update is appended here before anyone else sees it. */
+  store: CollabStore;
+  /** HMAC secret of the access tokens (see tokens.ts); at least 16 bytes. */
+  secret: Buffer;
+  /** Wall clock in ms, for token expiry; tests pass their own. */
+  now?: () => number;
+  /** Unload a document this long after its last connection left (default 30 s). */
+  idleUnloadMs?: number;
+  /** Compact a document's stored updates into one after this many appended updates (default 500). */
+  compactAfterUpdates?: number;
+  /** Presence changes of a document are collected and sent as one message this often (default 100 ms). */
+  awarenessFlushMs?: number;
+  /** Ping every connection this often; one that has not answered the previous ping is dropped (default 30 s). */
+  pingIntervalMs?: number;
+  /**
+   * Extra check at connect time, after the token is verified: may this person still open this
+   * document? Closes with `accessRevoked` when it answers false. Tokens live a minute; this closes
+   * the gap between a removal and the token's expiry.
+   */
+  authorize?: (claims: CollabClaims) => boolean | Promise<boolean>;
+  /** Where problems are reported (the app's logger); defaults to console.error. */
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Counters for monitoring and tests. */
+export interface CollabStats {
+  /** Documents held in memory. */
+  documents: number;
+  /** Open, accepted connections. */
+  connections: number;
+}
+
+/** One accepted WebSocket, its claims and what it controls. */
+class Connection {
+  /** Awareness client ids this connection introduced; removed when it closes. */
+  readonly awarenessClients = new Set<number>();
+  /** Messages of one connection are handled strictly in order, each after the previous one's store write. */
+  queue: Promise<void> = Promise.resolve();
+  /** Messages received and not yet fully handled. */
+  pending = 0;
+  /** False once the server refused this connection: its queued messages are then dropped. */
+  acceptingInput = true;
+  detached = false;
+  alive = true;
+  doc: LoadedDoc | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly claims: CollabClaims,
+  ) {}
+}
+
+/** A document held in memory with its connections and presence. */
+interface LoadedDoc {
+  name: string;
+  ydoc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  conns: Set<Connection>;
+  /** Highest sequence number known to be stored for this document. */
+  lastSeq: number;
+  /** Appends started whose update is not yet applied: compaction and unloading wait until this is 0. */
+  inflight: number;
+  /** Rows in the store for this document, as far as this process knows (decides whether compaction pays). */
+  storedRows: number;
+  updatesSinceCompaction: number;
+  compactionQueued: boolean;
+  /** Awareness client ids changed since the last flush. */
+  pendingAwareness: Set<number>;
+  awarenessTimer: NodeJS.Timeout | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** A refusal: the message is malformed, of an unknown type, or otherwise not acceptable. */
+class BadMessage extends Error {}
+
+/**
+ * Yjs collaboration server speaking the y-websocket protocol (sync steps 1/2, updates, awareness,
+ * awareness query), so the stock `y-websocket` `WebsocketProvider` connects to `/collab/<doc>?token=…`.
+ *
+ * Durability: an editor's update is appended to the store before it is applied to the in-memory
+ * document or relayed, so nothing another client has received can be lost by a crash. The store
+ * is compacted in the background.
+ *
+ * Presence: awareness changes are batched per document and flushed every `awarenessFlushMs` as one
+ * combined message to every connection. The stock server sends each change to every client at
+ * once, which is N² messages when N clients move their cursors; batching makes it at most N
+ * messages per flush interval, each carrying all changes of that interval, and a client that moved
+ * ten times in an interval is sent once, with its latest state. Trade-offs: cursors and names
+ * arrive up to `awarenessFlushMs` later; the bytes are still proportional to (changes × clients),
+ * only the message count, the per-message overhead and the encoding work (once per flush, not once
+ * per receiver) shrink; intermediate cursor positions are skipped.
+ *
+ * Integration (app.ts): `http.on('upgrade', (req, socket, head) => { if (!collab.handleUpgrade(req, socket, head)) ... })`
+ * — a false return means the path is not `/collab/…`; leave such sockets to socket.io.
+ */
+export class CollabServer {
+  private readonly store: CollabStore;
+  private readonly secret: Buffer;
+  private readonly now: () => number;
+  private readonly idleUnloadMs: number;
+  private readonly compactAfterUpdates: number;
+  private readonly awarenessFlushMs: number;
+  private readonly authorize: ((claims: CollabClaims) => boolean | Promise<boolean>) | undefined;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly wss: WebSocketServer;
+  private readonly docs = new Map<string, LoadedDoc>();
+  private readonly loading = new Map<string, Promise<LoadedDoc>>();
+  private readonly connections = new Set<Connection>();
+  /** Compactions run one after another per document, so an older snapshot never lands after a newer one. */
+  private readonly compactionChains = new Map<string, Promise<void>>();
+  /** Background work (compactions, unloads) that `flush()` and `close()` wait for. */
+  private readonly background = new Set<Promise<unknown>>();
+  /** The tail of every connection's message queue that has not settled yet. */
+  private readonly inputQueues = new Set<Promise<void>>();
+  /**
+   * Connections that closed by themselves with messages still queued. Their edits are still stored,
+   * applied and relayed, so their document stays loaded until they are done.
+   */
+  private readonly draining = new Set<Connection>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(options: CollabServerOptions) {
+    this.store = options.store;
+    this.secret = options.secret;
+    this.now = options.now ?? Date.now;
+    this.idleUnloadMs = options.idleUnloadMs ?? 30_000;
+    this.compactAfterUpdates = Math.max(1, options.compactAfterUpdates ?? 500);
+    this.awarenessFlushMs = options.awarenessFlushMs ?? 100;
+    this.authorize = options.authorize;
+    this.log = options.log ?? ((message, error) => console.error(message, error ?? ''));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
+    this.pingTimer.unref();
+  }
+
+  /**
+   * Takes an HTTP upgrade request. Returns false (and leaves the socket alone) when the path is not
+   * under `/collab/`; otherwise completes the WebSocket handshake and either serves the connection
+   * or closes it at once with the close code that says why (so the client sees the code, which a
+   * refused handshake could not carry).
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (!isCollabRequest(request)) return false;
+    // A socket error before the handshake completes must not become an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    const decision = this.closing
+      ? ({ ok: false, code: COLLAB_CLOSE.serverShutdown, reason: 'server shutting down' } as const)
+      : this.checkRequest(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', (error) => this.log('collab socket error', error));
+      if (!decision.ok) {
+        ws.close(decision.code, decision.reason);
+        return;
+      }
+      this.accept(ws, decision.claims);
+    });
+    return true;
+  }
+
+  /**
+   * Closes every connection whose claims match, with `code` (for example `COLLAB_CLOSE.accessRevoked`
+   * when a person moves to another room or is removed). Returns how many were closed.
+   */
+  closeConnections(predicate: (claims: CollabClaims) => boolean, code: number, reason = 'access changed'): number {
+    let closed = 0;
+    for (const conn of [...this.connections]) {
+      if (predicate(conn.claims)) {
+        this.refuse(conn, code, reason);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** The claims of every open connection, for periodic access checks. */
+  connectedClaims(): CollabClaims[] {
+    return [...this.connections].map((conn) => conn.claims);
+  }
+
+  /** Documents in memory and open connections. */
+  stats(): CollabStats {
+    return { documents: this.docs.size, connections: this.connections.size };
+  }
+
+  /**
+   * Renders a document as HTML or Markdown: from memory when it is loaded, otherwise read from the
+   * store into a temporary document (which is not kept, so rendering does not fill the memory).
+   */
+  async renderDocument(name: string, format: 'html' | 'markdown', field = DEFAULT_NOTES_FIELD): Promise<string> {
+    const render = format === 'html' ? renderNotesHtml : renderNotesMarkdown;
+    const loaded = this.docs.get(name);
+    if (loaded) return render(loaded.ydoc, field);
+    const temp = new Y.Doc();
+    try {
+      this.applyStored(temp, name, (await this.store.loadDocument(name)).updates);
+      return render(temp, field);
+    } finally {
+      temp.destroy();
+    }
+  }
+
+  /** Waits until every message received so far is handled and background compactions are done. */
+  async flush(): Promise<void> {
+    const seen = new Set<Promise<unknown>>();
+    for (;;) {
+      // Work settled here may queue more (an update triggers a compaction): repeat until nothing is new.
+      const pending = [...this.inputQueues, ...this.background, ...this.loading.values()].filter((p) => !seen.has(p));
+      if (pending.length === 0) return;
+      for (const p of pending) seen.add(p);
+      await Promise.allSettled(pending);
+    }
+  }
+
+  /**
+   * Shuts down: refuses new connections, closes all with `serverShutdown` (clients reconnect to the
+   * next server and re-sync), waits for store writes in flight, compacts and unloads every
+   * document, and stops timers.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    const sockets = [...this.connections].map((c) => c.ws);
+    for (const conn of [...this.connections]) this.refuse(conn, COLLAB_CLOSE.serverShutdown, 'server shutting down');
+    await this.flush();
+    await Promise.allSettled([...this.loading.values()]);
+    for (const doc of [...this.docs.values()]) this.unload(doc);
+    await this.flush();
+    await waitForSockets(sockets, SHUTDOWN_GRACE_MS);
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  // ---- connections ----
+
+  /** Checks path and token before the handshake; the verdict is delivered as a close code after it. */
+  private checkRequest(
+    request: IncomingMessage,
+  ): { ok: true; claims: CollabClaims } | { ok: false; code: number; reason: string } {
+    let url: URL;
+    let docName: string;
+    try {
+      url = new URL(request.url ?? '', 'http://collab.invalid');
+      // URL resolves dot segments ("/collab/../x" is "/x"), so the prefix is checked again here.
+      if (!url.pathname.startsWith(COLLAB_PATH_PREFIX)) throw new Error('outside the collab path');
+      docName = decodeURIComponent(url.pathname.slice(COLLAB_PATH_PREFIX.length));
+    } catch {
+      return { ok: false, code: COLLAB_CLOSE.invalidDocument, reason: 'invalid document path' };
+    }
+    if (!isValidCollabDocName(docName)) {
+      return { ok: false, code: COLLAB_CLOSE.invalidDocument, reason: 'invalid document name' };
+    }
+    const token = url.searchParams.get('token');
+    if (!token) return { ok: false, code: COLLAB_CLOSE.missingToken, reason: 'missing token' };
+    const verdict = verifyCollabToken(this.secret, token, this.now());
+    if (!verdict.ok) {
+      return verdict.reason === 'expired'
+        ? { ok: false, code: COLLAB_CLOSE.expiredToken, reason: 'token expired' }
+        : { ok: false, code: COLLAB_CLOSE.invalidToken, reason: `invalid token (${verdict.reason})` };
+    }
+    if (verdict.claims.doc !== docName) {
+      return { ok: false, code: COLLAB_CLOSE.documentMismatch, reason: 'token is for another document' };
+    }
+    return { ok: true, claims: verdict.claims };
+  }
+
+  private accept(ws: WebSocket, claims: CollabClaims): void {
+    const conn = new Connection(ws, claims);
+    this.connections.add(conn);
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    ws.on('close', () => this.detach(conn));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    // Messages that arrive while the document loads wait in the queue behind the attach step.
+    this.enqueue(conn, () =>
+      this.attach(conn).catch((error: unknown) => {
+        this.log(`collab: could not open document ${claims.doc}`, error);
+        this.refuse(conn, COLLAB_CLOSE.internalError, 'document unavailable');
+      }),
+    );
+  }
+
+  /** Runs `task` after everything queued before on this connection; tracks it for flush() and unloading. */
+  private enqueue(conn: Connection, task: () => Promise<void>): void {
+    conn.pending++;
+    const tail = conn.queue.then(task).finally(() => {
+      conn.pending--;
+      this.inputQueues.delete(tail);
+      if (conn.pending === 0 && this.draining.delete(conn) && conn.doc && conn.doc.conns.size === 0) {
+        this.scheduleIdle(conn.doc);
+      }
+    });
+    conn.queue = tail;
+    this.inputQueues.add(tail);
+  }
+
+  private async attach(conn: Connection): Promise<void> {
+    if (this.authorize && !(await this.authorize(conn.claims))) {
+      this.refuse(conn, COLLAB_CLOSE.accessRevoked, 'access revoked');
+      return;
+    }
+    const doc = await this.acquire(conn.claims.doc);
+    if (!conn.acceptingInput) {
+      if (doc.conns.size === 0) this.scheduleIdle(doc);
+      return;
+    }
+    conn.doc = doc;
+    if (conn.detached) {
+      // The client left while the document loaded; edits it sent before leaving are still handled.
+      if (doc.conns.size === 0) this.scheduleIdle(doc);
+      return;
+    }
+    doc.conns.add(conn);
+    clearTimeout(doc.idleTimer);
+    doc.idleTimer = undefined;
+    // Server side of the handshake: ask for what the client has (sync step 1), and show who is here.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, doc.ydoc);
+    this.send(conn, encoding.toUint8Array(encoder));
+    if (doc.awareness.getStates().size > 0) {
+      this.send(conn, awarenessMessage(doc.awareness, [...doc.awareness.getStates().keys()]));
+    }
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (!conn.acceptingInput) return;
+    const bytes = toUint8Array(data);
+    if (bytes.byteLength > COLLAB_MAX_MESSAGE_BYTES) {
+      this.refuse(conn, COLLAB_CLOSE.messageTooLarge, 'message too large');
+      return;
+    }
+    if (!isBinary) {
+      this.refuse(conn, COLLAB_CLOSE.badMessage, 'expected a binary message');
+      return;
+    }
+    this.enqueue(conn, () => this.handleMessage(conn, bytes));
+  }
+
+  /** Handles one message; never throws (a failure closes this connection only). */
+  private async handleMessage(conn: Connection, bytes: Uint8Array): Promise<void> {
+    // Input queued before the server refused the connection is dropped. A client that closed by
+    // itself still gets its already-sent edits stored: it may never come back to resend them.
+    if (!conn.acceptingInput) return;
+    const doc = conn.doc;
+    if (!doc) return;
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      const type = decoding.readVarUint(decoder);
+      // From a client that has left, only edits still count: its presence is already removed.
+      if (conn.detached && type !== MESSAGE_SYNC) return;
+      switch (type) {
+        case MESSAGE_SYNC:
+          await this.handleSync(conn, doc, decoder);
+          break;
+        case MESSAGE_AWARENESS:
+          this.handleAwareness(conn, doc, decoding.readVarUint8Array(decoder));
+          break;
+        case MESSAGE_QUERY_AWARENESS:
+          this.send(conn, awarenessMessage(doc.awareness, [...doc.awareness.getStates().keys()]));
+          break;
+        case MESSAGE_AUTH: // the server sends auth messages, a client never does
+        default:
+          throw new BadMessage(`unknown message type ${type}`);
+      }
+    } catch (error) {
+      if (!(error instanceof BadMessage)) this.log(`collab: bad message on ${doc.name}`, error);
+      this.refuse(conn, COLLAB_CLOSE.badMessage, 'bad message');
+    }
+  }
+
+  private async handleSync(conn: Connection, doc: LoadedDoc, decoder: decoding.Decoder): Promise<void> {
+    const syncType = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    switch (syncType) {
+      case syncProtocol.messageYjsSyncStep1: {
+        // Reply with everything the client is missing (sync step 2); a malformed state vector throws here.
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MESSAGE_SYNC);
+        syncProtocol.writeSyncStep2(encoder, doc.ydoc, payload);
+        this.send(conn, encoding.toUint8Array(encoder));
+        return;
+      }
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate:
+        // Sync step 2 carries the client's edits just like an update, so read-only clients lose both.
+        if (conn.claims.mode !== 'edit') return;
+        await this.persistAndApply(conn, doc, payload);
+        return;
+      default:
+        throw new BadMessage(`unknown sync message type ${syncType}`);
+    }
+  }
+
+  /** The write path: validate, append durably, then apply and relay. */
+  private async persistAndApply(conn: Connection, doc: LoadedDoc, update: Uint8Array): Promise<void> {
+    if (isEmptyUpdate(update)) return; // a client with nothing new still answers sync step 1
+    try {
+      // Parse fully before storing: a row that cannot be decoded would break every later load.
+      Y.decodeUpdate(update);
+    } catch {
+      throw new BadMessage('undecodable update');
+    }
+    doc.inflight++;
+    let seq: number;
+    try {
+      seq = await this.store.appendUpdate(doc.name, update);
+    } catch (error) {
+      doc.inflight--;
+      this.log(`collab: could not store an update of ${doc.name}`, error);
+      // Nothing was applied or relayed; the client keeps the edit and re-sends it after reconnecting.
+      this.refuse(conn, COLLAB_CLOSE.internalError, 'storage failed');
+      return;
+    }
+    // Stored: from here on the update is applied and relayed even if its sender is already gone.
+    doc.inflight--;
+    doc.lastSeq = Math.max(doc.lastSeq, seq);
+    doc.storedRows++;
+    doc.updatesSinceCompaction++;
+    try {
+      Y.applyUpdate(doc.ydoc, update, conn);
+    } catch (error) {
+      this.log(`collab: update of ${doc.name} could not be applied`, error);
+      throw new BadMessage('update could not be applied');
+    }
+    // Relay the update as received (not the doc's 'update' event): an update that is still waiting for
+    // a missing earlier one would not appear in that event, yet the other clients must have it too.
+    const message = syncUpdateMessage(update);
+    for (const other of doc.conns) {
+      if (other !== conn) this.send(other, message);
+    }
+    if (doc.updatesSinceCompaction >= this.compactAfterUpdates) this.scheduleCompaction(doc);
+  }
+
+  private handleAwareness(conn: Connection, doc: LoadedDoc, update: Uint8Array): void {
+    // Malformed updates throw (bad varints, bad JSON) and close this connection in handleMessage.
+    awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn);
+    if (conn.awarenessClients.size > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+      throw new BadMessage('too many awareness clients');
+    }
+  }
+
+  /** Closes a connection from the server side with a code; its queued input is dropped. */
+  private refuse(conn: Connection, code: number, reason: string): void {
+    conn.acceptingInput = false;
+    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) {
+      conn.ws.close(code, reason);
+    }
+    this.detach(conn);
+  }
+
+  /** Removes a connection from its document and its presence from everyone's view. */
+  private detach(conn: Connection): void {
+    if (conn.detached) return;
+    conn.detached = true;
+    this.connections.delete(conn);
+    if (conn.pending > 0 && conn.acceptingInput) this.draining.add(conn);
+    const doc = conn.doc;
+    if (!doc) return;
+    doc.conns.delete(conn);
+    if (conn.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(doc.awareness, [...conn.awarenessClients], conn);
+    }
+    if (doc.conns.size === 0) this.scheduleIdle(doc);
+  }
+
+  private send(conn: Connection, message: Uint8Array): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    conn.ws.send(message, (error) => {
+      // A failed send means the socket is gone; 'close' cleans up. Logging keeps it visible.
+      if (error) this.log('collab: send failed', error);
+    });
+  }
+
+  private pingAll(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        // No pong since the last ping: a dead peer (sleeping laptop, lost network). 'close' detaches it.
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  // ---- documents ----
+
+  private acquire(name: string): Promise<LoadedDoc> {
+    const loaded = this.docs.get(name);
+    if (loaded) return Promise.resolve(loaded);
+    let loading = this.loading.get(name);
+    if (!loading) {
+      loading = this.load(name).finally(() => this.loading.delete(name));
+      this.loading.set(name, loading);
+    }
+    return loading;
+  }
+
+  /** Loads a document with one store read. */
+  private async load(name: string): Promise<LoadedDoc> {
+    const stored = await this.store.loadDocument(name);
+    const ydoc = new Y.Doc();
+    this.applyStored(ydoc, name, stored.updates);
+    const awareness = new awarenessProtocol.Awareness(ydoc);
+    // The server is no participant: without this it would show up as a present user with an empty state.
+    awareness.setLocalState(null);
+    const doc: LoadedDoc = {
+      name,
+      ydoc,
+      awareness,
+      conns: new Set(),
+      lastSeq: stored.lastSeq,
+      inflight: 0,
+      storedRows: stored.updates.length,
+      updatesSinceCompaction: 0,
+      compactionQueued: false,
+      pendingAwareness: new Set(),
+      awarenessTimer: undefined,
+      idleTimer: undefined,
+    };
+    awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        if (origin instanceof Connection) {
+          for (const id of added) origin.awarenessClients.add(id);
+          for (const id of updated) origin.awarenessClients.add(id);
+          for (const id of removed) origin.awarenessClients.delete(id);
+        }
+        for (const id of added) doc.pendingAwareness.add(id);
+        for (const id of updated) doc.pendingAwareness.add(id);
+        for (const id of removed) doc.pendingAwareness.add(id);
+        this.scheduleAwarenessFlush(doc);
+      },
+    );
+    this.docs.set(name, doc);
+    if (this.closing) this.scheduleIdle(doc);
+    return doc;
+  }
+
+  /**
+   * Applies stored updates in one transaction. Should one row be unreadable (it passed validation
+   * but Yjs cannot integrate it), the others are applied one by one so the document still opens.
+   */
+  private applyStored(ydoc: Y.Doc, name: string, updates: Uint8Array[]): void {
+    if (updates.length === 0) return;
+    try {
+      Y.applyUpdate(ydoc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    } catch (error) {
+      this.log(`collab: stored updates of ${name} do not merge; applying them one by one`, error);
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(ydoc, update);
+        } catch (inner) {
+          this.log(`collab: skipping an unreadable stored update of ${name}`, inner);
+        }
+      }
+    }
+  }
+
+  private scheduleAwarenessFlush(doc: LoadedDoc): void {
+    if (doc.awarenessTimer) return;
+    doc.awarenessTimer = setTimeout(() => this.flushAwareness(doc), this.awarenessFlushMs);
+    doc.awarenessTimer.unref();
+  }
+
+  /** Sends all presence changes since the last flush as one message to every connection of the document. */
+  private flushAwareness(doc: LoadedDoc): void {
+    doc.awarenessTimer = undefined;
+    if (doc.pendingAwareness.size === 0) return;
+    const clients = [...doc.pendingAwareness];
+    doc.pendingAwareness.clear();
+    // Also sent back to the client that made the change: the stock client closes a connection that
+    // has not received anything for 30 s, and its own 15-second awareness renewal coming back is
+    // what keeps a lone editor's connection alive (as with the stock server).
+    const message = awarenessMessage(doc.awareness, clients);
+    for (const conn of doc.conns) this.send(conn, message);
+  }
+
+  private scheduleIdle(doc: LoadedDoc): void {
+    clearTimeout(doc.idleTimer);
+    doc.idleTimer = setTimeout(() => this.unloadIfIdle(doc), this.closing ? 0 : this.idleUnloadMs);
+    doc.idleTimer.unref();
+  }
+
+  private unloadIfIdle(doc: LoadedDoc): void {
+    doc.idleTimer = undefined;
+    if (doc.conns.size > 0 || this.docs.get(doc.name) !== doc) return;
+    if (doc.inflight > 0 || [...this.draining].some((c) => c.doc === doc)) {
+      this.scheduleIdle(doc);
+      return;
+    }
+    this.unload(doc);
+  }
+
+  /**
+   * Drops a document from memory after compacting it. It leaves the map at once: a connection that
+   * arrives meanwhile loads it again from the store, which holds the same content before and after
+   * the (atomic) compaction.
+   */
+  private unload(doc: LoadedDoc): void {
+    if (this.docs.get(doc.name) !== doc) return;
+    this.docs.delete(doc.name);
+    clearTimeout(doc.idleTimer);
+    clearTimeout(doc.awarenessTimer);
+    for (const conn of doc.conns) this.refuse(conn, COLLAB_CLOSE.serverShutdown, 'document unloaded');
+    const done = (doc.storedRows > 1 ? this.compact(doc) : Promise.resolve()).finally(() => {
+      doc.awareness.destroy();
+      doc.ydoc.destroy();
+    });
+    this.track(done);
+  }
+
+  /** Compaction is queued, not run inline: the update that triggered it is already relayed. */
+  private scheduleCompaction(doc: LoadedDoc): void {
+    if (doc.compactionQueued) return;
+    doc.compactionQueued = true;
+    // Tracked from now on, so flush() also waits for a compaction that has not started yet.
+    this.track(
+      new Promise((resolve) => setImmediate(resolve)).then(() => {
+        doc.compactionQueued = false;
+        if (this.docs.get(doc.name) === doc) return this.compact(doc);
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Replaces the stored rows by one snapshot of the in-memory document. Only when no append is
+   * between store and memory (`inflight` 0): then every row up to `lastSeq` is in the snapshot.
+   */
+  private compact(doc: LoadedDoc): Promise<void> {
+    if (doc.inflight > 0 || doc.lastSeq === 0 || doc.storedRows <= 1) return Promise.resolve();
+    // encodeStateAsUpdate also carries updates still waiting for missing predecessors, so nothing stored is dropped.
+    const merged = Y.encodeStateAsUpdate(doc.ydoc);
+    const throughSeq = doc.lastSeq;
+    const rowsBefore = doc.storedRows;
+    const updatesBefore = doc.updatesSinceCompaction;
+    doc.storedRows = 1;
+    doc.updatesSinceCompaction = 0;
+    const previous = this.compactionChains.get(doc.name) ?? Promise.resolve();
+    const run = previous
+      .then(() => this.store.compact(doc.name, merged, throughSeq))
+      .catch((error: unknown) => {
+        // The rows are still there, so nothing is lost; the next trigger tries again.
+        this.log(`collab: compaction of ${doc.name} failed`, error);
+        doc.storedRows += rowsBefore - 1;
+        doc.updatesSinceCompaction += updatesBefore;
+      });
+    this.compactionChains.set(doc.name, run);
+    void run.finally(() => {
+      if (this.compactionChains.get(doc.name) === run) this.compactionChains.delete(doc.name);
+    });
+    return run;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error: unknown) => this.log('collab: background task failed', error));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** An update with no structs and an empty delete set (what a client with nothing new sends). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function waitForSockets(sockets: WebSocket[], timeoutMs: number): Promise<void> {
+  const open = sockets.filter((ws) => ws.readyState !== WebSocket.CLOSED);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    let remaining = open.length;
+    const timer = setTimeout(resolve, timeoutMs);
+    for (const ws of open) {
+      ws.once('close', () => {
+        remaining--;
+        if (remaining === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
+}

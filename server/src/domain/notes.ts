@@ -1,0 +1,140 @@
+import * as Y from 'yjs';
+import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
+import type { BlockTimer } from '@werkraum/shared/agendaClock';
+import { breakoutState } from '@werkraum/shared/breakoutPhase';
+import type { BreakoutRound, CollabGrant } from '@werkraum/shared/protocol';
+import { isFacilitator, type Role } from '@werkraum/shared/roles';
+import { PLENARY_ROOM, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
+import type { CollabServer } from '../collab/server.js';
+import type { CollabStore } from '../collab/store.js';
+import { signCollabToken } from '../collab/tokens.js';
+import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
+import { DomainError } from './errors.js';
+import type { Actor, PeopleDomain } from './people.js';
+import { serialized } from './versioned.js';
+
+/** What a person may do with a room's documents: edit, read, or nothing. */
+export type RoomAccess = 'edit' | 'read' | null;
+
+/**
+ * Who may open a room's notes and board: in the plenary everyone edits; in a breakout room its
+ * members edit while the round runs and read once it (or the room) is closed; the moderation
+ * always edits; nobody else gets in.
+ */
+export function roomAccess(
+  person: { id: string; role: Role },
+  roomId: string,
+  rounds: readonly BreakoutRound[],
+  timer: BlockTimer | null,
+  now: number,
+): RoomAccess {
+  if (roomId === PLENARY_ROOM) return 'edit';
+  const round = rounds.find((candidate) => candidate.rooms.some((room) => room.id === roomId));
+  if (!round) return null;
+  if (isFacilitator(person.role)) return 'edit';
+  if (round.assignments[person.id] !== roomId) return null;
+  const phase = breakoutState(round, timer, now).phase;
+  if (phase === 'prepared') return null;
+  const room = round.rooms.find((candidate) => candidate.id === roomId)!;
+  return phase === 'closed' || room.closedAt !== null ? 'read' : 'edit';
+}
+
+/** A Yjs update that writes the template's headings (one per line), each followed by an empty paragraph. */
+export function templateUpdate(template: string): Uint8Array | null {
+  const headings = template
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (headings.length === 0) return null;
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment('default');
+  for (const text of headings) {
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', 2 as unknown as string);
+    heading.insert(0, [new Y.XmlText(text)]);
+    fragment.push([heading, new Y.XmlElement('paragraph')]);
+  }
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** Dependencies of the notes domain. */
+export interface NotesDeps {
+  store: WorkshopStore & AgendaStore & BreakoutStore & { collab: CollabStore };
+  people: PeopleDomain;
+  collab: CollabServer;
+  secret: Buffer;
+  clock: () => number;
+}
+
+/**
+ * Access to the rooms' shared documents (notes now, boards later) on the collaboration server:
+ * short-lived tokens per document and mode, a template for new breakout notes, and closing
+ * connections whose access ended (moved, removed, round closed).
+ */
+export class NotesDomain {
+  constructor(private readonly deps: NotesDeps) {}
+
+  /** A token for a room's document, after checking the person's access now. */
+  async token(actor: Actor, roomId: string, kind: RoomDocumentKind = 'notes'): Promise<CollabGrant> {
+    const person = await this.deps.people.current(actor);
+    const { rounds, timer } = await this.state(actor.workshopId);
+    const access = roomAccess(person, roomId, rounds, timer, this.deps.clock());
+    if (!access) throw new DomainError('forbidden', 'You are not in this room.', 'roomId');
+    const docName = roomDocName(kind, actor.workshopId, roomId);
+    const round = rounds.find((candidate) => candidate.rooms.some((room) => room.id === roomId));
+    if (kind === 'notes' && round?.notesTemplate) await this.prefill(docName, round.notesTemplate);
+    const claims = { doc: docName, mode: access, personId: person.id, workshopId: actor.workshopId };
+    return { docName, token: signCollabToken(this.deps.secret, claims, this.deps.clock()), mode: access };
+  }
+
+  /** Facilitators: a room's notes as HTML, for the overview. */
+  async preview(actor: Actor, roomId: string): Promise<{ html: string }> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can look into rooms.');
+    const { rounds } = await this.state(actor.workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+    return { html: await this.deps.collab.renderDocument(roomDocName('notes', actor.workshopId, roomId), 'html') };
+  }
+
+  /** A room's notes rendered for the documentation. */
+  render(workshopId: string, roomId: string, format: 'html' | 'markdown'): Promise<string> {
+    return this.deps.collab.renderDocument(roomDocName('notes', workshopId, roomId), format);
+  }
+
+  /** Closes the connections of one workshop whose access ended or shrank to reading. */
+  async revalidate(workshopId: string): Promise<number> {
+    const [{ rounds, timer }, people] = await Promise.all([this.state(workshopId), this.deps.store.listPeople(workshopId)]);
+    const byId = new Map(people.map((person) => [person.id, person]));
+    const now = this.deps.clock();
+    return this.deps.collab.closeConnections((claims) => {
+      if (claims.workshopId !== workshopId) return false;
+      const room = parseRoomDocName(claims.doc);
+      const person = byId.get(claims.personId);
+      if (!room || !person) return true;
+      const access = roomAccess(person, room.roomId, rounds, timer, now);
+      return access === null || (claims.mode === 'edit' && access !== 'edit');
+    }, COLLAB_CLOSE.accessRevoked);
+  }
+
+  /** Checks every workshop that has open connections (time-based changes, such as a round ending). */
+  async revalidateAll(): Promise<void> {
+    const workshops = new Set(this.deps.collab.connectedClaims().map((claims) => claims.workshopId));
+    for (const workshopId of workshops) await this.revalidate(workshopId);
+  }
+
+  private async state(workshopId: string): Promise<{ rounds: BreakoutRound[]; timer: BlockTimer | null }> {
+    const [breakouts, agenda] = await Promise.all([this.deps.store.getBreakouts(workshopId), this.deps.store.getAgenda(workshopId)]);
+    return { rounds: breakouts?.rounds ?? [], timer: agenda?.run.timer ?? null };
+  }
+
+  /** Writes the round's template into a room's notes the first time anyone opens them. */
+  private prefill(docName: string, template: string): Promise<void> {
+    return serialized(`prefill:${docName}`, async () => {
+      if ((await this.deps.store.collab.size(docName)).rows > 0) return;
+      const update = templateUpdate(template);
+      if (update) await this.deps.store.collab.appendUpdate(docName, update);
+    });
+  }
+}
