@@ -87,13 +87,16 @@ export function createApp(deps: AppDeps): App {
   // Tokens for the collaboration socket are signed with a key that lives only in this process: they
   // are short-lived and fetched again after a restart.
   const collabSecret = deps.collabSecret ?? randomBytes(32);
+  let notes: NotesDomain | undefined;
   const collab = new CollabServer({
     store: deps.store.collab,
     secret: collabSecret,
     now: clock,
+    // A token fetched before a move, a removal or the end of a round does not open the room afterwards.
+    authorize: (claims) => notes!.allows(claims),
     log: (message, error) => log(`collab: ${message}`, error),
   });
-  const notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
+  notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
   const revalidation = setInterval(() => {

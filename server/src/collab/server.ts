@@ -218,6 +218,37 @@ export class CollabServer {
     return closed;
   }
 
+  /**
+   * Writes a first update into a document nobody has written yet (a template), through the same
+   * store-then-apply-then-relay path as an editor's update, so open editors, memory and store agree.
+   * Returns whether it wrote; `makeUpdate` returning null writes nothing.
+   */
+  async initializeIfEmpty(name: string, makeUpdate: () => Uint8Array | null): Promise<boolean> {
+    if (!isValidCollabDocName(name)) throw new Error(`invalid document name ${name}`);
+    const doc = await this.acquire(name);
+    try {
+      if (doc.lastSeq > 0 || doc.storedRows > 0 || doc.inflight > 0) return false;
+      const update = makeUpdate();
+      if (!update) return false;
+      doc.inflight++;
+      let seq: number;
+      try {
+        seq = await this.store.appendUpdate(doc.name, update);
+      } finally {
+        doc.inflight--;
+      }
+      doc.lastSeq = Math.max(doc.lastSeq, seq);
+      doc.storedRows++;
+      doc.updatesSinceCompaction++;
+      Y.applyUpdate(doc.ydoc, update, 'initialize');
+      const message = syncUpdateMessage(update);
+      for (const conn of doc.conns) this.send(conn, message);
+      return true;
+    } finally {
+      if (doc.conns.size === 0) this.scheduleIdle(doc);
+    }
+  }
+
   /** The claims of every open connection, for periodic access checks. */
   connectedClaims(): CollabClaims[] {
     return [...this.connections].map((conn) => conn.claims);

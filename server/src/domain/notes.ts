@@ -6,7 +6,6 @@ import type { BreakoutRound, CollabGrant } from '@werkraum/shared/protocol';
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
-import type { CollabStore } from '../collab/store.js';
 import { signCollabToken } from '../collab/tokens.js';
 import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
@@ -59,7 +58,7 @@ export function templateUpdate(template: string): Uint8Array | null {
 
 /** Dependencies of the notes domain. */
 export interface NotesDeps {
-  store: WorkshopStore & AgendaStore & BreakoutStore & { collab: CollabStore };
+  store: WorkshopStore & AgendaStore & BreakoutStore;
   people: PeopleDomain;
   collab: CollabServer;
   secret: Buffer;
@@ -130,11 +129,21 @@ export class NotesDomain {
   }
 
   /** Writes the round's template into a room's notes the first time anyone opens them. */
-  private prefill(docName: string, template: string): Promise<void> {
-    return serialized(`prefill:${docName}`, async () => {
-      if ((await this.deps.store.collab.size(docName)).rows > 0) return;
-      const update = templateUpdate(template);
-      if (update) await this.deps.store.collab.appendUpdate(docName, update);
-    });
+  private async prefill(docName: string, template: string): Promise<void> {
+    await serialized(`prefill:${docName}`, () => this.deps.collab.initializeIfEmpty(docName, () => templateUpdate(template)));
+  }
+
+  /**
+   * Whether a token's claims still hold when its connection opens (a token fetched before a move,
+   * a removal or the end of a round must not open the room afterwards).
+   */
+  async allows(claims: { doc: string; mode: 'edit' | 'read'; personId: string; workshopId: string }): Promise<boolean> {
+    const room = parseRoomDocName(claims.doc);
+    if (!room || room.workshopId !== claims.workshopId) return false;
+    const person = await this.deps.store.getPerson(claims.workshopId, claims.personId);
+    if (!person || person.removedAt) return false;
+    const { rounds, timer } = await this.state(claims.workshopId);
+    const access = roomAccess(person, room.roomId, rounds, timer, this.deps.clock());
+    return access !== null && (claims.mode === 'read' || access === 'edit');
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ASSIGNMENT_MODES, type AssignmentMode } from '../choices.js';
 import { LIMITS } from '../limits.js';
 
 const id = z.string().min(1).max(64);
@@ -12,10 +13,7 @@ const roomInput = z.object({
   hostId: id.nullable().default(null),
 });
 
-/** How people get into rooms. */
-export const ASSIGNMENT_MODES = ['random', 'manual', 'selfSelect', 'keepGroups'] as const;
-/** One assignment mode. */
-export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
+export { ASSIGNMENT_MODES, type AssignmentMode } from '../choices.js';
 
 const saveRoundRequest = z.object({
   /** The agenda block (of type breakout) that runs this round. */

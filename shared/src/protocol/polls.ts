@@ -1,20 +1,10 @@
 import { z } from 'zod';
+import { POLL_TYPES, RESULTS_VISIBILITY, type PollType, type ResultsVisibility } from '../choices.js';
 import { LIMITS } from '../limits.js';
 
 const id = z.string().min(1).max(64);
 
-/** The kinds of poll. */
-export const POLL_TYPES = ['single', 'multiple', 'scale', 'text', 'yesNo'] as const;
-/** One kind of poll. */
-export type PollType = (typeof POLL_TYPES)[number];
-
-/** Who sees results while the poll runs. */
-export const RESULTS_VISIBILITY = ['live', 'afterClose', 'moderators'] as const;
-/** One visibility setting. */
-export type ResultsVisibility = (typeof RESULTS_VISIBILITY)[number];
-
-/** The fixed options of a yes/no/abstain poll. */
-export const YES_NO_OPTIONS = ['yes', 'no', 'abstain'] as const;
+export { POLL_TYPES, RESULTS_VISIBILITY, YES_NO_OPTIONS, type PollType, type ResultsVisibility } from '../choices.js';
 
 const option = z.object({ id: id.optional(), label: z.string().trim().min(1, 'Options need a text.').max(LIMITS.pollOptionMax) });
 
