@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { roomCountForSize } from '@werkraum/shared/breakoutAssignment';
 import { LIMITS } from '@werkraum/shared/limits';
-import { ASSIGNMENT_MODES, type AgendaBlockView, type AssignmentMode, type BreakoutRound } from '@werkraum/shared/protocol';
+import { ASSIGNMENT_MODES, type AssignmentMode } from '@werkraum/shared/choices';
+import type { AgendaBlockView, BreakoutRound } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
@@ -55,6 +56,7 @@ export function RoundDialog({ block, round, onClose }: { block: AgendaBlockView;
       assignmentMode: mode,
       roomCap: mode === 'selfSelect' && cap ? Number(cap) : null,
       graceSeconds: Number(form.get('graceSeconds') ?? 60),
+      notesTemplate: String(form.get('notesTemplate') ?? ''),
     });
     if (ok) onClose();
   };
@@ -154,6 +156,10 @@ export function RoundDialog({ block, round, onClose }: { block: AgendaBlockView;
             <input id={`${formId}-cap`} name="roomCap" type="number" min={1} max={500} defaultValue={round?.roomCap ?? ''} />
           </div>
         ) : null}
+        <div className="field">
+          <label htmlFor={`${formId}-template`}>{t('notes.template')}</label>
+          <textarea id={`${formId}-template`} name="notesTemplate" rows={3} maxLength={LIMITS.roomTaskMax} defaultValue={round?.notesTemplate ?? ''} />
+        </div>
         <div className="field">
           <label htmlFor={`${formId}-grace`}>{t('breakouts.graceSeconds')}</label>
           <input id={`${formId}-grace`} name="graceSeconds" type="number" min={0} max={600} defaultValue={round?.graceSeconds ?? 60} />

@@ -14,6 +14,8 @@ import { BreakoutArea } from '../breakouts/BreakoutArea.js';
 import { RoomView } from '../breakouts/RoomView.js';
 import { useMyRoom } from '../breakouts/useBreakouts.js';
 import { PollsPanel } from '../polls/PollsPanel.js';
+import { NotesPanel } from '../notes/NotesPanel.js';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -100,6 +102,7 @@ function WorkshopMain() {
       <BreakoutArea now={now} />
       <PollsPanel />
       <AgendaPanel />
+      <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />
     </div>
   );
 }

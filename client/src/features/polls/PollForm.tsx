@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '@werkraum/shared/limits';
-import { POLL_TYPES, RESULTS_VISIBILITY, type Poll, type PollType, type ResultsVisibility } from '@werkraum/shared/protocol';
+import { POLL_TYPES, RESULTS_VISIBILITY, type PollType, type ResultsVisibility } from '@werkraum/shared/choices';
+import type { Poll } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';

@@ -1,0 +1,137 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
+import type { CollabGrant } from '@werkraum/shared/protocol';
+import { roomDocName } from '@werkraum/shared/rooms';
+import { workshopSession } from './session.js';
+import { RequestError, request } from './socket.js';
+
+/** How a shared document is connected, as the UI shows it. */
+export type CollabStatus = 'connecting' | 'connected' | 'offline' | 'noAccess';
+
+/** Tokens live 60 s on the server; renewing earlier keeps every reconnect attempt valid. */
+const TOKEN_REFRESH_MS = 45_000;
+/** While the server cannot be asked for a token, try again this often. */
+const RETRY_MS = 5_000;
+
+/** A snapshot of a document's connection. */
+export interface CollabState {
+  status: CollabStatus;
+  mode: 'edit' | 'read';
+  synced: boolean;
+  storedLocally: boolean;
+}
+
+/** One room document in this tab: the Y.Doc, its copy in the browser, and its connection. */
+export interface CollabHandle {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** The current state (the same object until it changes); `subscribe` tells about changes. */
+  state(): CollabState;
+  subscribe(listener: () => void): () => void;
+  destroy(): void;
+}
+
+/**
+ * Opens a room's notes offline-first: the document is read from (and kept in) IndexedDB at once,
+ * so edits survive reloads and lost connections, and synced over the collaboration socket with a
+ * short-lived token. The token is fetched again whenever the server refuses an old one or access
+ * changes (read-only after a round), and retried while the server cannot be reached.
+ */
+export function openRoomDocument(workshopId: string, roomId: string): CollabHandle {
+  const docName = roomDocName('notes', workshopId, roomId);
+  const doc = new Y.Doc();
+  const local = new IndexeddbPersistence(`werkraum:${docName}`, doc);
+  const serverUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH_PREFIX.replace(/\/$/, '')}`;
+  const provider = new WebsocketProvider(serverUrl, docName, doc, { connect: false, params: {} });
+
+  let status: CollabStatus = 'connecting';
+  let mode: 'edit' | 'read' = 'edit';
+  let storedLocally = false;
+  let destroyed = false;
+  let haveToken = false;
+  const listeners = new Set<() => void>();
+  // One object per change: React's useSyncExternalStore needs the same snapshot until something changes.
+  const snapshot = (): CollabState => ({ status, mode, synced: provider.synced, storedLocally });
+  let current = snapshot();
+  const changed = () => {
+    current = snapshot();
+    listeners.forEach((listener) => listener());
+  };
+
+  /** Asks for a (new) token; connects when allowed. */
+  const renew = async (): Promise<void> => {
+    try {
+      const grant: CollabGrant = await request(workshopSession.socket(), 'notes:token', { roomId });
+      if (destroyed) return;
+      provider.params = { token: grant.token };
+      haveToken = true;
+      mode = grant.mode;
+      if (!provider.shouldConnect || !provider.wsconnected) provider.connect();
+      changed();
+    } catch (error) {
+      if (destroyed) return;
+      if (error instanceof RequestError && error.code === 'forbidden') {
+        status = 'noAccess';
+        provider.disconnect();
+      } else if (!provider.wsconnected) {
+        status = 'offline';
+      }
+      changed();
+    }
+  };
+
+  provider.on('status', ({ status: next }) => {
+    if (status === 'noAccess' || (status === 'offline' && !navigator.onLine)) return;
+    status = next === 'connected' ? 'connected' : haveToken && navigator.onLine ? 'connecting' : 'offline';
+    changed();
+  });
+  provider.on('sync', () => changed());
+  // A permanent close (expired token, access changed): ask again.
+  provider.on('closed', () => void renew());
+  local.on('synced', () => {
+    storedLocally = true;
+    changed();
+  });
+
+  // The browser knows about a lost network long before a WebSocket times out: say so at once.
+  const onOffline = () => {
+    provider.disconnect();
+    status = 'offline';
+    changed();
+  };
+  const onOnline = () => void renew();
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
+
+  const socket = workshopSession.socket();
+  const onSocketConnect = () => void renew();
+  socket.on('connect', onSocketConnect);
+  const refresh = setInterval(() => void renew(), TOKEN_REFRESH_MS);
+  const retry = setInterval(() => {
+    if (!haveToken && status !== 'noAccess') void renew();
+  }, RETRY_MS);
+  void renew();
+
+  return {
+    doc,
+    provider,
+    state: () => current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    destroy() {
+      destroyed = true;
+      clearInterval(refresh);
+      clearInterval(retry);
+      socket.off('connect', onSocketConnect);
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
+      provider.destroy();
+      void local.destroy();
+      doc.destroy();
+    },
+  };
+}

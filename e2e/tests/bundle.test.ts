@@ -1,0 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const assets = join(dirname(fileURLToPath(import.meta.url)), '../../client/dist/assets');
+
+describe('the first load of the client (built by npm test before this runs)', () => {
+  const entry = readdirSync(assets).find((name) => /^index-.*\.js$/.test(name));
+
+  it('exists', () => {
+    expect(entry).toBeDefined();
+  });
+
+  it('carries neither the server-side validation library nor the editor, which load later or never', () => {
+    const code = readFileSync(join(assets, entry!), 'utf8');
+    expect(code).not.toContain('ZodError');
+    expect(code).not.toContain('prosemirror');
+    expect(code).not.toContain('y-indexeddb');
+  });
+});
