@@ -44,6 +44,12 @@ export interface StartOptions {
   wrapStore?: (store: Store) => Store;
   /** The server clock (e.g. a TestClock's `now`); real time when absent. */
   now?: () => Date;
+  /** createApp's `randomSeed`: a fixed seed makes random room assignment predictable. */
+  randomSeed?: () => number;
+  /** createApp's `accessCheckMs`: how often access to open documents is checked against the clock. */
+  accessCheckMs?: number;
+  /** createApp's `collabSecret`, so tests can check and forge tokens. */
+  collabSecret?: Buffer;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -121,6 +127,9 @@ export class Harness {
       reconnectGraceMs: options.reconnectGraceMs ?? TEST_GRACE_MS,
       log: (message, error) => logs.push({ message, error }),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
+      ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
+      ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
     });
     const port = await app.listen(0, '127.0.0.1');
     let closing: Promise<void> | undefined;

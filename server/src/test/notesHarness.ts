@@ -2,23 +2,13 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { CollabGrant } from '@werkraum/shared/protocol';
-import { createApp } from '../app.js';
-import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/types.js';
-import { Harness, TEST_GRACE_MS, type StartOptions, type TestServer } from './harness.js';
+import { Harness, type StartOptions, type TestServer } from './harness.js';
 
 /** The collaboration key of apps started by {@link NotesHarness.startNotes}, so tests can check and forge tokens. */
 export const TEST_COLLAB_SECRET = Buffer.alloc(32, 7);
 
 /** Options of {@link NotesHarness.startNotes}: those of Harness.start plus the collaboration settings of createApp. */
-export interface NotesStartOptions extends Pick<StartOptions, 'dataFile' | 'reconnectGraceMs' | 'now' | 'wrapStore'> {
-  /** createApp's `randomSeed`: a fixed seed makes random room assignment predictable. */
-  randomSeed?: () => number;
-  /** createApp's `accessCheckMs`: how often access to open documents is checked against the clock. */
-  accessCheckMs?: number;
-  /** createApp's `collabSecret`; {@link TEST_COLLAB_SECRET} unless given. */
-  collabSecret?: Buffer;
-}
+export type NotesStartOptions = StartOptions;
 
 /** A stock y-websocket client connected to an app's own port, as the browser connects. */
 export interface CollabClient {
@@ -35,43 +25,14 @@ export interface CollabClient {
 /**
  * A Harness that starts apps with the collaboration settings (`accessCheckMs`, `collabSecret`,
  * `randomSeed`) and connects stock `y-websocket` providers to the app's port under `/collab`.
- * `cleanup()` destroys the providers, then closes the apps started here, then does the rest.
+ * `cleanup()` destroys the providers, then closes the apps and does the rest.
  */
 export class NotesHarness extends Harness {
-  private readonly notesServers: TestServer[] = [];
   private readonly collabClients: CollabClient[] = [];
 
-  /** Starts an app on port 0 (real SQLite file in a temp dir). */
-  async startNotes(options: NotesStartOptions = {}): Promise<TestServer> {
-    const dataFile = options.dataFile ?? this.tempDataFile();
-    const real: Store = openSqliteStore(dataFile);
-    const store = options.wrapStore ? options.wrapStore(real) : real;
-    const logs: TestServer['logs'] = [];
-    const app = createApp({
-      store,
-      reconnectGraceMs: options.reconnectGraceMs ?? TEST_GRACE_MS,
-      collabSecret: options.collabSecret ?? TEST_COLLAB_SECRET,
-      log: (message, error) => logs.push({ message, error }),
-      ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
-      ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
-      ...(options.now ? { now: options.now } : {}),
-    });
-    const port = await app.listen(0, '127.0.0.1');
-    let closing: Promise<void> | undefined;
-    const server: TestServer = {
-      app,
-      port,
-      baseUrl: `http://127.0.0.1:${port}`,
-      dataFile,
-      store,
-      logs,
-      close() {
-        closing ??= app.close();
-        return closing;
-      },
-    };
-    this.notesServers.push(server);
-    return server;
+  /** Starts an app on port 0 (real SQLite file in a temp dir) with the test collaboration key. */
+  startNotes(options: NotesStartOptions = {}): Promise<TestServer> {
+    return this.start({ collabSecret: TEST_COLLAB_SECRET, ...options });
   }
 
   /**
@@ -112,7 +73,6 @@ export class NotesHarness extends Harness {
 
   override async cleanup(): Promise<void> {
     for (const client of this.collabClients.splice(0)) client.destroy();
-    await Promise.all(this.notesServers.splice(0).map((server) => server.close()));
     await super.cleanup();
   }
 }
