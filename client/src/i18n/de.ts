@@ -76,7 +76,6 @@ export const de: Messages = {
     yourRole: 'Ihre Rolle: {{role}}',
     aboutMe: 'Über mich',
     loading: 'Workshop wird geöffnet…',
-    rejoin: 'Diesem Workshop beitreten',
     notJoined: 'Dieser Browser ist dem Workshop noch nicht beigetreten. Bitte öffnen Sie den Link, den Sie bekommen haben.',
   },
   people: {
@@ -209,7 +208,6 @@ export const de: Messages = {
     makeRooms: 'Räume anlegen',
     roomSize: 'Räume mit etwa wie vielen Personen? ({{count}} Teilnehmende da)',
     makeRoomsBySize: 'Räume nach Größe anlegen',
-    sameTask: 'Aufgabe für alle Räume',
     mode: 'Wie kommen die Menschen in die Räume?',
     modes: {
       random: 'Zufällig (gleich groß)',
@@ -252,7 +250,6 @@ export const de: Messages = {
     send: 'Senden',
     sentMessages: 'Gesendete Nachrichten',
     fromModeration: 'Nachricht der Moderation',
-    yourRoom: 'Ihr Raum: {{name}}',
     task: 'Aufgabe',
     chooseRoom: 'Wählen Sie Ihren Raum',
     join: '{{room}} beitreten',
@@ -264,7 +261,6 @@ export const de: Messages = {
   },
   polls: {
     heading: 'Umfragen',
-    current: 'Umfrage',
     newPoll: 'Neue Umfrage',
     editPoll: 'Umfrage bearbeiten',
     question: 'Frage',
@@ -363,7 +359,6 @@ export const de: Messages = {
     internal: 'Auf dem Server ist etwas schiefgegangen. Es wurde nichts geändert; bitte versuchen Sie es noch einmal.',
     timeout: 'Der Server antwortet nicht. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.',
     required: 'Bitte füllen Sie dieses Feld aus.',
-    tooLong: 'Höchstens {{max}} Zeichen.',
     reload: 'Seite neu laden',
   },
 };

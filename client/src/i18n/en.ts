@@ -73,7 +73,6 @@ export const en = {
     yourRole: 'Your role: {{role}}',
     aboutMe: 'About me',
     loading: 'Opening the workshop…',
-    rejoin: 'Join this workshop',
     notJoined: 'This browser has not joined this workshop yet. Please open the link you received.',
   },
   people: {
@@ -206,7 +205,6 @@ export const en = {
     makeRooms: 'Make rooms',
     roomSize: 'Rooms of about how many people? ({{count}} participants here)',
     makeRoomsBySize: 'Make rooms by size',
-    sameTask: 'Task for all rooms',
     mode: 'How people get into rooms',
     modes: {
       random: 'Random (balanced)',
@@ -249,7 +247,6 @@ export const en = {
     send: 'Send',
     sentMessages: 'Sent messages',
     fromModeration: 'Message from the moderation',
-    yourRoom: 'Your room: {{name}}',
     task: 'Task',
     chooseRoom: 'Choose your room',
     join: 'Join {{room}}',
@@ -261,7 +258,6 @@ export const en = {
   },
   polls: {
     heading: 'Polls',
-    current: 'Poll',
     newPoll: 'New poll',
     editPoll: 'Edit poll',
     question: 'Question',
@@ -360,7 +356,6 @@ export const en = {
     internal: 'Something went wrong on the server. Nothing was changed; please try again.',
     timeout: 'The server did not answer. Please check your connection and try again.',
     required: 'Please fill in this field.',
-    tooLong: 'At most {{max}} characters.',
     reload: 'Reload page',
   },
 };
