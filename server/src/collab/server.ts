@@ -219,16 +219,44 @@ export class CollabServer {
   }
 
   /**
-   * Writes a first update into a document nobody has written yet (a template), through the same
-   * store-then-apply-then-relay path as an editor's update, so open editors, memory and store agree.
-   * Returns whether it wrote; `makeUpdate` returning null writes nothing.
+   * Writes a first update into a document nobody has written yet (a template). Returns whether it
+   * wrote; `makeUpdate` returning null writes nothing.
    */
-  async initializeIfEmpty(name: string, makeUpdate: () => Uint8Array | null): Promise<boolean> {
+  initializeIfEmpty(name: string, makeUpdate: () => Uint8Array | null): Promise<boolean> {
+    return this.writeAsServer(name, (doc) => (doc.lastSeq > 0 || doc.storedRows > 0 || doc.inflight > 0 ? null : makeUpdate()));
+  }
+
+  /**
+   * Changes a document on behalf of the server (for example moving revealed cards onto a board):
+   * `change` edits a copy, and the difference goes through the same store-then-apply-then-relay
+   * path as an editor's update, so open editors, memory and store agree. Returns whether it wrote.
+   */
+  change(name: string, change: (copy: Y.Doc) => void): Promise<boolean> {
+    return this.writeAsServer(name, (doc) => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc.ydoc));
+      const before = Y.encodeStateVector(copy);
+      change(copy);
+      const update = Y.encodeStateAsUpdate(copy, before);
+      copy.destroy();
+      return isEmptyUpdate(update) ? null : update;
+    });
+  }
+
+  /** A copy of a document's current content (from memory, else the store); the caller may change it freely. */
+  async snapshot(name: string): Promise<Y.Doc> {
+    const loaded = this.docs.get(name);
+    const copy = new Y.Doc();
+    if (loaded) Y.applyUpdate(copy, Y.encodeStateAsUpdate(loaded.ydoc));
+    else this.applyStored(copy, name, (await this.store.loadDocument(name)).updates);
+    return copy;
+  }
+
+  private async writeAsServer(name: string, makeUpdate: (doc: LoadedDoc) => Uint8Array | null): Promise<boolean> {
     if (!isValidCollabDocName(name)) throw new Error(`invalid document name ${name}`);
     const doc = await this.acquire(name);
     try {
-      if (doc.lastSeq > 0 || doc.storedRows > 0 || doc.inflight > 0) return false;
-      const update = makeUpdate();
+      const update = makeUpdate(doc);
       if (!update) return false;
       doc.inflight++;
       let seq: number;
@@ -240,7 +268,7 @@ export class CollabServer {
       doc.lastSeq = Math.max(doc.lastSeq, seq);
       doc.storedRows++;
       doc.updatesSinceCompaction++;
-      Y.applyUpdate(doc.ydoc, update, 'initialize');
+      Y.applyUpdate(doc.ydoc, update, 'server');
       const message = syncUpdateMessage(update);
       for (const conn of doc.conns) this.send(conn, message);
       return true;

@@ -29,6 +29,8 @@ export interface CollabStore {
   size(name: string): Promise<{ rows: number; bytes: number }>;
   /** Deletes a document entirely (for example when its workshop is deleted). */
   deleteDocument(name: string): Promise<void>;
+  /** Names of the stored documents that start with `prefix` (for example one room's private drafts). */
+  listDocuments(prefix: string): Promise<string[]>;
 }
 
 interface UpdateRow {
@@ -64,6 +66,7 @@ export function sqliteCollabStore(db: Database): CollabStore {
     size: db.prepare<[string], { rows: number; bytes: number | null }>(
       'SELECT COUNT(*) AS rows, SUM(LENGTH(data)) AS bytes FROM collab_updates WHERE doc = ?',
     ),
+    listByPrefix: db.prepare<[string], { doc: string }>("SELECT DISTINCT doc FROM collab_updates WHERE doc >= ? ORDER BY doc"),
     deleteAll: db.prepare<[string]>('DELETE FROM collab_updates WHERE doc = ?'),
   };
 
@@ -98,6 +101,15 @@ export function sqliteCollabStore(db: Database): CollabStore {
     },
     async deleteDocument(name) {
       statements.deleteAll.run(name);
+    },
+    async listDocuments(prefix) {
+      // A range scan on the primary key instead of LIKE, whose wildcards could hide in a prefix.
+      const names: string[] = [];
+      for (const { doc } of statements.listByPrefix.iterate(prefix)) {
+        if (!doc.startsWith(prefix)) break;
+        names.push(doc);
+      }
+      return names;
     },
   };
 }

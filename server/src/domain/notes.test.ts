@@ -5,7 +5,8 @@ import type { BreakoutRound } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
-import { roomAccess, templateUpdate } from './notes.js';
+import { roomAccess } from './notes.js';
+import { templateUpdate } from './templates.js';
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;

@@ -1,13 +1,13 @@
-import * as Y from 'yjs';
 import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
 import type { BlockTimer } from '@werkraum/shared/agendaClock';
 import { breakoutState } from '@werkraum/shared/breakoutPhase';
 import type { BreakoutRound, CollabGrant } from '@werkraum/shared/protocol';
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
-import { PLENARY_ROOM, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
+import { PLENARY_ROOM, draftDocName, parseDraftDocName, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
 import { signCollabToken } from '../collab/tokens.js';
 import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
+import { templateUpdate } from './templates.js';
 import { DomainError } from './errors.js';
 import type { Actor, PeopleDomain } from './people.js';
 import { serialized } from './versioned.js';
@@ -38,22 +38,31 @@ export function roomAccess(
   return phase === 'closed' || room.closedAt !== null ? 'read' : 'edit';
 }
 
-/** A Yjs update that writes the template's headings (one per line), each followed by an empty paragraph. */
-export function templateUpdate(template: string): Uint8Array | null {
-  const headings = template
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-  if (headings.length === 0) return null;
-  const doc = new Y.Doc();
-  const fragment = doc.getXmlFragment('default');
-  for (const text of headings) {
-    const heading = new Y.XmlElement('heading');
-    heading.setAttribute('level', 2 as unknown as string);
-    heading.insert(0, [new Y.XmlText(text)]);
-    fragment.push([heading, new Y.XmlElement('paragraph')]);
-  }
-  return Y.encodeStateAsUpdate(doc);
+/**
+ * Access to a collaboration document by its name: a room's notes or board by room access; a
+ * person's private drafts of a board only for that person, and only while they may edit the room.
+ */
+export function documentAccess(
+  docName: string,
+  person: { id: string; role: Role },
+  rounds: readonly BreakoutRound[],
+  timer: BlockTimer | null,
+  now: number,
+): RoomAccess {
+  const room = parseRoomDocName(docName);
+  if (room) return roomAccess(person, room.roomId, rounds, timer, now);
+  const draft = parseDraftDocName(docName);
+  if (!draft || draft.personId !== person.id) return null;
+  return roomAccess(person, draft.roomId, rounds, timer, now) === 'edit' ? 'edit' : null;
+}
+
+/** The breakout rounds and the running block's timer of a workshop: what room access depends on. */
+export async function loadRoomState(
+  store: AgendaStore & BreakoutStore,
+  workshopId: string,
+): Promise<{ rounds: BreakoutRound[]; timer: BlockTimer | null }> {
+  const [breakouts, agenda] = await Promise.all([store.getBreakouts(workshopId), store.getAgenda(workshopId)]);
+  return { rounds: breakouts?.rounds ?? [], timer: agenda?.run.timer ?? null };
 }
 
 /** Dependencies of the notes domain. */
@@ -73,15 +82,18 @@ export interface NotesDeps {
 export class NotesDomain {
   constructor(private readonly deps: NotesDeps) {}
 
-  /** A token for a room's document, after checking the person's access now. */
-  async token(actor: Actor, roomId: string, kind: RoomDocumentKind = 'notes'): Promise<CollabGrant> {
+  /**
+   * A token for a room's notes or board, or for this person's private drafts of the room's board,
+   * after checking the person's access now.
+   */
+  async token(actor: Actor, roomId: string, kind: RoomDocumentKind | 'drafts' = 'notes'): Promise<CollabGrant> {
     const person = await this.deps.people.current(actor);
     const { rounds, timer } = await this.state(actor.workshopId);
-    const access = roomAccess(person, roomId, rounds, timer, this.deps.clock());
+    const docName = kind === 'drafts' ? draftDocName(actor.workshopId, roomId, person.id) : roomDocName(kind, actor.workshopId, roomId);
+    const access = documentAccess(docName, person, rounds, timer, this.deps.clock());
     if (!access) throw new DomainError('forbidden', 'You are not in this room.', 'roomId');
-    const docName = roomDocName(kind, actor.workshopId, roomId);
     const round = rounds.find((candidate) => candidate.rooms.some((room) => room.id === roomId));
-    if (kind === 'notes' && round?.notesTemplate) await this.prefill(docName, round.notesTemplate);
+    if (kind !== 'drafts' && round?.notesTemplate) await this.prefill(docName, kind, round.notesTemplate);
     const claims = { doc: docName, mode: access, personId: person.id, workshopId: actor.workshopId };
     return { docName, token: signCollabToken(this.deps.secret, claims, this.deps.clock()), mode: access };
   }
@@ -109,10 +121,9 @@ export class NotesDomain {
     const now = this.deps.clock();
     return this.deps.collab.closeConnections((claims) => {
       if (claims.workshopId !== workshopId) return false;
-      const room = parseRoomDocName(claims.doc);
       const person = byId.get(claims.personId);
-      if (!room || !person) return true;
-      const access = roomAccess(person, room.roomId, rounds, timer, now);
+      if (!person) return true;
+      const access = documentAccess(claims.doc, person, rounds, timer, now);
       return access === null || (claims.mode === 'edit' && access !== 'edit');
     }, COLLAB_CLOSE.accessRevoked);
   }
@@ -123,14 +134,17 @@ export class NotesDomain {
     for (const workshopId of workshops) await this.revalidate(workshopId);
   }
 
-  private async state(workshopId: string): Promise<{ rounds: BreakoutRound[]; timer: BlockTimer | null }> {
-    const [breakouts, agenda] = await Promise.all([this.deps.store.getBreakouts(workshopId), this.deps.store.getAgenda(workshopId)]);
-    return { rounds: breakouts?.rounds ?? [], timer: agenda?.run.timer ?? null };
+  private state(workshopId: string): Promise<{ rounds: BreakoutRound[]; timer: BlockTimer | null }> {
+    return loadRoomState(this.deps.store, workshopId);
   }
 
-  /** Writes the round's template into a room's notes the first time anyone opens them. */
-  private async prefill(docName: string, template: string): Promise<void> {
-    await serialized(`prefill:${docName}`, () => this.deps.collab.initializeIfEmpty(docName, () => templateUpdate(template)));
+  /**
+   * Writes the round's template into a room's document the first time anyone opens it: headings
+   * in the notes, clusters on the board.
+   */
+  private async prefill(docName: string, kind: RoomDocumentKind, template: string): Promise<void> {
+    const update = () => (kind === 'notes' ? templateUpdate(template) : null);
+    await serialized(`prefill:${docName}`, () => this.deps.collab.initializeIfEmpty(docName, update));
   }
 
   /**
@@ -138,12 +152,12 @@ export class NotesDomain {
    * a removal or the end of a round must not open the room afterwards).
    */
   async allows(claims: { doc: string; mode: 'edit' | 'read'; personId: string; workshopId: string }): Promise<boolean> {
-    const room = parseRoomDocName(claims.doc);
-    if (!room || room.workshopId !== claims.workshopId) return false;
+    const inWorkshop = parseRoomDocName(claims.doc)?.workshopId ?? parseDraftDocName(claims.doc)?.workshopId;
+    if (inWorkshop !== claims.workshopId) return false;
     const person = await this.deps.store.getPerson(claims.workshopId, claims.personId);
     if (!person || person.removedAt) return false;
     const { rounds, timer } = await this.state(claims.workshopId);
-    const access = roomAccess(person, room.roomId, rounds, timer, this.deps.clock());
+    const access = documentAccess(claims.doc, person, rounds, timer, this.deps.clock());
     return access !== null && (claims.mode === 'read' || access === 'edit');
   }
 }

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
 import type { PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, BreakoutsRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, BoardsRecord, BreakoutsRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -334,6 +334,13 @@ export function openSqliteStore(file: string): Store {
     },
     async saveBreakouts(record) {
       return writeDocument(record.workshopId, 'breakouts', record.version, record.rounds);
+    },
+    async getBoards(workshopId) {
+      const document = readDocument<BoardsRecord['rooms']>(workshopId, 'boards');
+      return document && { workshopId, version: document.version, rooms: document.body };
+    },
+    async saveBoards(record) {
+      return writeDocument(record.workshopId, 'boards', record.version, record.rooms);
     },
     async getPolls(workshopId) {
       const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');

@@ -56,6 +56,26 @@ export interface PollsRecord {
   polls: Poll[];
 }
 
+/** What the server decides about one room's board (the cards are a Yjs document). */
+export interface RoomBoardRecord {
+  privateWriting: boolean;
+  voting: {
+    status: 'none' | 'open' | 'closed';
+    dotsPerPerson: number;
+    target: 'cards' | 'clusters';
+    revealed: boolean;
+    /** personId -> the item ids of their dots (an item may appear more than once). */
+    votes: Record<string, string[]>;
+  };
+}
+
+/** The board states of a workshop's rooms, stored as one versioned unit. */
+export interface BoardsRecord {
+  workshopId: string;
+  version: number;
+  rooms: Record<string, RoomBoardRecord>;
+}
+
 /** A stored answer: the person for named polls, null for anonymous ones. */
 export interface StoredAnswer {
   personId: string | null;
@@ -114,7 +134,13 @@ export interface PollStore {
   listAnswers(pollId: string): Promise<StoredAnswer[]>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore {
+/** Storage of the rooms' board states. */
+export interface BoardStore {
+  getBoards(workshopId: string): Promise<BoardsRecord | undefined>;
+  saveBoards(record: BoardsRecord): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;
