@@ -5,7 +5,7 @@ import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BreakoutDomain } from './domain/breakouts.js';
-import { NotesDomain } from './domain/notes.js';
+import { NotesDomain, documentRoots } from './domain/notes.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): App {
     now: clock,
     // A token fetched before a move, a removal or the end of a round does not open the room afterwards.
     authorize: (claims) => notes!.allows(claims),
+    allowedRoots: documentRoots,
     log: (message, error) => log(`collab: ${message}`, error),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });

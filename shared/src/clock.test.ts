@@ -362,3 +362,19 @@ describe('formatRemaining', () => {
     expect(formatRemaining(-Infinity)).toBe('--:--');
   });
 });
+
+describe('ServerClock.restart (after a reconnect or waking from sleep)', () => {
+  it('keeps the old estimate until a new sample arrives, then forgets the old window', () => {
+    let local = 1_000_000;
+    const clock = new ServerClock(() => local);
+    // A very good (1 ms) sample from before the device slept: offset +5,000 ms.
+    clock.addSample({ clientSentAt: local, serverTime: local + 5_000, clientReceivedAt: local + 1 });
+    // The device slept 10 minutes; its monotonic clock did not move, the server's did.
+    clock.restart();
+    expect(clock.estimate?.offsetMs).toBeCloseTo(4_999.5, 5);
+    local += 100;
+    clock.addSample({ clientSentAt: local, serverTime: local + 605_000 + 20, clientReceivedAt: local + 40 });
+    // A worse round trip (40 ms) than the old one, but the old one no longer counts.
+    expect(clock.estimate).toEqual({ offsetMs: 605_000, roundTripMs: 40, samples: 1 });
+  });
+});

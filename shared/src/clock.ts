@@ -120,6 +120,8 @@ export class ServerClock {
   readonly #maxRoundTripMs: number;
   #samples: ClockSample[] = [];
   #estimate: ClockEstimate | null = null;
+  /** Set by `restart()`: the next sample replaces the window. */
+  #stale = false;
 
   /**
    * @param localNow A monotonic local clock in epoch-like ms; in the browser
@@ -141,12 +143,25 @@ export class ServerClock {
   }
 
   /**
+   * Marks the samples as out of date (after a reconnect or when the device woke up: a monotonic
+   * clock may have stood still while it slept). The current estimate stays in use until the next
+   * sample arrives, which then starts a fresh window.
+   */
+  restart(): void {
+    this.#stale = true;
+  }
+
+  /**
    * Records one round trip. Samples with non-finite times, a negative round trip (the local clock
    * went backwards) or a round trip above `maxRoundTripMs` (stalled tab) are ignored; the oldest
    * sample leaves the window when it is full.
    */
   addSample(sample: ClockSample): void {
     if (!isUsableSample(sample) || sampleRoundTripMs(sample) > this.#maxRoundTripMs) return;
+    if (this.#stale) {
+      this.#samples = [];
+      this.#stale = false;
+    }
     // Copy so that later mutation of the caller's object cannot change the estimate behind our back.
     this.#samples.push({
       clientSentAt: sample.clientSentAt,

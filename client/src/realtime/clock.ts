@@ -32,8 +32,17 @@ export function startClockSync(socket: AppSocket): () => void {
       await sample(socket).catch(() => undefined);
     }
   };
-  const onConnect = () => void burst();
+  // A new connection, or a device that woke up (its monotonic clock may have stood still while it
+  // slept), starts a fresh window of samples.
+  const onConnect = () => {
+    serverClock.restart();
+    void burst();
+  };
+  const onVisible = () => {
+    if (document.visibilityState === 'visible' && socket.connected) onConnect();
+  };
   socket.on('connect', onConnect);
+  document.addEventListener('visibilitychange', onVisible);
   if (socket.connected) void burst();
   const interval = setInterval(() => {
     if (socket.connected) void sample(socket).catch(() => undefined);
@@ -41,6 +50,7 @@ export function startClockSync(socket: AppSocket): () => void {
   return () => {
     stopped = true;
     socket.off('connect', onConnect);
+    document.removeEventListener('visibilitychange', onVisible);
     clearInterval(interval);
   };
 }

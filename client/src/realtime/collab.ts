@@ -1,14 +1,23 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
+import { COLLAB_CLOSE, COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
 import type { CollabGrant } from '@werkraum/shared/protocol';
 import { roomDocName } from '@werkraum/shared/rooms';
 import { workshopSession } from './session.js';
 import { RequestError, request } from './socket.js';
 
 /** How a shared document is connected, as the UI shows it. */
-export type CollabStatus = 'connecting' | 'connected' | 'offline' | 'noAccess';
+export type CollabStatus = 'connecting' | 'connected' | 'offline' | 'noAccess' | 'refused';
+
+/** Close codes after which a new token may help (expired, revoked, for another document...). */
+const TOKEN_CLOSES: ReadonlySet<number> = new Set([
+  COLLAB_CLOSE.missingToken,
+  COLLAB_CLOSE.invalidToken,
+  COLLAB_CLOSE.expiredToken,
+  COLLAB_CLOSE.documentMismatch,
+  COLLAB_CLOSE.accessRevoked,
+]);
 
 /** Tokens live 60 s on the server; renewing earlier keeps every reconnect attempt valid. */
 const TOKEN_REFRESH_MS = 45_000;
@@ -82,14 +91,27 @@ export function openRoomDocument(workshopId: string, roomId: string): CollabHand
     }
   };
 
+  // Renewals after refused connections back off, so a client never hammers the server.
+  let renewals = 0;
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
   provider.on('status', ({ status: next }) => {
-    if (status === 'noAccess' || (status === 'offline' && !navigator.onLine)) return;
+    if (status === 'noAccess' || status === 'refused' || (status === 'offline' && !navigator.onLine)) return;
+    if (next === 'connected') renewals = 0;
     status = next === 'connected' ? 'connected' : haveToken && navigator.onLine ? 'connecting' : 'offline';
     changed();
   });
   provider.on('sync', () => changed());
-  // A permanent close (expired token, access changed): ask again.
-  provider.on('closed', () => void renew());
+  provider.on('closed', (event) => {
+    if (!TOKEN_CLOSES.has(event.code)) {
+      // The server refused what this browser sends (malformed or too large): resending would not help.
+      status = 'refused';
+      changed();
+      return;
+    }
+    clearTimeout(renewTimer);
+    renewTimer = setTimeout(() => void renew(), Math.min(30_000, 250 * 2 ** renewals));
+    renewals += 1;
+  });
   local.on('synced', () => {
     storedLocally = true;
     changed();
@@ -124,6 +146,7 @@ export function openRoomDocument(workshopId: string, roomId: string): CollabHand
     },
     destroy() {
       destroyed = true;
+      clearTimeout(renewTimer);
       clearInterval(refresh);
       clearInterval(retry);
       socket.off('connect', onSocketConnect);

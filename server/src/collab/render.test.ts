@@ -184,3 +184,19 @@ describe('renderNotesMarkdown', () => {
     expect(markdownOf(p(), p(text('x')), p())).toBe('x\n');
   });
 });
+
+describe('a notes document that someone filled with other Yjs content', () => {
+  test('still renders its paragraphs and leaves the foreign content out', () => {
+    const foreign = new Y.Doc();
+    foreign.getArray('default').insert(0, ['not xml']);
+    const notes = new Y.Doc();
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Lesbar')]);
+    notes.getXmlFragment('default').insert(0, [paragraph]);
+    const merged = new Y.Doc();
+    Y.applyUpdate(merged, Y.encodeStateAsUpdate(foreign));
+    Y.applyUpdate(merged, Y.encodeStateAsUpdate(notes));
+    expect(renderNotesMarkdown(merged)).toBe('Lesbar\n');
+    expect(renderNotesHtml(merged)).toBe('<p>Lesbar</p>');
+  });
+});

@@ -34,9 +34,24 @@ export function notesToProseMirror(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): PmN
   const copy = new Y.Doc();
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-    return yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(field), notesSchema());
+    const fragment = copy.getXmlFragment(field);
+    dropForeignChildren(fragment);
+    return yXmlFragmentToProseMirrorRootNode(fragment, notesSchema());
   } finally {
     copy.destroy();
+  }
+}
+
+/**
+ * Removes (from the copy) every child that is neither an XML element nor XML text, at any depth,
+ * so a document that someone filled with other Yjs content still renders what it can.
+ */
+function dropForeignChildren(parent: Y.XmlFragment | Y.XmlElement): void {
+  const children = parent.toArray() as unknown[];
+  for (let index = children.length - 1; index >= 0; index -= 1) {
+    const child = children[index];
+    if (child instanceof Y.XmlElement) dropForeignChildren(child);
+    else if (!(child instanceof Y.XmlText)) parent.delete(index, 1);
   }
 }
 

@@ -62,6 +62,11 @@ export interface CollabServerOptions {
    * the gap between a removal and the token's expiry.
    */
   authorize?: (claims: CollabClaims) => boolean | Promise<boolean>;
+  /**
+   * What may stand at the top level of a document, by its name: root name -> the Yjs types
+   * allowed directly in it. Updates that put anything else there are refused (4400).
+   */
+  allowedRoots?: (docName: string) => RootRules;
   /** Where problems are reported (the app's logger); defaults to console.error. */
   log?: (message: string, error?: unknown) => void;
 }
@@ -114,6 +119,27 @@ interface LoadedDoc {
   idleTimer: NodeJS.Timeout | undefined;
 }
 
+/** Root name -> the Yjs type constructors that may stand directly in that root, or 'any' content. */
+export type RootRules = Record<string, 'any' | readonly (abstract new (...args: never[]) => unknown)[]>;
+
+/**
+ * Whether every top-level item of an update sits in an allowed root with an allowed type (for
+ * example only XML elements and text in a notes document's `default` fragment). Deletions and
+ * nested content are not checked here.
+ */
+function rootsAllowed(structs: ReturnType<typeof Y.decodeUpdate>['structs'], rules: RootRules): boolean {
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || typeof struct.parent !== 'string') continue;
+    const allowed = rules[struct.parent];
+    if (!allowed) return false;
+    // Deleted content carries no type any more; deleting is always allowed.
+    if (allowed === 'any' || struct.content instanceof Y.ContentDeleted) continue;
+    const content = struct.content as { type?: unknown };
+    if (!(content instanceof Y.ContentType) || !allowed.some((type) => content.type instanceof type)) return false;
+  }
+  return true;
+}
+
 /** A refusal: the message is malformed, of an unknown type, or otherwise not acceptable. */
 class BadMessage extends Error {}
 
@@ -145,6 +171,7 @@ export class CollabServer {
   private readonly compactAfterUpdates: number;
   private readonly awarenessFlushMs: number;
   private readonly authorize: ((claims: CollabClaims) => boolean | Promise<boolean>) | undefined;
+  private readonly allowedRoots: ((docName: string) => RootRules) | undefined;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly wss: WebSocketServer;
   private readonly docs = new Map<string, LoadedDoc>();
@@ -173,6 +200,7 @@ export class CollabServer {
     this.compactAfterUpdates = Math.max(1, options.compactAfterUpdates ?? 500);
     this.awarenessFlushMs = options.awarenessFlushMs ?? 100;
     this.authorize = options.authorize;
+    this.allowedRoots = options.allowedRoots;
     this.log = options.log ?? ((message, error) => console.error(message, error ?? ''));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
@@ -505,11 +533,15 @@ export class CollabServer {
   /** The write path: validate, append durably, then apply and relay. */
   private async persistAndApply(conn: Connection, doc: LoadedDoc, update: Uint8Array): Promise<void> {
     if (isEmptyUpdate(update)) return; // a client with nothing new still answers sync step 1
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
       // Parse fully before storing: a row that cannot be decoded would break every later load.
-      Y.decodeUpdate(update);
+      decoded = Y.decodeUpdate(update);
     } catch {
       throw new BadMessage('undecodable update');
+    }
+    if (this.allowedRoots && !rootsAllowed(decoded.structs, this.allowedRoots(doc.name))) {
+      throw new BadMessage('update writes outside the document structure');
     }
     doc.inflight++;
     let seq: number;

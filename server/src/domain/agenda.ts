@@ -119,8 +119,9 @@ export function moveBlock(agenda: AgendaRecord, blockId: string, toIndex: number
 
 /** Replaces every block (time-table import); refused once the workshop runs. */
 export function replaceBlocks(agenda: AgendaRecord, inputs: AgendaBlockInput[], newBlockId: () => string): AgendaRecord {
-  if (agenda.run.status === 'running') {
-    throw new DomainError('invalid_state', 'The agenda cannot be replaced while the workshop runs.');
+  if (agenda.run.status !== 'notStarted') {
+    // After the start the run's record (actual times, pauses) belongs to the documentation.
+    throw new DomainError('invalid_state', 'The agenda can be replaced only before the workshop starts.');
   }
   return {
     ...withBlocks(

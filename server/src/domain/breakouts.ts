@@ -7,6 +7,7 @@ import {
   type Assignment,
   type RoomSlot,
 } from '@werkraum/shared/breakoutAssignment';
+import { deadline } from '@werkraum/shared/agendaClock';
 import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
 import type { AgendaRun, BreakoutRound, SaveRoundRequest } from '@werkraum/shared/protocol';
 import { isFacilitator } from '@werkraum/shared/roles';
@@ -304,12 +305,27 @@ export class BreakoutDomain {
    * rule); one that ends starts the way back to the plenary.
    */
   async onRunChanged(workshopId: string, before: AgendaRun, after: AgendaRun): Promise<void> {
+    const now = this.deps.clock();
     const startedBlock = after.timer && after.timer.blockId !== before.timer?.blockId ? after.timer.blockId : null;
-    const endedBlock = before.timer && before.timer.blockId !== after.timer?.blockId ? before.timer.blockId : null;
+    let endedBlock = before.timer && before.timer.blockId !== after.timer?.blockId ? before.timer.blockId : null;
+    // Pausing or resuming a block whose time has run out must not move the way back (the rooms
+    // would reopen after people reached the plenary): the end stays where the time ran out.
+    // Extending is different: it gives the rooms more time on purpose.
+    if (
+      !endedBlock &&
+      before.timer &&
+      after.timer &&
+      before.timer.blockId === after.timer.blockId &&
+      before.timer.allottedMs === after.timer.allottedMs &&
+      deadline(before.timer) <= now
+    ) {
+      endedBlock = before.timer.blockId;
+    }
     if (!startedBlock && !endedBlock) return;
     const record = await this.load(workshopId);
     if (!record.rounds.some((round) => round.blockId === startedBlock || round.blockId === endedBlock)) return;
-    const now = this.deps.clock();
+    const agenda = await this.deps.store.getAgenda(workshopId);
+    const blockType = (blockId: string) => agenda?.blocks.find((block) => block.id === blockId)?.type;
     const participants = await this.presentParticipants(workshopId);
     const seed = this.seed();
     const order = await this.blockOrder(workshopId);
@@ -321,7 +337,8 @@ export class BreakoutDomain {
           const endsAt = breakoutState(round, before.timer, now).endsAt ?? now;
           next = replaceRound(next, { ...round, endedAt: Math.min(now, endsAt) });
         }
-        if (round.blockId === startedBlock) {
+        // Only a block that is (still) a breakout opens rooms.
+        if (round.blockId === startedBlock && blockType(round.blockId) === 'breakout') {
           next = replaceRound(next, openRound(round, participants, seed, previousRound(next, round, order), now));
         }
       }

@@ -4,7 +4,8 @@ import { breakoutState } from '@werkraum/shared/breakoutPhase';
 import type { BreakoutRound, CollabGrant } from '@werkraum/shared/protocol';
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM, draftDocName, parseDraftDocName, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
-import type { CollabServer } from '../collab/server.js';
+import * as Y from 'yjs';
+import type { CollabServer, RootRules } from '../collab/server.js';
 import { signCollabToken } from '../collab/tokens.js';
 import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
 import { templateUpdate } from './templates.js';
@@ -54,6 +55,15 @@ export function documentAccess(
   const draft = parseDraftDocName(docName);
   if (!draft || draft.personId !== person.id) return null;
   return roomAccess(person, draft.roomId, rounds, timer, now) === 'edit' ? 'edit' : null;
+}
+
+/**
+ * The top-level structure each kind of document may have: notes are one XML fragment of elements
+ * and text (what the editor writes); boards and drafts are maps of items and settings.
+ */
+export function documentRoots(docName: string): RootRules {
+  if (parseRoomDocName(docName)?.kind === 'notes') return { default: [Y.XmlElement, Y.XmlText] };
+  return { items: [Y.Map], settings: 'any' };
 }
 
 /** The breakout rounds and the running block's timer of a workshop: what room access depends on. */

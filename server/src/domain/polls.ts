@@ -237,7 +237,8 @@ export class PollDomain {
     if (!poll.anonymous) {
       const result = await store.saveNamedAnswer(poll.id, person.id, input.answer, poll.allowChange);
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
-    } else if (input.ballotToken) {
+    } else if (input.ballotToken && (await store.hasVoted(poll.id, voterKey(poll.id, person.id)))) {
+      // A ballot token counts only for someone who voted: a second person in the same browser votes anew.
       if (!poll.allowChange) throw new DomainError('invalid_state', 'Answers to this poll cannot be changed.');
       if (!(await store.replaceAnonymousAnswer(poll.id, hashSecret(input.ballotToken), input.answer))) {
         throw new DomainError('invalid_state', 'This ballot is not known.', 'ballotToken');

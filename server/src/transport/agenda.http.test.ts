@@ -540,7 +540,7 @@ describe('HTTP agenda API', () => {
         { at: isoAt(12), blockId: b, kind: 'extend', deltaMs: 300_000 },
       ]);
 
-      // After the end, every block that ran is done; PUT works again and starts afresh.
+      // After the end, every block that ran is done, and the record stays for the documentation.
       clock.advance(30 * MINUTE_MS);
       okData(await mia.call('agenda:control', { action: 'next' }));
       clock.advance(10 * MINUTE_MS);
@@ -555,12 +555,10 @@ describe('HTTP agenda API', () => {
       expect(ended.log.at(-1)).toEqual({ at: isoAt(56), blockId: c, kind: 'end' });
       expect(ended.timer).toBeNull();
 
-      const replaced = await documentOf(await putJson({ blocks: [THREE_BLOCKS[0]] }));
-      expect(replaced.status).toBe('notStarted');
-      expect(replaced.log).toEqual([]);
-      // Everyone in the workshop is told that the run was reset.
-      const changed = await nextEventOrExisting(mia, (view) => view.blocks.length === 1);
-      expect(changed.run).toEqual({ status: 'notStarted', timer: null, actuals: [], log: [] });
+      const refused = await putJson({ blocks: [THREE_BLOCKS[0]] });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_state');
+      expect((await storedAgenda()).log).toEqual(ended.log);
     });
   });
 });

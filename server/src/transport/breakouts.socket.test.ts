@@ -667,6 +667,22 @@ describe('breakout rounds over sockets', () => {
       expectError(await people[0]!.call('breakout:help', { roundId }), 'invalid_state');
     });
 
+    it('keeps the way back fixed when the moderation pauses during the countdown and resumes later', async () => {
+      const { roundId, deadline } = await openRound();
+      clock.set(deadline + 30 * SECOND_MS);
+      expect((await stateSeenBy(mia, roundId)).phase).toBe('returning');
+      okData(await mia.call('agenda:control', { action: 'pause' }));
+      clock.set(deadline + 5 * MINUTE_MS);
+      okData(await mia.call('agenda:control', { action: 'resume' }));
+      await syncAll();
+      // Everyone reached the plenary at deadline + grace; the resumed clock does not pull them back.
+      for (const client of everyone()) {
+        expect((await stateSeenBy(client, roundId)).phase).toBe('closed');
+        expect(await ownRoom(client, roundId)).toBeNull();
+      }
+      expect((await serverRound(roundId)).endedAt).toBe(deadline);
+    });
+
     it('closes one room at once (its members return, the others stay), then all rooms at once', async () => {
       const { roundId, roomIds, round } = await openRound();
       clock.advance(3 * MINUTE_MS);

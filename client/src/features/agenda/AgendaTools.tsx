@@ -28,7 +28,7 @@ function useTimetable(): TimetableEntry[] {
 export function AgendaTools() {
   const { t } = useTranslation();
   const workshop = useAppStore((state) => state.workshop);
-  const running = useAppStore((state) => state.agenda?.run.status === 'running');
+  const running = useAppStore((state) => (state.agenda?.run.status ?? 'notStarted') !== 'notStarted');
   const entries = useTimetable();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');

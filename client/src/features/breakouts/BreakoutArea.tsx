@@ -21,10 +21,12 @@ export function BreakoutArea({ now }: { now: number }) {
   const blockOrder = useAppStore((state) => state.agenda?.blocks.map((block) => block.id).join(' ') ?? '');
   const personId = useAppStore((state) => state.session?.personId ?? '');
   const order = blockOrder.split(' ');
-  const prepared = rounds
+  // A round whose block left the agenda never opens: it is not offered anywhere.
+  const onAgenda = rounds.filter((round) => order.includes(round.blockId));
+  const prepared = onAgenda
     .filter((round) => breakoutState(round, timer, now).phase === 'prepared')
     .sort((a, b) => order.indexOf(a.blockId) - order.indexOf(b.blockId))[0];
-  const closed = rounds
+  const closed = onAgenda
     .filter((round) => breakoutState(round, timer, now).phase === 'closed')
     .sort((a, b) => order.indexOf(b.blockId) - order.indexOf(a.blockId))[0];
   const round = live?.round ?? prepared ?? closed;

@@ -16,6 +16,8 @@ function NotesStatus({ handle }: { handle: CollabHandle }) {
   const text =
     state.status === 'noAccess'
       ? t('notes.noAccess')
+      : state.status === 'refused'
+        ? t('notes.refused')
       : state.status === 'connected' && state.synced
         ? t('notes.saved')
         : state.status === 'offline'

@@ -4,6 +4,7 @@ import { LIMITS } from '@werkraum/shared/limits';
 import type { PollAnswer, PollView } from '@werkraum/shared/protocol';
 import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';
+import { useAppStore } from '../../store/index.js';
 import { useErrorText } from '../../ui/errors.js';
 import { loadBallot, saveBallot } from './ballots.js';
 import { useOptionLabel } from './PollResultsView.js';
@@ -16,7 +17,8 @@ export function AnswerForm({ view }: { view: PollView }) {
   const id = useId();
   const { poll } = view;
   const label = useOptionLabel(poll);
-  const ballot = poll.anonymous ? loadBallot(poll.id) : null;
+  const personId = useAppStore((state) => state.session?.personId ?? '');
+  const ballot = poll.anonymous ? loadBallot(poll.id, personId) : null;
   const previous = view.myAnswer ?? ballot?.answer ?? null;
   const [submitted, setSubmitted] = useState(false);
   const answered = view.answered || submitted;
@@ -43,7 +45,7 @@ export function AnswerForm({ view }: { view: PollView }) {
         answer,
         ...(ballot ? { ballotToken: ballot.ballotToken } : {}),
       });
-      if (result.ballotToken) saveBallot(poll.id, { ballotToken: result.ballotToken, answer });
+      if (result.ballotToken) saveBallot(poll.id, personId, { ballotToken: result.ballotToken, answer });
       setSubmitted(true);
       setEditing(false);
     } catch (failure) {

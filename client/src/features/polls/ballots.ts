@@ -6,12 +6,13 @@ export interface StoredBallot {
   answer: PollAnswer;
 }
 
-const key = (pollId: string) => `werkraum:ballot:${pollId}`;
+/** One ballot per person and poll: several people may answer in the same browser. */
+const key = (pollId: string, personId: string) => `werkraum:ballot:${pollId}:${personId}`;
 
 /** This browser's ballot for an anonymous poll, if it answered. */
-export function loadBallot(pollId: string): StoredBallot | null {
+export function loadBallot(pollId: string, personId: string): StoredBallot | null {
   try {
-    const raw = localStorage.getItem(key(pollId));
+    const raw = localStorage.getItem(key(pollId, personId));
     return raw ? (JSON.parse(raw) as StoredBallot) : null;
   } catch {
     return null;
@@ -19,6 +20,6 @@ export function loadBallot(pollId: string): StoredBallot | null {
 }
 
 /** Keeps the ballot token so the answer can be changed while the poll is open. */
-export function saveBallot(pollId: string, ballot: StoredBallot): void {
-  localStorage.setItem(key(pollId), JSON.stringify(ballot));
+export function saveBallot(pollId: string, personId: string, ballot: StoredBallot): void {
+  localStorage.setItem(key(pollId, personId), JSON.stringify(ballot));
 }
