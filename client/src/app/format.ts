@@ -12,11 +12,18 @@ export function localDateTimeToIso(date: string, time: string): string | null {
 export function formatStart(iso: string, language: string, timeZone: string | null): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    ...(timeZone ? { timeZone } : {}),
-  }).format(date);
+  const format = (zone: string | null) =>
+    new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      ...(zone ? { timeZone: zone } : {}),
+    }).format(date);
+  try {
+    return format(timeZone);
+  } catch {
+    // A zone this browser does not know: the browser's own zone is better than nothing.
+    return format(null);
+  }
 }
 
 /** The browser's IANA time zone, if it tells. */

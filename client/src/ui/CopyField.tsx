@@ -5,16 +5,17 @@ import { useTranslation } from 'react-i18next';
 export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
   const { t } = useTranslation();
   const id = useId();
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'copied' | 'select' | null>(null);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
+      setCopied('copied');
     } catch {
-      // Without clipboard access (insecure origin) select the text so the person can copy it.
+      // Without clipboard access (plain http) select the text and say how to copy it.
       (document.getElementById(id) as HTMLInputElement | null)?.select();
+      setCopied('select');
     }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2000);
+    setTimeout(() => setCopied(null), 4000);
   };
   return (
     <div className="field copy-field">
@@ -25,7 +26,7 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
           {t('create.copy')}
         </button>
         <span role="status" className="copy-status">
-          {copied ? t('create.copied') : ''}
+          {copied === 'copied' ? t('create.copied') : copied === 'select' ? t('create.pressCopy') : ''}
         </span>
       </div>
     </div>

@@ -131,6 +131,7 @@ describe('HTTP API', () => {
       ['startsAt has no offset', { startsAt: '2026-12-01T14:00:00' }, 'startsAt'],
       ['startsAt is missing', { startsAt: undefined }, 'startsAt'],
       ['language is fr', { language: 'fr' }, 'language'],
+      ['an unknown time zone', { timeZone: 'Europe/Berln' }, 'timeZone'],
       ['language is missing', { language: undefined }, 'language'],
       ['description is too long', { description: 'x'.repeat(LIMITS.descriptionMax + 1) }, 'description'],
     ])('answers 400 naming the field when %s', async (_case, overrides, field) => {

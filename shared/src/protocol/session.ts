@@ -18,7 +18,18 @@ const workshopId = z.string().min(1).max(64);
 export const createWorkshopRequest = z.object({
   title: z.string().trim().min(1, 'Please enter a title.').max(LIMITS.titleMax),
   startsAt: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-12-01T14:00:00+01:00.' }),
-  timeZone: z.string().max(64).optional(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'Use an IANA time zone such as Europe/Berlin.')
+    .optional(),
   language: z.enum(LANGUAGES),
   description: z.string().max(LIMITS.descriptionMax).optional().default(''),
   moderatorNames: z.string().trim().max(LIMITS.moderationNamesMax).optional().default(''),

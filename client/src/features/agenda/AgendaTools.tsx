@@ -46,18 +46,22 @@ export function AgendaTools() {
     }
   };
   const copyText = async () => {
-    await navigator.clipboard.writeText(formatTimetableText(entries)).catch(() => undefined);
-    setCopied(true);
-    setTimeout(() => setCopied(false), 2000);
+    const done = await navigator.clipboard.writeText(formatTimetableText(entries)).then(
+      () => true,
+      () => false,
+    );
+    setCopied(done);
+    if (done) setTimeout(() => setCopied(false), 2000);
+    else downloadFile(formatTimetableText(entries), 'text/plain', 'txt');
   };
-  const downloadMarkdown = () => {
-    const blob = new Blob([`# ${workshop?.title ?? ''}\n\n${formatTimetableMarkdown(entries)}`], { type: 'text/markdown' });
+  const downloadFile = (content: string, type: string, extension: string) => {
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `${(workshop?.title ?? 'agenda').replace(/[^\p{L}\p{N}]+/gu, '-')}.md`;
+    link.href = URL.createObjectURL(new Blob([content], { type }));
+    link.download = `${(workshop?.title ?? 'agenda').replace(/[^\p{L}\p{N}]+/gu, '-')}.${extension}`;
     link.click();
     URL.revokeObjectURL(link.href);
   };
+  const downloadMarkdown = () => downloadFile(`# ${workshop?.title ?? ''}\n\n${formatTimetableMarkdown(entries)}`, 'text/markdown', 'md');
 
   return (
     <div className="button-row agenda-tools">

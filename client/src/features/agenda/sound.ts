@@ -12,10 +12,28 @@ export function setSoundEnabled(enabled: boolean): void {
 
 let context: AudioContext | null = null;
 
+/**
+ * Browsers start audio suspended until the person interacts with the page; the first click or key
+ * press unlocks it, so a later warning can sound even after a reload.
+ */
+function unlock(): void {
+  try {
+    context ??= new AudioContext();
+    if (context.state === 'suspended') void context.resume();
+  } catch {
+    // No audio on this device.
+  }
+}
+if (typeof window !== 'undefined') {
+  window.addEventListener('pointerdown', unlock, { once: true, capture: true });
+  window.addEventListener('keydown', unlock, { once: true, capture: true });
+}
+
 /** A short, soft two-tone chime; silent where the browser allows no audio yet. */
 export function playChime(): void {
   try {
     context ??= new AudioContext();
+    if (context.state === 'suspended') void context.resume();
     const start = context.currentTime;
     for (const [index, frequency] of [660, 880].entries()) {
       const oscillator = context.createOscillator();

@@ -68,9 +68,15 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
           ? t('breakouts.prepared')
           : state.phase === 'open'
             ? t('breakouts.open')
-            : state.phase === 'returning' && state.returnAt !== null
-              ? t('breakouts.returning', { time: formatRemaining(state.returnAt - now) })
+            : state.phase === 'returning'
+              ? t('breakouts.returningSoon')
               : t('breakouts.closed')}
+        {state.phase === 'returning' && state.returnAt !== null ? (
+          <span role="timer" aria-live="off">
+            {' '}
+            {formatRemaining(state.returnAt - now)}
+          </span>
+        ) : null}
       </p>
 
       {openHelp.length > 0 ? (

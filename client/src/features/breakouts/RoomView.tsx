@@ -25,8 +25,12 @@ export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutR
       <p className="clock-label">{t('breakouts.room')}</p>
       <h1 id="room-heading">{room.name}</h1>
       {state.phase === 'returning' && state.returnAt !== null ? (
-        <p role="status" className="warning-notice" data-testid="returning-notice">
-          {t('breakouts.returning', { time: formatRemaining(state.returnAt - now) })}
+        <p className="warning-notice" data-testid="returning-notice">
+          {/* Announced once; the seconds tick silently (a live region would read every one). */}
+          <span role="status">{t('breakouts.returningSoon')}</span>{' '}
+          <span role="timer" aria-live="off">
+            {formatRemaining(state.returnAt - now)}
+          </span>
         </p>
       ) : null}
       <div aria-live="polite" className="broadcasts">
