@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
+import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
 import { NotesDomain, documentRoots } from './domain/notes.js';
 import { PeopleDomain } from './domain/people.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): App {
     log: (message, error) => log(`collab: ${message}`, error),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
+  const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock });
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
   const revalidation = setInterval(() => {
@@ -125,7 +127,7 @@ export function createApp(deps: AppDeps): App {
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, notes, clock, log });
+  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, notes, board, clock, log });
   // One port for everything: socket.io takes /socket.io/, the collaboration server /collab/, any other upgrade is refused.
   http.on('upgrade', (request, socket, head) => {
     if (collab.handleUpgrade(request, socket, head)) return;

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { CollabServer, RootRules } from '../collab/server.js';
 import { signCollabToken } from '../collab/tokens.js';
 import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
-import { templateUpdate } from './templates.js';
+import { boardTemplateUpdate, templateUpdate } from './templates.js';
 import { DomainError } from './errors.js';
 import type { Actor, PeopleDomain } from './people.js';
 import { serialized } from './versioned.js';
@@ -153,7 +153,7 @@ export class NotesDomain {
    * in the notes, clusters on the board.
    */
   private async prefill(docName: string, kind: RoomDocumentKind, template: string): Promise<void> {
-    const update = () => (kind === 'notes' ? templateUpdate(template) : null);
+    const update = () => (kind === 'notes' ? templateUpdate(template) : boardTemplateUpdate(template));
     await serialized(`prefill:${docName}`, () => this.deps.collab.initializeIfEmpty(docName, update));
   }
 

@@ -13,6 +13,7 @@ import { isFacilitator } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
 import type { Notifier } from '../domain/notifier.js';
 import type { AgendaDomain } from '../domain/agenda.js';
+import type { BoardDomain } from '../domain/board.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
@@ -43,6 +44,7 @@ export interface SocketDeps {
   breakouts: BreakoutDomain;
   polls: PollDomain;
   notes: NotesDomain;
+  board: BoardDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -85,7 +87,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda, breakouts, polls, notes } = deps;
+  const { people, agenda, breakouts, polls, notes, board } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -150,6 +152,16 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'poll:answer': async (socket, input) => polls.answer(actorOf(socket), input),
     'notes:token': async (socket, input) => notes.token(actorOf(socket), input.roomId),
     'notes:preview': async (socket, input) => notes.preview(actorOf(socket), input.roomId),
+    'board:token': async (socket, input) => board.token(actorOf(socket), input.roomId, input.drafts),
+    'board:state': async (socket, input) => board.state(actorOf(socket), input.roomId),
+    'board:setPrivateWriting': async (socket, input) => board.setPrivateWriting(actorOf(socket), input),
+    'board:reveal': async (socket, input) => board.reveal(actorOf(socket), input),
+    'board:startVoting': async (socket, input) => board.startVoting(actorOf(socket), input),
+    'board:vote': async (socket, input) => board.vote(actorOf(socket), input),
+    'board:unvote': async (socket, input) => board.unvote(actorOf(socket), input),
+    'board:endVoting': async (socket, input) => board.endVoting(actorOf(socket), input),
+    'board:revealVotes': async (socket, input) => board.revealVotes(actorOf(socket), input),
+    'board:preview': async (socket, input) => board.preview(actorOf(socket), input),
   };
 
   io.use((socket, next) => {

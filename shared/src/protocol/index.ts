@@ -7,6 +7,7 @@ import type { Ack } from '../errors.js';
 import { agendaClientEvents, type AgendaClientEvents, type AgendaServerEvents } from './agenda.js';
 import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEvents } from './breakouts.js';
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
+import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } from './board.js';
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
@@ -18,6 +19,7 @@ export * from './agenda.js';
 export * from './breakouts.js';
 export * from './polls.js';
 export * from './notes.js';
+export * from './board.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -27,13 +29,14 @@ export const clientEventSchemas = {
   ...breakoutClientEvents,
   ...pollClientEvents,
   ...notesClientEvents,
+  ...boardClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;
