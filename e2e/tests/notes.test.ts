@@ -140,7 +140,7 @@ describe('notes per breakout room: co-editing with carets, closed to others, rea
     const [first] = rooms.get('Nord')!;
     // Back in the plenary; the moderation can look into the room's notes in the overview.
     await first!.page.getByRole('heading', { level: 1, name: 'Werkstatt' }).waitFor();
-    const preview = new BreakoutOverviewPage(moderator.page).region.getByRole('article', { name: 'Nord' }).locator('details');
+    const preview = new BreakoutOverviewPage(moderator.page).region.getByRole('article', { name: 'Nord' }).locator('details.notes-preview');
     await preview.locator('summary').click();
     await expect.poll(() => preview.innerText(), POLL).toContain('Vereine und Schulen – und die Bibliothek');
 

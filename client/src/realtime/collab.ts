@@ -3,7 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { COLLAB_CLOSE, COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
 import type { CollabGrant } from '@werkraum/shared/protocol';
-import { roomDocName } from '@werkraum/shared/rooms';
+import { draftDocName, roomDocName } from '@werkraum/shared/rooms';
 import { workshopSession } from './session.js';
 import { RequestError, request } from './socket.js';
 
@@ -43,13 +43,18 @@ export interface CollabHandle {
 }
 
 /**
- * Opens a room's notes offline-first: the document is read from (and kept in) IndexedDB at once,
+ * Opens a room's notes, board or one's private drafts of the board, offline-first: the document is read from (and kept in) IndexedDB at once,
  * so edits survive reloads and lost connections, and synced over the collaboration socket with a
  * short-lived token. The token is fetched again whenever the server refuses an old one or access
  * changes (read-only after a round), and retried while the server cannot be reached.
  */
-export function openRoomDocument(workshopId: string, roomId: string): CollabHandle {
-  const docName = roomDocName('notes', workshopId, roomId);
+export function openRoomDocument(
+  workshopId: string,
+  roomId: string,
+  kind: 'notes' | 'board' | 'drafts' = 'notes',
+  personId = '',
+): CollabHandle {
+  const docName = kind === 'drafts' ? draftDocName(workshopId, roomId, personId) : roomDocName(kind, workshopId, roomId);
   const doc = new Y.Doc();
   const local = new IndexeddbPersistence(`werkraum:${docName}`, doc);
   const serverUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH_PREFIX.replace(/\/$/, '')}`;
@@ -72,7 +77,10 @@ export function openRoomDocument(workshopId: string, roomId: string): CollabHand
   /** Asks for a (new) token; connects when allowed. */
   const renew = async (): Promise<void> => {
     try {
-      const grant: CollabGrant = await request(workshopSession.socket(), 'notes:token', { roomId });
+      const grant: CollabGrant =
+        kind === 'notes'
+          ? await request(workshopSession.socket(), 'notes:token', { roomId })
+          : await request(workshopSession.socket(), 'board:token', { roomId, drafts: kind === 'drafts' });
       if (destroyed) return;
       provider.params = { token: grant.token };
       haveToken = true;

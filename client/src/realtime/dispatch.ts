@@ -21,6 +21,7 @@ export function attachDispatch(
   onSessionEnded: (reason: string) => void,
   onOwnRoleChanged: () => void,
   onPollsChanged: () => void,
+  onBoardChanged: (roomId: string) => void,
 ): () => void {
   const onUpserted: Parameters<typeof socket.on<'people:upserted'>>[1] = (person) => {
     const state = store.getState();
@@ -48,6 +49,8 @@ export function attachDispatch(
   const onParticipation: Parameters<typeof socket.on<'poll:participation'>>[1] = ({ pollId, participants }) =>
     store.getState().applyParticipation(pollId, participants);
 
+  const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
+  socket.on('board:changed', onBoard);
   socket.on('poll:changed', onPollChanged);
   socket.on('poll:results', onPollResults);
   socket.on('poll:participation', onParticipation);
@@ -60,6 +63,7 @@ export function attachDispatch(
   socket.on('agenda:run', onRun);
   socket.on('agenda:notes', onNotes);
   return () => {
+    socket.off('board:changed', onBoard);
     socket.off('poll:changed', onPollChanged);
     socket.off('poll:results', onPollResults);
     socket.off('poll:participation', onParticipation);

@@ -49,6 +49,10 @@ class WorkshopSession {
       // A new co-moderator needs the moderation notes, a former one must lose them.
       () => void this.loadAgenda(),
       () => void this.loadPolls(),
+      (roomId) => {
+        // Only boards this tab shows are of interest.
+        if (this.store.getState().boardStates[roomId]) void this.loadBoardState(roomId);
+      },
     );
     startClockSync(socket);
     return socket;
@@ -120,6 +124,15 @@ class WorkshopSession {
       this.store.getState().setPolls(polls.polls);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
+    }
+  }
+
+  /** Reads what the server decided about a room's board (voting, private writing). */
+  async loadBoardState(roomId: string): Promise<void> {
+    try {
+      this.store.getState().setBoardState(await request(this.socket(), 'board:state', { roomId }));
+    } catch {
+      // No access (yet): the board shows without voting.
     }
   }
 

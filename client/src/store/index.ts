@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import { createAgendaSlice, type AgendaSlice } from '../features/agenda/agendaSlice.js';
+import { createBoardSlice, type BoardSlice } from '../features/board/boardSlice.js';
 import { createBreakoutSlice, type BreakoutSlice } from '../features/breakouts/breakoutSlice.js';
 import { createPollsSlice, type PollsSlice } from '../features/polls/pollsSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice;
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -16,6 +17,7 @@ export const createAppStore = () =>
     ...createAgendaSlice(...args),
     ...createBreakoutSlice(...args),
     ...createPollsSlice(...args),
+    ...createBoardSlice(...args),
   }));
 
 /** The store of this tab. */

@@ -8,6 +8,7 @@ import type { BreakoutRound, PersonView } from '@werkraum/shared/protocol';
 import { formatTimeOfDay } from '../../app/format.js';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
+import { BoardPreview } from '../board/BoardPreview.js';
 import { NotesPreview } from '../notes/NotesPreview.js';
 import { FormError } from '../../ui/FormError.js';
 
@@ -139,6 +140,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
                 ))}
               </ul>
               {state.phase !== 'prepared' ? <NotesPreview roomId={room.id} roomName={room.name} /> : null}
+              {state.phase !== 'prepared' ? <BoardPreview roomId={room.id} roomName={room.name} /> : null}
               {running && room.closedAt === null ? (
                 <div className="button-row">
                   <button type="button" onClick={() => void send('breakout:visit', { roundId: round.id, roomId: room.id })} disabled={round.visits[myId ?? ''] === room.id}>

@@ -3,6 +3,7 @@ import { formatRemaining } from '@werkraum/shared/clock';
 import type { BreakoutRoom } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { CurrentBlock } from '../agenda/CurrentBlock.js';
+import { BoardPanel } from '../board/BoardPanel.js';
 import { NotesPanel } from '../notes/NotesPanel.js';
 import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
 import { useRoomMembers, type LiveRound } from './useBreakouts.js';
@@ -48,6 +49,7 @@ export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutR
       ) : null}
       <CurrentBlock />
       <NotesPanel roomId={room.id} heading={t('notes.room')} />
+      <BoardPanel roomId={room.id} heading={t('board.room')} />
       <h2>{t('breakouts.members')}</h2>
       <ul className="plain-list room-members">
         {members.map((person) => (

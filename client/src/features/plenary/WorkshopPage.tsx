@@ -15,6 +15,7 @@ import { RoomView } from '../breakouts/RoomView.js';
 import { useMyRoom } from '../breakouts/useBreakouts.js';
 import { PollsPanel } from '../polls/PollsPanel.js';
 import { NotesPanel } from '../notes/NotesPanel.js';
+import { BoardPanel } from '../board/BoardPanel.js';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
@@ -103,6 +104,7 @@ function WorkshopMain() {
       <PollsPanel />
       <AgendaPanel />
       <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />
+      <BoardPanel roomId={PLENARY_ROOM} heading={t('board.plenary')} />
     </div>
   );
 }

@@ -1,0 +1,436 @@
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import * as Y from 'yjs';
+import {
+  BOARD_LAYOUT,
+  CARD_COLORS,
+  addCard,
+  addCluster,
+  addStroke,
+  appendStrokePoints,
+  boardBounds,
+  boardScene,
+  clusterAt,
+  deleteItems,
+  moveItems,
+  readBoard,
+  setCardsCluster,
+  setSetting,
+  updateItem,
+  type BoardBounds,
+  type BoardSnapshot,
+  type CardColor,
+} from '@werkraum/shared/board';
+import type { BoardState } from '@werkraum/shared/protocol';
+import type { CollabHandle } from '../../realtime/collab.js';
+import { workshopSession } from '../../realtime/session.js';
+import { request } from '../../realtime/socket.js';
+import { useErrorText } from '../../ui/errors.js';
+import { FormError } from '../../ui/FormError.js';
+import { toReact } from './toReact.js';
+
+/** The board document as a snapshot that changes only when the document does (for React). */
+function useBoard(doc: Y.Doc): BoardSnapshot {
+  const cache = useRef<BoardSnapshot | null>(null);
+  const subscribe = useMemo(
+    () => (listener: () => void) => {
+      const onUpdate = () => {
+        cache.current = null;
+        listener();
+      };
+      doc.on('update', onUpdate);
+      return () => doc.off('update', onUpdate);
+    },
+    [doc],
+  );
+  return useSyncExternalStore(subscribe, () => (cache.current ??= readBoard(doc)));
+}
+
+/** Where an event happened in board coordinates. */
+function boardPoint(svg: SVGSVGElement, event: { clientX: number; clientY: number }): { x: number; y: number } {
+  const matrix = svg.getScreenCTM();
+  if (!matrix) return { x: event.clientX, y: event.clientY };
+  const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+  return { x: point.x, y: point.y };
+}
+
+type Drag =
+  | { kind: 'move'; ids: string[]; last: { x: number; y: number }; moved: boolean }
+  | { kind: 'pan'; start: { x: number; y: number }; view: BoardBounds }
+  | { kind: 'draw'; strokeId: string };
+
+/**
+ * A room's Metaplan board: cards, clusters, freehand and labels on a pannable, zoomable SVG, with
+ * a list of the same content that works with the keyboard and screen readers. Dots and private
+ * writing are decided by the server.
+ */
+export default function BoardView({
+  handle,
+  drafts,
+  roomId,
+  state,
+  facilitator,
+  user,
+}: {
+  handle: CollabHandle;
+  drafts: CollabHandle | null;
+  roomId: string;
+  state: BoardState | undefined;
+  facilitator: boolean;
+  user: { personId: string; name: string };
+}) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const connection = useSyncExternalStore(handle.subscribe, handle.state);
+  const snapshot = useBoard(handle.doc);
+  const draftDoc = useMemo(() => drafts?.doc ?? new Y.Doc(), [drafts]);
+  const draftSnapshot = useBoard(draftDoc);
+  const editable = connection.mode === 'edit' && !(snapshot.settings.locked && !facilitator);
+  const origin = useMemo(() => ({ personId: user.personId }), [user.personId]);
+  const undo = useMemo(() => new Y.UndoManager([handle.doc.getMap('items'), handle.doc.getMap('settings')], { trackedOrigins: new Set([origin]) }), [handle, origin]);
+  const [selection, setSelection] = useState<string[]>([]);
+  const [view, setView] = useState<BoardBounds | null>(null);
+  const [pen, setPen] = useState(false);
+  const [text, setText] = useState('');
+  const [color, setColor] = useState<CardColor>('yellow');
+  const [clusterTitle, setClusterTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const drag = useRef<Drag | null>(null);
+
+  useEffect(() => () => undo.destroy(), [undo]);
+
+  const fit = boardBounds(snapshot);
+  const viewBox = view ?? { minX: Math.min(fit.minX, 0), minY: Math.min(fit.minY, 0), maxX: Math.max(fit.maxX, 1200), maxY: Math.max(fit.maxY, 700) };
+  const voting = state?.voting;
+  const counts = voting?.counts ?? {};
+  const privateWriting = Boolean(state?.privateWriting) && !facilitator;
+
+  const scene = boardScene(snapshot, {
+    votes: counts,
+    showVotes: voting?.counts !== null && voting?.counts !== undefined,
+    showAuthors: snapshot.settings.showAuthors,
+    selection,
+    viewBox,
+    title: t('board.canvas'),
+    background: null,
+  });
+
+  const act = async (run: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await run();
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  };
+  const socket = () => workshopSession.socket();
+
+  /** New items go into a free column to the right of the clusters, one under the other. */
+  const newCardPosition = () => {
+    const right = Math.max(0, ...snapshot.clusters.map((cluster) => cluster.x + cluster.w));
+    const loose = snapshot.cards.filter((card) => !card.clusterId).length;
+    return { x: right + 40, y: 40 + (loose % 5) * (BOARD_LAYOUT.cardHeight + 16) };
+  };
+  const addNewCard = () => {
+    const value = text.trim();
+    if (!value) return;
+    const target = privateWriting ? draftDoc : handle.doc;
+    addCard(target, { text: value, color, ...newCardPosition(), authorId: user.personId, authorName: user.name }, origin);
+    setText('');
+  };
+  const addNewCluster = () => {
+    const value = clusterTitle.trim();
+    if (!value) return;
+    addCluster(handle.doc, { title: value, ...newCardPosition() }, origin);
+    setClusterTitle('');
+  };
+
+  const onPointerDown = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const svg = svgRef.current;
+    if (!svg || !editable) return;
+    const point = boardPoint(svg, event);
+    const target = (event.target as Element).closest('[data-item-id]');
+    svg.setPointerCapture(event.pointerId);
+    if (pen) {
+      const strokeId = addStroke(handle.doc, { points: [point.x, point.y, event.pressure || 0.5], authorId: user.personId }, origin);
+      drag.current = { kind: 'draw', strokeId };
+    } else if (target) {
+      const id = target.getAttribute('data-item-id')!;
+      const ids = event.shiftKey ? [...new Set([...selection, id])] : selection.includes(id) ? selection : [id];
+      setSelection(ids);
+      drag.current = { kind: 'move', ids, last: point, moved: false };
+    } else {
+      setSelection([]);
+      drag.current = { kind: 'pan', start: { x: event.clientX, y: event.clientY }, view: viewBox };
+    }
+  };
+  const onPointerMove = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const svg = svgRef.current;
+    const current = drag.current;
+    if (!svg || !current) return;
+    if (current.kind === 'draw') {
+      const point = boardPoint(svg, event);
+      appendStrokePoints(handle.doc, current.strokeId, [point.x, point.y, event.pressure || 0.5], origin);
+    } else if (current.kind === 'move') {
+      const point = boardPoint(svg, event);
+      moveItems(handle.doc, current.ids, point.x - current.last.x, point.y - current.last.y, origin);
+      current.last = point;
+      current.moved = true;
+    } else {
+      const scale = (current.view.maxX - current.view.minX) / svg.clientWidth;
+      const dx = (event.clientX - current.start.x) * scale;
+      const dy = (event.clientY - current.start.y) * scale;
+      setView({ minX: current.view.minX - dx, maxX: current.view.maxX - dx, minY: current.view.minY - dy, maxY: current.view.maxY - dy });
+    }
+  };
+  const onPointerUp = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const svg = svgRef.current;
+    const current = drag.current;
+    drag.current = null;
+    if (!svg || !current || current.kind !== 'move' || !current.moved) return;
+    // Dropping cards onto a cluster puts them in it; dropping them elsewhere takes them out.
+    const point = boardPoint(svg, event);
+    const fresh = readBoard(handle.doc);
+    const cards = current.ids.filter((id) => fresh.cards.some((card) => card.id === id));
+    if (cards.length === 0) return;
+    const cluster = clusterAt(fresh, point.x, point.y);
+    setCardsCluster(handle.doc, cards, cluster?.id ?? null, origin);
+  };
+  const zoom = (factor: number) => {
+    const cx = (viewBox.minX + viewBox.maxX) / 2;
+    const cy = (viewBox.minY + viewBox.maxY) / 2;
+    const hw = ((viewBox.maxX - viewBox.minX) / 2) * factor;
+    const hh = ((viewBox.maxY - viewBox.minY) / 2) * factor;
+    setView({ minX: cx - hw, maxX: cx + hw, minY: cy - hh, maxY: cy + hh });
+  };
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (!editable || selection.length === 0) return;
+    const step = event.shiftKey ? 50 : 10;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      moveItems(handle.doc, selection, move[0], move[1], origin);
+    } else if (event.key === 'Delete') {
+      deleteItems(handle.doc, selection, origin);
+      setSelection([]);
+    }
+  };
+
+  const myDots = voting?.myVotes ?? [];
+  const dotsOn = (id: string) => myDots.filter((itemId) => itemId === id).length;
+  const canVote = voting?.status === 'open' && connection.mode === 'edit';
+  const voteButtons = (id: string, label: string, kind: 'cards' | 'clusters') =>
+    canVote && voting?.target === kind ? (
+      <span className="vote-buttons">
+        <button
+          type="button"
+          disabled={myDots.length >= (voting?.dotsPerPerson ?? 0)}
+          onClick={() => void act(() => request(socket(), 'board:vote', { roomId, itemId: id }))}
+        >
+          {t('board.vote', { item: label })}
+        </button>
+        {dotsOn(id) > 0 ? (
+          <button type="button" onClick={() => void act(() => request(socket(), 'board:unvote', { roomId, itemId: id }))}>
+            {t('board.unvote', { item: label })}
+          </button>
+        ) : null}
+      </span>
+    ) : null;
+
+  const cardRow = (card: BoardSnapshot['cards'][number]) => (
+    <li key={card.id} className="board-list-card" data-card-id={card.id}>
+      <span className="board-list-text">{card.text || t('board.emptyCard')}</span>
+      {snapshot.settings.showAuthors && card.authorName ? <span className="muted"> · {card.authorName}</span> : null}
+      {voting?.counts ? <span className="muted"> · {t('board.dots', { count: voting.counts[card.id] ?? 0 })}</span> : null}
+      {dotsOn(card.id) > 0 ? <span className="muted"> · {t('board.myDots', { count: dotsOn(card.id) })}</span> : null}
+      {editable ? (
+        <>
+          <label className="visually-hidden" htmlFor={`cluster-of-${card.id}`}>
+            {t('board.clusterFor', { card: card.text })}
+          </label>
+          <select
+            id={`cluster-of-${card.id}`}
+            value={card.clusterId ?? ''}
+            onChange={(event) => setCardsCluster(handle.doc, [card.id], event.currentTarget.value || null, origin)}
+          >
+            <option value="">{t('board.noCluster')}</option>
+            {snapshot.clusters.map((cluster) => (
+              <option key={cluster.id} value={cluster.id}>
+                {cluster.title || t('board.untitled')}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            onClick={() => {
+              const next = window.prompt(t('board.editCard'), card.text);
+              if (next !== null) updateItem(handle.doc, card.id, { text: next }, origin);
+            }}
+          >
+            {t('board.edit', { card: card.text })}
+          </button>
+          <button type="button" onClick={() => deleteItems(handle.doc, [card.id], origin)}>
+            {t('board.delete', { card: card.text })}
+          </button>
+        </>
+      ) : null}
+      {voteButtons(card.id, card.text, 'cards')}
+    </li>
+  );
+
+  return (
+    <div className="board" data-mode={connection.mode}>
+      {editable ? (
+        <div className="board-toolbar" role="toolbar" aria-label={t('board.tools')}>
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewCard();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`card-text-${roomId}`}>{privateWriting ? t('board.newPrivateCard') : t('board.newCard')}</label>
+              <input id={`card-text-${roomId}`} value={text} maxLength={300} onChange={(event) => setText(event.currentTarget.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`card-color-${roomId}`}>{t('board.color')}</label>
+              <select id={`card-color-${roomId}`} value={color} onChange={(event) => setColor(event.currentTarget.value as CardColor)}>
+                {CARD_COLORS.map((option) => (
+                  <option key={option} value={option}>
+                    {t(`board.colors.${option}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="primary">
+              {t('board.addCard')}
+            </button>
+          </form>
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewCluster();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`cluster-title-${roomId}`}>{t('board.newCluster')}</label>
+              <input id={`cluster-title-${roomId}`} value={clusterTitle} maxLength={120} onChange={(event) => setClusterTitle(event.currentTarget.value)} />
+            </div>
+            <button type="submit">{t('board.addCluster')}</button>
+          </form>
+          <div className="button-row">
+            <button type="button" aria-pressed={pen} onClick={() => setPen((value) => !value)}>
+              {t('board.pen')}
+            </button>
+            <button type="button" onClick={() => undo.undo()}>
+              {t('board.undo')}
+            </button>
+            <button type="button" onClick={() => undo.redo()}>
+              {t('board.redo')}
+            </button>
+            <button type="button" onClick={() => zoom(0.8)}>
+              {t('board.zoomIn')}
+            </button>
+            <button type="button" onClick={() => zoom(1.25)}>
+              {t('board.zoomOut')}
+            </button>
+            <button type="button" onClick={() => setView(fit)}>
+              {t('board.fit')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {facilitator ? (
+        <div className="board-moderation button-row" role="group" aria-label={t('board.moderation')}>
+          <button type="button" aria-pressed={Boolean(state?.privateWriting)} onClick={() => void act(() => request(socket(), 'board:setPrivateWriting', { roomId, on: !state?.privateWriting }))}>
+            {t('board.privateWriting')}
+          </button>
+          <button type="button" onClick={() => void act(() => request(socket(), 'board:reveal', { roomId }))}>
+            {t('board.revealCards')}
+          </button>
+          {voting?.status === 'open' ? (
+            <button type="button" onClick={() => void act(() => request(socket(), 'board:endVoting', { roomId }))}>
+              {t('board.endVoting')}
+            </button>
+          ) : (
+            <>
+              <button type="button" onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: 3, target: 'cards' }))}>
+                {t('board.startVoting', { count: 3 })}
+              </button>
+              <button type="button" onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: 3, target: 'clusters' }))}>
+                {t('board.startClusterVoting', { count: 3 })}
+              </button>
+            </>
+          )}
+          {voting && voting.status !== 'none' ? (
+            <button type="button" aria-pressed={voting.revealed} onClick={() => void act(() => request(socket(), 'board:revealVotes', { roomId, revealed: !voting.revealed }))}>
+              {t('board.showDots')}
+            </button>
+          ) : null}
+          <button type="button" aria-pressed={snapshot.settings.locked} onClick={() => setSetting(handle.doc, 'locked', !snapshot.settings.locked, origin)}>
+            {t('board.lock')}
+          </button>
+          <button type="button" aria-pressed={snapshot.settings.showAuthors} onClick={() => setSetting(handle.doc, 'showAuthors', !snapshot.settings.showAuthors, origin)}>
+            {t('board.showAuthors')}
+          </button>
+        </div>
+      ) : null}
+
+      {voting?.status === 'open' ? (
+        <p role="status" className="board-voting">
+          {t('board.votingOpen', { left: Math.max(0, voting.dotsPerPerson - myDots.length), count: voting.dotsPerPerson })}
+        </p>
+      ) : null}
+      <FormError message={error} />
+
+      <svg
+        ref={svgRef}
+        className={`board-canvas ${pen ? 'board-pen' : ''}`}
+        viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
+        role="img"
+        aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onKeyDown={onKeyDown}
+      >
+        {scene.children.map((child, index) => toReact(child, index))}
+      </svg>
+
+      {privateWriting && draftSnapshot.cards.length > 0 ? (
+        <section aria-labelledby={`drafts-${roomId}`} className="board-drafts">
+          <h3 id={`drafts-${roomId}`}>{t('board.myPrivateCards')}</h3>
+          <ul className="plain-list">
+            {draftSnapshot.cards.map((card) => (
+              <li key={card.id}>{card.text}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby={`board-list-${roomId}`} className="board-list">
+        <h3 id={`board-list-${roomId}`}>{t('board.list')}</h3>
+        {snapshot.clusters.map((cluster) => (
+          <div key={cluster.id} className="board-list-cluster" data-cluster-id={cluster.id}>
+            <h4>
+              {cluster.title || t('board.untitled')}
+              {voting?.counts && voting.target === 'clusters' ? <span className="muted"> · {t('board.dots', { count: voting.counts[cluster.id] ?? 0 })}</span> : null}
+            </h4>
+            {voteButtons(cluster.id, cluster.title, 'clusters')}
+            <ul className="plain-list">{snapshot.cards.filter((card) => card.clusterId === cluster.id).map(cardRow)}</ul>
+          </div>
+        ))}
+        <div className="board-list-cluster">
+          <h4>{t('board.unclustered')}</h4>
+          <ul className="plain-list">{snapshot.cards.filter((card) => !card.clusterId || !snapshot.clusters.some((cluster) => cluster.id === card.clusterId)).map(cardRow)}</ul>
+        </div>
+      </section>
+    </div>
+  );
+}
