@@ -113,6 +113,7 @@ export function createApp(deps: AppDeps): App {
     agenda,
     polls,
     notes,
+    board,
     now,
     log,
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),

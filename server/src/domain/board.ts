@@ -5,7 +5,7 @@ import { isFacilitator } from '@werkraum/shared/roles';
 import { draftDocName, roomDocName } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
 import type { BoardsRecord, RoomBoardRecord, Store } from '../store/types.js';
-import { renderBoardSvg } from '../board/render.js';
+import { renderBoardOutline, renderBoardPng, renderBoardSvg } from '../board/render.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { documentAccess, loadRoomState, type NotesDomain } from './notes.js';
@@ -155,6 +155,19 @@ export class BoardDomain {
     const doc = await this.deps.collab.snapshot(roomDocName('board', actor.workshopId, input.roomId));
     try {
       return { svg: renderBoardSvg(doc, { votes: countVotes(record.voting.votes), showVotes: true }) };
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** A room's board for the documentation: SVG, PNG or a Markdown outline with the dots. */
+  async render(workshopId: string, roomId: string, format: 'svg' | 'png' | 'outline'): Promise<string | Buffer> {
+    const votes = await this.votes(workshopId, roomId);
+    const doc = await this.deps.collab.snapshot(roomDocName('board', workshopId, roomId));
+    try {
+      if (format === 'outline') return renderBoardOutline(doc, votes);
+      if (format === 'png') return renderBoardPng(doc, { votes, showVotes: true });
+      return renderBoardSvg(doc, { votes, showVotes: true });
     } finally {
       doc.destroy();
     }

@@ -13,6 +13,7 @@ import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { DomainError } from '../domain/errors.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { PeopleDomain } from '../domain/people.js';
+import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
@@ -25,6 +26,7 @@ export interface HttpDeps {
   agenda: AgendaDomain;
   polls: PollDomain;
   notes: NotesDomain;
+  board: BoardDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -277,6 +279,27 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       }
       const body = await deps.notes.render(access.workshop.id, roomId, format);
       res.type(format === 'html' ? 'text/html' : 'text/markdown').send(body);
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/boards/:roomId',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const format = req.query.format ?? 'svg';
+      if (format !== 'svg' && format !== 'png' && format !== 'outline') {
+        sendError(res, 400, 'invalid_payload', 'format must be "svg", "png" or "outline".', 'format');
+        return;
+      }
+      const roomId = String(req.params.roomId);
+      const rounds = (await deps.store.getBreakouts(access.workshop.id))?.rounds ?? [];
+      if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+        sendError(res, 404, 'not_found', 'There is no such room in this workshop.');
+        return;
+      }
+      const body = await deps.board.render(access.workshop.id, roomId, format);
+      res.type(format === 'svg' ? 'image/svg+xml' : format === 'png' ? 'image/png' : 'text/markdown').send(body);
     }),
   );
 
