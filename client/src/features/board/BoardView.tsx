@@ -6,6 +6,7 @@ import {
   CARD_COLORS,
   addCard,
   addCluster,
+  addLabel,
   addStroke,
   appendStrokePoints,
   boardBounds,
@@ -94,6 +95,8 @@ export default function BoardView({
   const [text, setText] = useState('');
   const [color, setColor] = useState<CardColor>('yellow');
   const [clusterTitle, setClusterTitle] = useState('');
+  const [labelText, setLabelText] = useState('');
+  const [dots, setDots] = useState('3');
   const [error, setError] = useState<string | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const drag = useRef<Drag | null>(null);
@@ -138,6 +141,12 @@ export default function BoardView({
     const target = privateWriting ? draftDoc : handle.doc;
     addCard(target, { text: value, color, ...newCardPosition(), authorId: user.personId, authorName: user.name }, origin);
     setText('');
+  };
+  const addNewLabel = () => {
+    const value = labelText.trim();
+    if (!value) return;
+    addLabel(handle.doc, { text: value, ...newCardPosition() }, origin);
+    setLabelText('');
   };
   const addNewCluster = () => {
     const value = clusterTitle.trim();
@@ -218,6 +227,7 @@ export default function BoardView({
     }
   };
 
+  const dotCount = Math.min(20, Math.max(1, Math.round(Number(dots)) || 3));
   const myDots = voting?.myVotes ?? [];
   const dotsOn = (id: string) => myDots.filter((itemId) => itemId === id).length;
   const canVote = voting?.status === 'open' && connection.mode === 'edit';
@@ -245,7 +255,8 @@ export default function BoardView({
       {snapshot.settings.showAuthors && card.authorName ? <span className="muted"> · {card.authorName}</span> : null}
       {voting?.counts ? <span className="muted"> · {t('board.dots', { count: voting.counts[card.id] ?? 0 })}</span> : null}
       {dotsOn(card.id) > 0 ? <span className="muted"> · {t('board.myDots', { count: dotsOn(card.id) })}</span> : null}
-      {editable ? (
+      {/* A locked card stays as it is, except for the moderation. */}
+      {editable && (!card.locked || facilitator) ? (
         <>
           <label className="visually-hidden" htmlFor={`cluster-of-${card.id}`}>
             {t('board.clusterFor', { card: card.text })}
@@ -262,6 +273,25 @@ export default function BoardView({
               </option>
             ))}
           </select>
+          <label className="visually-hidden" htmlFor={`color-of-${card.id}`}>
+            {t('board.colorOf', { card: card.text })}
+          </label>
+          <select
+            id={`color-of-${card.id}`}
+            value={card.color}
+            onChange={(event) => updateItem(handle.doc, card.id, { color: event.currentTarget.value as CardColor }, origin)}
+          >
+            {CARD_COLORS.map((option) => (
+              <option key={option} value={option}>
+                {t(`board.colors.${option}`)}
+              </option>
+            ))}
+          </select>
+          {facilitator ? (
+            <button type="button" aria-pressed={card.locked} onClick={() => updateItem(handle.doc, card.id, { locked: !card.locked }, origin)}>
+              {t('board.lockCard', { card: card.text })}
+            </button>
+          ) : null}
           <button
             type="button"
             onClick={() => {
@@ -322,6 +352,19 @@ export default function BoardView({
             </div>
             <button type="submit">{t('board.addCluster')}</button>
           </form>
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewLabel();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`label-text-${roomId}`}>{t('board.newLabel')}</label>
+              <input id={`label-text-${roomId}`} value={labelText} maxLength={200} onChange={(event) => setLabelText(event.currentTarget.value)} />
+            </div>
+            <button type="submit">{t('board.addLabel')}</button>
+          </form>
           <div className="button-row">
             <button type="button" aria-pressed={pen} onClick={() => setPen((value) => !value)}>
               {t('board.pen')}
@@ -359,11 +402,21 @@ export default function BoardView({
             </button>
           ) : (
             <>
-              <button type="button" onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: 3, target: 'cards' }))}>
-                {t('board.startVoting', { count: 3 })}
+              <label className="dots-input">
+                {t('board.dotsPerPerson')}{' '}
+                <input type="number" min={1} max={20} value={dots} onChange={(event) => setDots(event.currentTarget.value)} />
+              </label>
+              <button
+                type="button"
+                onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: dotCount, target: 'cards' }))}
+              >
+                {t('board.startVoting', { count: dotCount })}
               </button>
-              <button type="button" onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: 3, target: 'clusters' }))}>
-                {t('board.startClusterVoting', { count: 3 })}
+              <button
+                type="button"
+                onClick={() => void act(() => request(socket(), 'board:startVoting', { roomId, dotsPerPerson: dotCount, target: 'clusters' }))}
+              >
+                {t('board.startClusterVoting', { count: dotCount })}
               </button>
             </>
           )}
