@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
-import { addCard, deleteItems, readBoard } from '@werkraum/shared/board';
+import { addCard, readBoard } from '@werkraum/shared/board';
 import type { BoardState } from '@werkraum/shared/protocol';
 import { isFacilitator } from '@werkraum/shared/roles';
-import { draftDocName, roomDocName } from '@werkraum/shared/rooms';
+import { draftDocName, parseDraftDocName, roomDocName } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
 import type { BoardsRecord, RoomBoardRecord, Store } from '../store/types.js';
 import { renderBoardOutline, renderBoardPng, renderBoardSvg } from '../board/render.js';
@@ -10,7 +10,7 @@ import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { documentAccess, loadRoomState, type NotesDomain } from './notes.js';
 import type { Actor, PeopleDomain } from './people.js';
-import { updateVersioned } from './versioned.js';
+import { serialized, updateVersioned } from './versioned.js';
 
 /** A room's board as it starts: private writing off, no voting. */
 function freshRoom(): RoomBoardRecord {
@@ -62,30 +62,45 @@ export class BoardDomain {
   /** Facilitators: moves everyone's private cards onto the board and empties the drafts. */
   async reveal(actor: Actor, input: { roomId: string }): Promise<{ revealed: number }> {
     await this.requireFacilitator(actor, input.roomId);
+    // One reveal at a time per room: two at once would both copy the same drafts.
+    return serialized(`board-reveal:${actor.workshopId}:${input.roomId}`, () => this.revealNow(actor.workshopId, input.roomId));
+  }
+
+  private async revealNow(workshopId: string, roomId: string): Promise<{ revealed: number }> {
     const { collab, store } = this.deps;
-    const board = roomDocName('board', actor.workshopId, input.roomId);
-    const prefix = draftDocName(actor.workshopId, input.roomId, '');
+    const board = roomDocName('board', workshopId, roomId);
     let revealed = 0;
-    for (const name of await store.collab.listDocuments(prefix)) {
+    for (const name of await store.collab.listDocuments(draftDocName(workshopId, roomId, ''))) {
+      const owner = parseDraftDocName(name);
       const draft = await collab.snapshot(name);
       const cards = readBoard(draft).cards;
       draft.destroy();
-      if (cards.length === 0) continue;
+      if (!owner || cards.length === 0) continue;
+      // The card's author is whoever owns the drafts, whatever the draft says.
+      const person = await store.getPerson(workshopId, owner.personId);
       await collab.change(board, (copy) => {
+        const taken = new Set(readBoard(copy).items.map((item) => item.id));
         for (const card of cards) {
           addCard(copy, {
+            // Keep the card's identity and time; a fresh id only if the board already has that one.
+            ...(taken.has(card.id) ? {} : { id: card.id }),
             text: card.text,
             color: card.color,
             x: card.x,
             y: card.y,
             w: card.w,
             h: card.h,
-            authorId: card.authorId,
-            authorName: card.authorName,
+            authorId: owner.personId,
+            authorName: person?.displayName ?? card.authorName,
+            createdAt: card.createdAt,
           });
         }
       });
-      await collab.change(name, (copy) => deleteItems(copy, cards.map((card) => card.id)));
+      // Removed directly (deleteItems spares locked items, and a locked draft must not come back).
+      await collab.change(name, (copy) => {
+        const items = copy.getMap('items');
+        for (const card of cards) items.delete(card.id);
+      });
       revealed += cards.length;
     }
     return { revealed };
