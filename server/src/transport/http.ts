@@ -115,6 +115,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     return { workshop, role };
   }
 
+  /** The room id if it is the plenary or a breakout room of the workshop; otherwise answers 404. */
+  async function requireRoom(res: Response, workshopId: string, roomId: string): Promise<string | undefined> {
+    const rounds = (await deps.store.getBreakouts(workshopId))?.rounds ?? [];
+    if (roomId === PLENARY_ROOM || rounds.some((round) => round.rooms.some((room) => room.id === roomId))) return roomId;
+    sendError(res, 404, 'not_found', 'There is no such room in this workshop.');
+    return undefined;
+  }
+
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString() });
   });
@@ -271,12 +279,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         sendError(res, 400, 'invalid_payload', 'format must be "html" or "markdown".', 'format');
         return;
       }
-      const roomId = String(req.params.roomId);
-      const rounds = (await deps.store.getBreakouts(access.workshop.id))?.rounds ?? [];
-      if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
-        sendError(res, 404, 'not_found', 'There is no such room in this workshop.');
-        return;
-      }
+      const roomId = await requireRoom(res, access.workshop.id, String(req.params.roomId));
+      if (!roomId) return;
       const body = await deps.notes.render(access.workshop.id, roomId, format);
       res.type(format === 'html' ? 'text/html' : 'text/markdown').send(body);
     }),
@@ -292,12 +296,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         sendError(res, 400, 'invalid_payload', 'format must be "svg", "png" or "outline".', 'format');
         return;
       }
-      const roomId = String(req.params.roomId);
-      const rounds = (await deps.store.getBreakouts(access.workshop.id))?.rounds ?? [];
-      if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
-        sendError(res, 404, 'not_found', 'There is no such room in this workshop.');
-        return;
-      }
+      const roomId = await requireRoom(res, access.workshop.id, String(req.params.roomId));
+      if (!roomId) return;
       const body = await deps.board.render(access.workshop.id, roomId, format);
       res.type(format === 'svg' ? 'image/svg+xml' : format === 'png' ? 'image/png' : 'text/markdown').send(body);
     }),
