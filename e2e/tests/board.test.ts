@@ -61,6 +61,16 @@ describe('the board: cards, clusters and dots, live for everyone, with the keybo
     const annasBoard = new BoardPage(anna.page, BOARD);
     await expect.poll(async () => (await annasBoard.cardsIn('Netzwerke')).sort(), POLL).toEqual(['Sportvereine', 'Stadtbibliothek']);
     expect(await annasBoard.cardsIn('In keinem Cluster')).toEqual([]);
+
+    // Moving a card with the keyboard: select it from the list, then arrow keys on the board.
+    const cardOn = (page: typeof ben.page) => page.locator('g[data-kind="card"]').filter({ hasText: 'Stadtbibliothek' });
+    const before = await cardOn(anna.page).getAttribute('transform');
+    await bensBoard.region.getByRole('button', { name: '„Stadtbibliothek“ auswählen, um es mit den Pfeiltasten zu verschieben' }).click();
+    await ben.page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(() => cardOn(anna.page).getAttribute('transform'), POLL).not.toBe(before);
+    const [x0, y0] = before!.match(/-?[\d.]+/g)!.map(Number);
+    const [x1, y1] = (await cardOn(anna.page).getAttribute('transform'))!.match(/-?[\d.]+/g)!.map(Number);
+    expect([x1! - x0!, y1! - y0!]).toEqual([0, 50]);
   });
 
   it('counts dots on the server, one limit per person, hidden until the moderation shows them', async () => {

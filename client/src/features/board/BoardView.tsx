@@ -227,6 +227,11 @@ export default function BoardView({
     }
   };
 
+  /** Selects an item from the list and hands the keyboard to the board, where arrow keys move it. */
+  const selectForKeyboard = (id: string) => {
+    setSelection([id]);
+    svgRef.current?.focus();
+  };
   const dotCount = Math.min(20, Math.max(1, Math.round(Number(dots)) || 3));
   const myDots = voting?.myVotes ?? [];
   const dotsOn = (id: string) => myDots.filter((itemId) => itemId === id).length;
@@ -303,6 +308,9 @@ export default function BoardView({
           </button>
           <button type="button" onClick={() => deleteItems(handle.doc, [card.id], origin)}>
             {t('board.delete', { card: card.text })}
+          </button>
+          <button type="button" aria-pressed={selection.includes(card.id)} onClick={() => selectForKeyboard(card.id)}>
+            {t('board.select', { item: card.text })}
           </button>
         </>
       ) : null}
@@ -447,6 +455,7 @@ export default function BoardView({
         viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
         role="img"
         aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
+        aria-describedby={`board-keys-${roomId}`}
         tabIndex={0}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
@@ -456,6 +465,9 @@ export default function BoardView({
         {scene.children.map((child, index) => toReact(child, index))}
       </svg>
 
+      <p id={`board-keys-${roomId}`} className="hint">
+        {t('board.keys')}
+      </p>
       {privateWriting && draftSnapshot.cards.length > 0 ? (
         <section aria-labelledby={`drafts-${roomId}`} className="board-drafts">
           <h3 id={`drafts-${roomId}`}>{t('board.myPrivateCards')}</h3>
@@ -475,6 +487,25 @@ export default function BoardView({
               {cluster.title || t('board.untitled')}
               {voting?.counts && voting.target === 'clusters' ? <span className="muted"> · {t('board.dots', { count: voting.counts[cluster.id] ?? 0 })}</span> : null}
             </h4>
+            {editable && (!cluster.locked || facilitator) ? (
+              <span className="board-cluster-actions">
+                <button
+                  type="button"
+                  onClick={() => {
+                    const next = window.prompt(t('board.clusterTitle'), cluster.title);
+                    if (next !== null) updateItem(handle.doc, cluster.id, { title: next }, origin);
+                  }}
+                >
+                  {t('board.edit', { card: cluster.title })}
+                </button>
+                <button type="button" onClick={() => deleteItems(handle.doc, [cluster.id], origin)}>
+                  {t('board.delete', { card: cluster.title })}
+                </button>
+                <button type="button" aria-pressed={selection.includes(cluster.id)} onClick={() => selectForKeyboard(cluster.id)}>
+                  {t('board.select', { item: cluster.title })}
+                </button>
+              </span>
+            ) : null}
             {voteButtons(cluster.id, cluster.title, 'clusters')}
             <ul className="plain-list">{snapshot.cards.filter((card) => card.clusterId === cluster.id).map(cardRow)}</ul>
           </div>
