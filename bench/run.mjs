@@ -23,12 +23,15 @@
  *   --part=a|b|ab          whole-server runs (a), endpoint comparison (b), or both (default)
  *   --reps=3               repetitions of part B
  *   --generators=2         generator processes
- *   --steady=30            seconds of measured steady load (part A; part B uses --steady-b, default 15)
+ *   --steady=30            seconds of measured steady load (part A; part B uses --steady-b, default 10)
  *   --scale=1              multiply the number of participants (e.g. 0.1 for a quick check)
  *   --answers=0.5          share of participants who answer each poll (0: nobody answers)
+ *   --bound=120            seconds after which a run is cut off and reported as not completed
+ *   --polls=off            moderators only extend the running block (no polls): isolates the polls' share
  *   --quiet=120            wait up to this many seconds for the shared machine to be quiet before each run
  *   --profile=DIR          part A: Werkraum with --cpu-prof, and a heap snapshot at the end of the steady phase
  *   --profile-generators   with --profile: the generator processes with --cpu-prof too
+ *   --pin=off              do not pin the server (and this process) to the last core and the generators to the others
  *   --out=FILE             where to write the raw results (default bench/results/<time>.json)
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -40,10 +43,25 @@ import { Hist, Hists } from './lib/hist.mjs';
 import { createWorkshop, Moderator } from './lib/moderator.mjs';
 import { NotesClient } from './lib/notes-client.mjs';
 import { GeneratorPool } from './lib/pool.mjs';
-import { cpuPercent, machinePercent, machineSample, ROOT, rssSampler, SERVER_LABEL, startServer, waitForQuiet, waitPercent } from './lib/servers.mjs';
+import {
+  cpuLayout,
+  cpuPercent,
+  machinePercent,
+  machineSample,
+  pin,
+  ROOT,
+  rssSampler,
+  SERVER_LABEL,
+  ServerStuck,
+  startServer,
+  waitForQuiet,
+  waitPercent,
+} from './lib/servers.mjs';
 import { fmt, mapLimit, median, now, rng, sleep, waitUntil } from './lib/util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Seeding and probe clients (y-websocket providers) each add a process 'exit' listener.
+process.setMaxListeners(0);
 
 // ---------- options ----------
 
@@ -59,7 +77,7 @@ const opt = {
   reps: Number(args.reps ?? 3),
   generators: Number(args.generators ?? 2),
   steadyMs: Number(args.steady ?? 30) * 1000,
-  steadyBMs: Number(args['steady-b'] ?? 15) * 1000,
+  steadyBMs: Number(args['steady-b'] ?? 10) * 1000,
   scale: Number(args.scale ?? 1),
   profile: args.profile ? resolve(args.profile) : undefined,
   out: args.out ?? join(here, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
@@ -67,7 +85,11 @@ const opt = {
   answers: Number(args.answers ?? 0.5),
   quietMs: Number(args.quiet ?? 120) * 1000,
   profileGenerators: args['profile-generators'] === 'true',
+  pin: args.pin !== 'off',
+  polls: args.polls !== 'off',
+  boundMs: Number(args.bound ?? 120) * 1000,
 };
+const layout = opt.pin ? cpuLayout() : null;
 
 const SCENARIOS = {
   s1: { id: 's1', title: '1,000 participants, 50 rooms of 20', workshops: 5, perWorkshop: 200, roomSize: 20, editors: 1, editRate: 0.25, joinRate: 200 },
@@ -75,6 +97,7 @@ const SCENARIOS = {
   s3: { id: 's3', title: '1,000 participants in one plenary room, presence on', workshops: 1, perWorkshop: 1000, roomSize: 0, editors: 0.02, editRate: 1, joinRate: 200 },
 };
 const SEED_CHARS = 10_000;
+const YJS_CONNECT_RATE = 400;
 const RECONNECTS = 50;
 
 const log = (...parts) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
@@ -104,6 +127,23 @@ function ensureFileDescriptors(needed) {
 }
 
 // ---------- shared steps ----------
+
+/** A run that went over its time bound (an overloaded server or machine). */
+class RunOverBound extends Error {}
+
+/**
+ * Every run has a time bound: if the server (or the machine) cannot keep up, the run is cut off and
+ * reported as not completed, rather than stretching the benchmark without end. The `finally` of
+ * the run then stops its processes; what the cut-off run still awaits fails quietly.
+ */
+function withinBound(promise, ms, label) {
+  promise.catch(() => {});
+  let timer;
+  const bound = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new RunOverBound(`${label} did not finish within ${ms / 1000} s (overloaded)`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
 
 async function protocolVersion() {
   const { PROTOCOL_VERSION } = await import('@werkraum/shared/version');
@@ -196,16 +236,19 @@ async function runWhole(sc, pv) {
   const quiet = await waitForQuiet({ maxMs: opt.quietMs, log });
   const started = now();
   const random = rng(opt.seed);
-  const server = await startServer('werkraum', { profileDir: opt.profile });
+  const server = await startServer('werkraum', { profileDir: opt.profile, cpus: layout?.server });
   const rss = rssSampler(server.pid);
-  const pool = new GeneratorPool(opt.generators, { profileDir: opt.profileGenerators ? opt.profile : undefined });
+  const pool = new GeneratorPool(opt.generators, { profileDir: opt.profileGenerators ? opt.profile : undefined, cpus: layout?.generators });
   const sends = new Map();
+  const probeHists = new Hists();
+  const probeWindow = { from: Infinity, to: Infinity };
+  let mods = [];
   const result = { scenario: sc.id, title: sc.title, participants: total, workshops: W, rooms: W * roomsPerWorkshop, phases: {}, otherLoadBefore: quiet };
-  try {
+  const body = async () => {
     await pool.start({ port: server.port, kind: 'werkraum', protocolVersion: pv, seed: opt.seed });
     // Workshops, moderators, agendas; the plenary block runs from the start.
     const workshops = await mapLimit([...Array(W).keys()], 5, (w) => createWorkshop(server.port, `Benchmark ${sc.id} ${w + 1}`));
-    const mods = workshops.map((workshop) => new Moderator({ port: server.port, protocolVersion: pv, workshop, sends }));
+    mods = workshops.map((workshop) => new Moderator({ port: server.port, protocolVersion: pv, workshop, sends, hists: probeHists }));
     await Promise.all(mods.map((m) => m.join()));
     await Promise.all(mods.map((m) => m.setup(roomsPerWorkshop)));
     await Promise.all(mods.map((m) => m.startPlenary()));
@@ -241,7 +284,8 @@ async function runWhole(sc, pv) {
     await server.eldReset();
     let p0 = phaseStart(server);
     const tJoin = now();
-    const joined = await pool.all('join', (g) => ({ specs: parts[g], ratePerSec: sc.joinRate / opt.generators }), 300_000);
+    const joinDeadline = Math.min(90_000, (2_000 * total) / sc.joinRate + 20_000);
+    const joined = await pool.all('join', (g) => ({ specs: parts[g], ratePerSec: sc.joinRate / opt.generators, deadlineMs: joinDeadline }), 300_000);
     result.joinFailed = joined.reduce((n, r) => n + r.failed, 0);
     result.phases.join = phaseEnd(p0, await server.eldDump(), server);
     log(`A ${sc.id}: joined in ${fmt((now() - tJoin) / 1000)} s (${result.joinFailed} failed)`);
@@ -255,26 +299,39 @@ async function runWhole(sc, pv) {
       const inRoom = async () => (await pool.all('status')).reduce((n, s) => n + s.inRoom, 0);
       let count = 0;
       const poll = setInterval(async () => (count = await inRoom()), 250);
-      await waitUntil(() => count >= total - result.joinFailed, { timeoutMs: 60_000, everyMs: 250, what: 'everyone in their room' }).catch((e) => log(e.message));
+      await waitUntil(() => count >= total - result.joinFailed, { timeoutMs: 30_000, everyMs: 250, what: 'everyone in their room' }).catch((e) => log(e.message));
       clearInterval(poll);
       result.phases.breakout = { ...phaseEnd(p0, await server.eldDump(), server), inRoom: count };
       log(`A ${sc.id}: ${count} in their rooms after ${fmt((now() - tRooms) / 1000)} s`);
     }
+    // Probes: the moderation looks into the first two rooms of each workshop (or the plenary) with a
+    // measuring notes client in this process, free of the generators' event-loop lag.
+    const probeRooms = roomsPerWorkshop ? (m) => m.roomIds.slice(0, 2) : () => ['plenary'];
+    await Promise.all(
+      mods.flatMap((m) =>
+        probeRooms(m).map((roomId) =>
+          m.openProbe(roomId, (ms, sentAt) => sentAt >= probeWindow.from && sentAt <= probeWindow.to && probeHists.add('editProbe', ms)),
+        ),
+      ),
+    );
     await sleep(1_000);
 
     // Steady load: editing at the set rate, moderators extending and running polls.
     await server.eldReset();
     await pool.all('resetCpu');
     p0 = phaseStart(server);
+    // Edit propagation counts edits sent in the steady phase only (editing goes on through the reconnects).
+    const windowFrom = now();
+    probeWindow.from = windowFrom;
+    await pool.all('window', () => ({ from: windowFrom, to: null }));
     await pool.all('editing', () => ({ on: true }));
     const until = now() + opt.steadyMs;
-    await Promise.all(mods.map((m) => m.run(until, { random })));
+    if (opt.polls) await Promise.all(mods.map((m) => m.run(until, { random })));
+    else await Promise.all(mods.map((m) => m.run(until, { random, pollEveryMs: Infinity })));
+    const windowTo = now();
+    probeWindow.to = windowTo;
+    await pool.all('window', () => ({ to: windowTo }));
     result.phases.steady = phaseEnd(p0, await server.eldDump(), server);
-    if (opt.profile) {
-      // --heapsnapshot-signal: the snapshot lands in the profile directory.
-      process.kill(server.pid, 'SIGUSR2');
-      await sleep(100);
-    }
     const steadyReport = mergeReports(await pool.all('report'));
     result.generatorsSteady = steadyReport.generators;
     result.phases.steady.otherPercent = otherLoad(result.phases.steady, steadyReport.generators);
@@ -285,7 +342,7 @@ async function runWhole(sc, pv) {
     const byGen = pool.children.map((_, g) => reconnecting.filter((s) => s.gen === g).map((s) => s.id));
     await server.eldReset();
     p0 = phaseStart(server);
-    const rec = await pool.all('reconnect', (g) => ({ ids: byGen[g] }), 120_000);
+    const rec = await pool.all('reconnect', (g) => ({ ids: byGen[g], deadlineMs: 30_000 }), 120_000);
     result.reconnectFailed = rec.reduce((n, r) => n + r.failed, 0);
     result.phases.reconnect = phaseEnd(p0, await server.eldDump(), server);
     await sleep(1_000);
@@ -302,16 +359,25 @@ async function runWhole(sc, pv) {
       rssEnd: endSample.rss,
       rssPeak: rss.peak(),
     };
+    if (opt.profile) {
+      // --heapsnapshot-signal: a snapshot of the server with everyone connected, into the profile directory.
+      process.kill(server.pid, 'SIGUSR2');
+      await sleep(3_000);
+    }
 
     const report = mergeReports(await pool.all('report'));
+    report.hists.merge(probeHists.toJSON());
     result.hists = Object.fromEntries([...report.hists.map].map(([k, h]) => [k, h.summary()]));
     result.actions = actionLatencies(sends, report.receipts, P);
     result.counters = report.counters;
     result.errors = report.errors;
     result.generators = report.generators;
     result.moderatorFailures = mods.flatMap((m) => m.failures);
-    for (const m of mods) m.close();
+  };
+  try {
+    await withinBound(body(), opt.boundMs, `A ${sc.id}`);
   } finally {
+    for (const m of mods) m.close();
     await pool.stop();
     rss.stop();
     await server.stop();
@@ -329,11 +395,13 @@ async function runYjs(sc, kind, pv, rep) {
   const docs = Math.max(1, Math.round(total / perDoc));
   const quiet = await waitForQuiet({ maxMs: opt.quietMs, log });
   const started = now();
-  const server = await startServer(kind);
-  const pool = new GeneratorPool(opt.generators);
+  const server = await startServer(kind, { cpus: layout?.server });
+  const pool = new GeneratorPool(opt.generators, { cpus: layout?.generators });
   const result = { scenario: sc.id, kind, rep, clients: total, docs, otherLoadBefore: quiet };
   const seeders = [];
-  try {
+  const probeHists = new Hists();
+  const probeWindow = { from: Infinity, to: Infinity };
+  const body = async () => {
     await pool.start({ port: server.port, kind, protocolVersion: pv, seed: opt.seed + rep });
     // Documents: Werkraum's are the plenary notes of one workshop each (tokens come from a join);
     // the peers take the same names without auth.
@@ -355,8 +423,13 @@ async function runYjs(sc, kind, pv, rep) {
     }
     // One seeding client per document writes 10,000 characters and stays connected (same for all servers).
     const grantOf = new Map(grants.map(([, g]) => [g.docName, g.token]));
+    // The seeders of the first 10 documents also measure (they live in this process, free of generator lag).
+    const probeFor = new Set(docNames.slice(0, 10));
     await mapLimit(docNames, 8, async (docName) => {
-      const client = new NotesClient({ kind, port: server.port, docName, token: grantOf.get(docName), name: 'Seed' });
+      const onLatency = probeFor.has(docName)
+        ? (ms, sentAt) => sentAt >= probeWindow.from && sentAt <= probeWindow.to && probeHists.add('editProbe', ms)
+        : undefined;
+      const client = new NotesClient({ kind, port: server.port, docName, token: grantOf.get(docName), name: 'Seed', onLatency });
       await client.connect();
       client.seed(SEED_CHARS);
       seeders.push(client);
@@ -383,7 +456,7 @@ async function runYjs(sc, kind, pv, rep) {
     const parts = pool.split(specs);
     specs.forEach((spec, index) => (spec.gen = pool.owner(index)));
     if (kind === 'werkraum') {
-      await pool.all('prepare', (g) => ({ specs: parts[g], ratePerSec: 400 / opt.generators }), 300_000);
+      await pool.all('prepare', (g) => ({ specs: parts[g], ratePerSec: 800 / opt.generators, deadlineMs: 90_000 }), 300_000);
     }
     await sleep(1_500);
     const base = await server.eldDump(true);
@@ -391,7 +464,9 @@ async function runYjs(sc, kind, pv, rep) {
 
     await server.eldReset();
     let p0 = phaseStart(server);
-    const joined = await pool.all('join', (g) => ({ specs: parts[g], ratePerSec: sc.joinRate / opt.generators }), 300_000);
+    // People open the notes at YJS_CONNECT_RATE per second, the same for every server.
+    const joinDeadline = Math.min(90_000, (2_000 * total) / YJS_CONNECT_RATE + 20_000);
+    const joined = await pool.all('join', (g) => ({ specs: parts[g], ratePerSec: YJS_CONNECT_RATE / opt.generators, deadlineMs: joinDeadline }), 300_000);
     result.joinFailed = joined.reduce((n, r) => n + r.failed, 0);
     result.join = phaseEnd(p0, await server.eldDump(), server);
     await sleep(1_000);
@@ -399,10 +474,15 @@ async function runYjs(sc, kind, pv, rep) {
     await server.eldReset();
     await pool.all('resetCpu');
     p0 = phaseStart(server);
+    probeWindow.from = now();
+    await pool.all('window', () => ({ from: probeWindow.from, to: null }));
     await pool.all('editing', () => ({ on: true }));
     await sleep(opt.steadyBMs);
+    probeWindow.to = now();
+    await pool.all('window', () => ({ to: probeWindow.to }));
     result.steady = phaseEnd(p0, await server.eldDump(), server);
-    result.steady.otherPercent = otherLoad(result.steady, mergeReports(await pool.all('report')).generators);
+    result.generatorsSteady = mergeReports(await pool.all('report')).generators;
+    result.steady.otherPercent = otherLoad(result.steady, result.generatorsSteady);
 
     // The first 50 people in document order (documents 0-2 with rooms of 20, the one document otherwise).
     const chosen = specs
@@ -413,7 +493,7 @@ async function runYjs(sc, kind, pv, rep) {
     await pool.all('prepareReconnect', (g) => ({ ids: byGen[g] }));
     await server.eldReset();
     p0 = phaseStart(server);
-    const rec = await pool.all('reconnect', (g) => ({ ids: byGen[g] }), 120_000);
+    const rec = await pool.all('reconnect', (g) => ({ ids: byGen[g], deadlineMs: 30_000 }), 120_000);
     result.reconnectFailed = rec.reduce((n, r) => n + r.failed, 0);
     result.reconnect = phaseEnd(p0, await server.eldDump(), server);
     await pool.all('editing', () => ({ on: false }));
@@ -425,10 +505,14 @@ async function runYjs(sc, kind, pv, rep) {
       heapPerClient: (end.mem.heapUsed + end.mem.external - base.mem.heapUsed - base.mem.external) / total,
     };
     const report = mergeReports(await pool.all('report'));
+    report.hists.merge(probeHists.toJSON());
     result.hists = Object.fromEntries([...report.hists.map].map(([k, h]) => [k, h.summary()]));
     result.counters = report.counters;
     result.errors = report.errors;
     result.generators = report.generators;
+  };
+  try {
+    await withinBound(body(), opt.boundMs, `B ${sc.id} ${kind}`);
   } finally {
     for (const s of seeders) s.destroy();
     await pool.stop();
@@ -467,6 +551,7 @@ function tableA(results) {
     (r) => `${fmt(r.actions.all.p50)} / ${fmt(r.actions.all.p99)} / ${fmt(r.actions.all.max)}`,
     'p99 <= 25 (1,000), <= 50 (3,000)',
   );
+  add('  server side: action acknowledged to the moderator (broadcast written to every socket), p50 / p99 ms', (r) => `${h(r, 'actionAck', 'p50')} / ${h(r, 'actionAck', 'p99')}`);
   add('  of which extend (agenda:run), p99 ms', (r) => fmt(r.actions.byKind.extend?.p99));
   add('  of which poll created/opened/closed (poll:changed), p99 ms', (r) =>
     [r.actions.byKind.pollCreate?.p99, r.actions.byKind.pollOpen?.p99, r.actions.byKind.pollClose?.p99].map((v) => fmt(v)).join(' / '),
@@ -474,6 +559,7 @@ function tableA(results) {
   add('  actions measured; receipts / expected', (r) => `${r.actions.actions}; ${fmt(100 * r.actions.coverage, 1)} %`);
   add('note edit -> others in the room, p50 / p99 / max ms', (r) => `${h(r, 'edit', 'p50')} / ${h(r, 'edit', 'p99')} / ${h(r, 'edit', 'max')}`, 'p99 <= 25 (s1), <= 100 (s2)');
   add('  edits received (samples)', (r) => String(r.hists?.edit?.n ?? 0));
+  add('  measured by the moderation\'s probes (no generator lag), p50 / p99 / max ms', (r) => `${h(r, 'editProbe', 'p50')} / ${h(r, 'editProbe', 'p99')} / ${h(r, 'editProbe', 'max')}`);
   add(
     `reconnect of ${RECONNECTS} at once (socket resumed and notes synced), p50 / p99 / max ms`,
     (r) => `${h(r, 'reconnect', 'p50')} / ${h(r, 'reconnect', 'p99')} / ${h(r, 'reconnect', 'max')}`,
@@ -510,6 +596,8 @@ const METRICS_B = [
   ['join and sync p99 ms', (r) => r.hists.joinSync?.p99],
   ['edit propagation p50 ms', (r) => r.hists.edit?.p50],
   ['edit propagation p99 ms', (r) => r.hists.edit?.p99],
+  ['edit propagation p50 ms, probe (no generator lag)', (r) => r.hists.editProbe?.p50],
+  ['edit propagation p99 ms, probe (no generator lag)', (r) => r.hists.editProbe?.p99],
   [`reconnect ${RECONNECTS} at once p50 ms`, (r) => r.hists.reconnect?.p50],
   [`reconnect ${RECONNECTS} at once p99 ms`, (r) => r.hists.reconnect?.p99],
   ['server CPU % (steady)', (r) => r.steady.cpuPercent],
@@ -517,6 +605,7 @@ const METRICS_B = [
   ['other tenants CPU % (steady)', (r) => r.steady.otherPercent],
   ['event-loop delay p99 ms (steady)', (r) => r.steady.eldP99],
   ['event-loop delay max ms (steady)', (r) => r.steady.eldMax],
+  ['generators\' loop delay p99 ms (steady, client lag)', (r) => Math.max(...r.generatorsSteady.map((g) => g.p99))],
   ['memory per client KB (RSS after GC)', (r) => KB(r.memory.rssPerClient)],
   ['memory per client KB (heap+external)', (r) => KB(r.memory.heapPerClient)],
 ];
@@ -526,9 +615,11 @@ function summariseB(runs) {
   for (const sc of [...new Set(runs.map((r) => r.scenario))]) {
     out[sc] = {};
     for (const kind of ['werkraum', 'ywss', 'hocuspocus']) {
-      const mine = runs.filter((r) => r.scenario === sc && r.kind === kind);
-      if (!mine.length) continue;
-      out[sc][kind] = Object.fromEntries(METRICS_B.map(([label, get]) => [label, median(mine.map(get))]));
+      const all = runs.filter((r) => r.scenario === sc && r.kind === kind);
+      const mine = all.filter((r) => !r.incomplete);
+      if (!all.length) continue;
+      out[sc][kind] = Object.fromEntries(METRICS_B.map(([label, get]) => [label, mine.length ? median(mine.map(get)) : NaN]));
+      out[sc][kind].completed = `${mine.length} of ${all.length}`;
     }
   }
   return out;
@@ -541,14 +632,25 @@ function tableB(runs) {
   lines.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
   for (const [sc, kinds] of Object.entries(summary)) {
     const n = runs.filter((r) => r.scenario === sc && r.kind === 'werkraum').length;
-    const first = runs.find((r) => r.scenario === sc);
+    const first = runs.find((r) => r.scenario === sc && !r.incomplete) ?? { clients: '?', docs: '?' };
+    lines.push(
+      row([
+        `${sc} (${first.clients} clients, ${first.docs} doc${first.docs === 1 ? '' : 's'}, ${n}x)`,
+        'runs completed within the bounds',
+        kinds.werkraum?.completed ?? '-',
+        kinds.ywss?.completed ?? '-',
+        kinds.hocuspocus?.completed ?? '-',
+        '',
+        '',
+      ]),
+    );
     for (const [label] of METRICS_B) {
       const w = kinds.werkraum?.[label];
       const y = kinds.ywss?.[label];
       const hp = kinds.hocuspocus?.[label];
       lines.push(
         row([
-          `${sc} (${first.clients} clients, ${first.docs} doc${first.docs > 1 ? 's' : ''}, ${n}x)`,
+          `${sc} (${first.clients} clients, ${first.docs} doc${first.docs === 1 ? '' : 's'}, ${n}x)`,
           label,
           fmt(w),
           fmt(y),
@@ -566,7 +668,7 @@ function machine() {
   let model = cpus()[0]?.model ?? 'unknown';
   let nproc = cpus().length;
   try {
-    nproc = Number(execFileSync('nproc').toString().trim());
+    nproc = Number(execFileSync('nproc', ['--all']).toString().trim());
   } catch {
     // os.cpus() then
   }
@@ -589,6 +691,7 @@ async function main() {
   }
   if (opt.profile) mkdirSync(opt.profile, { recursive: true });
   const pv = await protocolVersion();
+  if (layout && pin(process.pid, layout.server)) log(`pinned: server and orchestrator on CPU ${layout.server}, generators on CPU ${layout.generators}`);
   const results = { machine: machine(), options: opt, partA: [], partB: [] };
   log(`machine: ${results.machine.nproc} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}`);
   const save = () => {
@@ -601,7 +704,7 @@ async function main() {
       try {
         results.partA.push(await runWhole(sc, pv));
       } catch (error) {
-        log(`A ${sc.id} failed: ${error.stack ?? error}`);
+        log(`A ${sc.id} did not complete: ${error instanceof ServerStuck || error instanceof RunOverBound ? error.message : (error.stack ?? error)}`);
         results.failures = [...(results.failures ?? []), `A ${sc.id}: ${error.message}`];
       }
       save();
@@ -617,8 +720,9 @@ async function main() {
           try {
             results.partB.push(await runYjs(sc, kind, pv, rep));
           } catch (error) {
-            log(`B ${sc.id} ${kind} failed: ${error.stack ?? error}`);
+            log(`B ${sc.id} ${kind} did not complete: ${error instanceof ServerStuck || error instanceof RunOverBound ? error.message : (error.stack ?? error)}`);
             results.failures = [...(results.failures ?? []), `B ${sc.id} ${kind} rep ${rep + 1}: ${error.message}`];
+            results.partB.push({ scenario: sc.id, kind, rep, incomplete: error.message });
           }
           save();
         }

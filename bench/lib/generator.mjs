@@ -50,6 +50,11 @@ const ctx = {
   hists,
   counters,
   random: () => random(),
+  /** Edits count when they were sent inside the measured window (the steady phase). */
+  window: { from: Infinity, to: Infinity },
+  inWindow(sentAt) {
+    return sentAt >= this.window.from && sentAt <= this.window.to;
+  },
   receipt(key, at) {
     let list = receipts.get(key);
     if (!list) receipts.set(key, (list = []));
@@ -115,7 +120,7 @@ class YjsPerson {
       docName: this.spec.docName,
       token: this.token,
       name: this.spec.name,
-      onLatency: this.spec.measure === false ? undefined : (ms) => hists.add('edit', ms),
+      onLatency: this.spec.measure === false ? undefined : (ms, sentAt) => ctx.inWindow(sentAt) && hists.add('edit', ms),
     });
     hists.add('joinSync', await this.notes.connect());
   }
@@ -166,8 +171,12 @@ const ticker = setInterval(() => {
   for (const person of state.people.values()) person.tick(t, state.editing);
 }, 25);
 
-/** Starts `task(person)` for each spec at `ratePerSec` (spread evenly), waits for all; failures are counted. */
-async function ramp(specs, ratePerSec, task) {
+/**
+ * Starts `task(person)` for each spec at `ratePerSec` (spread evenly) and waits for all, but not
+ * beyond `deadlineMs` after the start: what has not finished by then counts as failed (late), so an
+ * overloaded server cannot stretch a run without end.
+ */
+async function ramp(specs, ratePerSec, task, deadlineMs = 120_000) {
   const started = now();
   const gap = 1000 / ratePerSec;
   let ok = 0;
@@ -186,8 +195,13 @@ async function ramp(specs, ratePerSec, task) {
       ),
     );
   }
-  await Promise.all(runs);
-  return { ok, failed, ms: now() - started };
+  const left = deadlineMs - (now() - started);
+  let timer;
+  await Promise.race([Promise.all(runs), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, left))))]);
+  clearTimeout(timer);
+  const late = specs.length - ok - failed;
+  if (late > 0) ctx.error(`not done within the phase's ${Math.round(deadlineMs / 1000)} s bound`);
+  return { ok, failed: failed + late, late, ms: now() - started };
 }
 
 const handlers = {
@@ -200,11 +214,17 @@ const handlers = {
   },
   async prepare(msg) {
     for (const spec of msg.specs) state.people.set(spec.id, make(spec));
-    return ramp(msg.specs, msg.ratePerSec ?? 1e9, (spec) => state.people.get(spec.id).prepare());
+    return ramp(msg.specs, msg.ratePerSec ?? 1e9, (spec) => state.people.get(spec.id).prepare(), msg.deadlineMs);
   },
   async join(msg) {
     for (const spec of msg.specs) if (!state.people.has(spec.id)) state.people.set(spec.id, make(spec));
-    return ramp(msg.specs, msg.ratePerSec, (spec) => state.people.get(spec.id).join());
+    return ramp(msg.specs, msg.ratePerSec, (spec) => state.people.get(spec.id).join(), msg.deadlineMs);
+  },
+  async window(msg) {
+    // Infinity travels as null over IPC (JSON).
+    if (msg.from !== undefined) ctx.window.from = msg.from ?? Infinity;
+    if (msg.to !== undefined) ctx.window.to = msg.to ?? Infinity;
+    return {};
   },
   async editing(msg) {
     state.editing = msg.on;
@@ -234,9 +254,8 @@ const handlers = {
   },
   async reconnect(msg) {
     const people = msg.ids.map((id) => state.people.get(id)).filter(Boolean);
-    let failed = 0;
-    await Promise.all(people.map((p) => p.reconnect().catch((error) => (failed++, ctx.error(`reconnect: ${error.message}`)))));
-    return { failed, n: people.length };
+    const result = await ramp(people.map((p) => p.spec), 1e9, (spec) => state.people.get(spec.id).reconnect(), msg.deadlineMs ?? 30_000);
+    return { failed: result.failed, n: people.length };
   },
   async resetCpu() {
     cpuAtStart = process.cpuUsage();
@@ -274,4 +293,8 @@ process.on('message', (msg) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
+// Belt and braces: if the orchestrator is gone but the loop is too busy to notice soon, a check on every tick.
+setInterval(() => {
+  if (!process.connected) process.exit(0);
+}, 1_000).unref();
 process.send({ type: 'ready' });

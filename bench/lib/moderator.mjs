@@ -28,7 +28,9 @@ export async function createWorkshop(port, title) {
 }
 
 export class Moderator {
-  constructor({ port, protocolVersion, workshop, sends }) {
+  constructor({ port, protocolVersion, workshop, sends, hists }) {
+    this.hists = hists;
+    this.probes = [];
     this.port = port;
     this.protocolVersion = protocolVersion;
     this.workshop = workshop;
@@ -89,10 +91,16 @@ export class Moderator {
   async control(payload, kind, extraKey) {
     const at = now();
     const { run } = await this.request('agenda:control', payload);
+    this.acked(at);
     this.sends.set(`run:${this.workshop.id}:${run.log.length}`, { at, kind, workshopId: this.workshop.id });
     if (extraKey) this.sends.set(extraKey, { at, kind: 'roundOpen', workshopId: this.workshop.id });
     this.actions++;
     return run;
+  }
+
+  /** The acknowledgement comes after the server has written the broadcast to every socket. */
+  acked(at) {
+    this.hists?.add('actionAck', now() - at);
   }
 
   startPlenary() {
@@ -115,6 +123,7 @@ export class Moderator {
     if (this.openPollId) {
       const at = now();
       await this.request('poll:close', { pollId: this.openPollId });
+      this.acked(at);
       this.sends.set(`poll:${this.openPollId}:3`, { at, kind: 'pollClose', workshopId: this.workshop.id });
       this.openPollId = null;
     }
@@ -124,10 +133,12 @@ export class Moderator {
       type: 'single',
       options: [{ label: 'Weiter so' }, { label: 'Pause' }, { label: 'Andere Frage' }],
     });
+    this.acked(at);
     this.sends.set(`poll:${pollId}:1`, { at, kind: 'pollCreate', workshopId: this.workshop.id });
     await sleep(1_000);
     at = now();
     await this.request('poll:open', { pollId });
+    this.acked(at);
     this.sends.set(`poll:${pollId}:2`, { at, kind: 'pollOpen', workshopId: this.workshop.id });
     this.openPollId = pollId;
     this.actions += 3;
@@ -140,7 +151,7 @@ export class Moderator {
    */
   async run(until, { extendEveryMs = 2_000, pollEveryMs = 10_000, random = Math.random } = {}) {
     let nextExtend = now() + extendEveryMs * random();
-    let nextPoll = now() + pollEveryMs * random();
+    let nextPoll = Number.isFinite(pollEveryMs) ? now() + pollEveryMs * random() : Infinity;
     const polls = [];
     while (now() < until) {
       const t = now();
@@ -176,7 +187,21 @@ export class Moderator {
     return this.request('notes:token', { roomId });
   }
 
+  /**
+   * A measuring member of a room's notes, held by the moderation (which may look into every room):
+   * it only receives, and it lives in the orchestrator process, whose event loop is idle, so its
+   * receive times carry no load-generator lag.
+   */
+  async openProbe(roomId, onLatency) {
+    const grant = await this.request('notes:token', { roomId });
+    const probe = new NotesClient({ kind: 'werkraum', port: this.port, docName: grant.docName, token: grant.token, name: 'Moderation', onLatency });
+    this.probes.push(probe);
+    await probe.connect();
+    return probe;
+  }
+
   close() {
+    for (const probe of this.probes) probe.destroy();
     this.socket?.disconnect();
   }
 }

@@ -26,7 +26,7 @@ export class NotesClient {
    * @param {string} o.docName
    * @param {string} [o.token] Werkraum's collaboration token
    * @param {string} o.name shown in awareness
-   * @param {(ms: number) => void} [o.onLatency] called for every marker received from someone else
+   * @param {(ms: number, sentAt: number) => void} [o.onLatency] called for every marker received from someone else
    *   (without it the client does not observe the document: in a plenary of 1,000 a sample of the
    *   receivers measures, to keep the generators' CPU for the load itself)
    */
@@ -167,7 +167,7 @@ export class NotesClient {
     const at = now();
     const scan = (text) => {
       MARKER.lastIndex = 0;
-      for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) this.onLatency(at - Number(m[1]));
+      for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) this.onLatency(at - Number(m[1]), Number(m[1]));
     };
     for (const event of events) {
       if (event.target instanceof Y.XmlText) {

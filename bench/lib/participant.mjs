@@ -197,7 +197,7 @@ export class Participant {
       docName: grant.docName,
       token: grant.token,
       name: this.spec.name,
-      onLatency: this.spec.measure === false ? undefined : (ms) => this.ctx.hists.add('edit', ms),
+      onLatency: this.spec.measure === false ? undefined : (ms, sentAt) => this.ctx.inWindow(sentAt) && this.ctx.hists.add('edit', ms),
     });
     this.notes = notes;
     // As collab.ts does on a permanent close (expired token, access changed): ask for a new token and connect again.

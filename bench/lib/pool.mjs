@@ -5,13 +5,15 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pin } from './servers.mjs';
 
 const GENERATOR = join(dirname(fileURLToPath(import.meta.url)), 'generator.mjs');
 
 export class GeneratorPool {
-  constructor(count, { profileDir } = {}) {
+  constructor(count, { profileDir, cpus } = {}) {
     this.count = count;
     this.profileDir = profileDir;
+    this.cpus = cpus;
     this.children = [];
     this.nextId = 1;
     this.pending = new Map();
@@ -23,6 +25,7 @@ export class GeneratorPool {
       const execArgv = ['--max-old-space-size=4096'];
       if (this.profileDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', this.profileDir, '--cpu-prof-name', `generator-${i}-${Date.now()}.cpuprofile`);
       const child = fork(GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+      if (this.cpus) pin(child.pid, this.cpus);
       this.children.push(child);
       ready.push(
         new Promise((resolve, reject) => {

@@ -31,6 +31,9 @@ const CLK_TCK = (() => {
   }
 })();
 
+/** The server under test did not get to a measurement request in time (overloaded). */
+export class ServerStuck extends Error {}
+
 /** RSS (bytes) and CPU time (ms, user + system) of a process, read from /proc. */
 export function procSample(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -94,6 +97,39 @@ export function cpuPercent(a, b) {
   return (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at);
 }
 
+/**
+ * Where processes run. On a small machine the load generators compete with the server for the same
+ * cores, and then the figures measure the generators as much as the server. With at least two cores
+ * the server (and the light orchestrator, which also takes the probe measurements) get the last
+ * core, the generator processes the others: like production, where the clients are elsewhere.
+ * Uses taskset (util-linux); without it, nothing is pinned.
+ */
+export function cpuLayout() {
+  let n = 1;
+  try {
+    n = Number(execFileSync('nproc', ['--all']).toString().trim());
+  } catch {
+    return null;
+  }
+  if (n < 2) return null;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { server: String(n - 1), generators: n === 2 ? '0' : `0-${n - 2}` };
+}
+
+/** Pins a process (all its threads) to a CPU list; false if that is not possible. */
+export function pin(pid, cpus) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const KINDS = {
   werkraum: { script: join(ROOT, 'server/dist/index.js'), ready: /Werkraum is running: \S+:(\d+)/ },
   ywss: { script: join(ROOT, 'bench/peers/y-websocket-server.mjs'), ready: /listening (\d+)/ },
@@ -110,7 +146,7 @@ export const SERVER_LABEL = {
  * Starts a server and resolves once it listens. Returns a handle with the port, /proc sampling,
  * the event-loop controls and `stop()`.
  */
-export async function startServer(kind, { profileDir, log = () => {} } = {}) {
+export async function startServer(kind, { profileDir, cpus, log = () => {} } = {}) {
   const spec = KINDS[kind];
   if (!spec) throw new Error(`unknown server kind ${kind}`);
   const dataDir = mkdtempSync(join(tmpdir(), `werkraum-bench-${kind}-`));
@@ -120,7 +156,8 @@ export async function startServer(kind, { profileDir, log = () => {} } = {}) {
     args.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`);
   }
   args.push(spec.script);
-  const child = spawn(process.execPath, args, {
+  // taskset execs node, so the child's pid is the server's.
+  const child = spawn(cpus ? 'taskset' : process.execPath, cpus ? ['-c', cpus, process.execPath, ...args] : args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -157,13 +194,13 @@ export async function startServer(kind, { profileDir, log = () => {} } = {}) {
       pending.delete(message.id);
     }
   });
-  const ask = (cmd, extra = {}) =>
+  const ask = (cmd, extra = {}, timeoutMs = 45_000) =>
     new Promise((resolveAnswer, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new Error(`${kind}: no answer to ${cmd} within 3 minutes`));
-      }, 180_000);
+        reject(new ServerStuck(`${kind} did not answer ${cmd} within ${timeoutMs / 1000} s: its event loop is blocked or flooded`));
+      }, timeoutMs);
       pending.set(id, (message) => {
         clearTimeout(timer);
         resolveAnswer(message);
