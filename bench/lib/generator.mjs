@@ -284,14 +284,18 @@ const handlers = {
   },
 };
 
+const answer = (message) => {
+  if (process.connected) process.send(message, () => {});
+};
 process.on('message', (msg) => {
   const handler = handlers[msg?.cmd];
   if (!handler) return;
   handler(msg).then(
-    (result) => process.send({ type: 'done', id: msg.id, ...result }),
-    (error) => process.send({ type: 'done', id: msg.id, error: String(error?.stack ?? error) }),
+    (result) => answer({ type: 'done', id: msg.id, ...result }),
+    (error) => answer({ type: 'done', id: msg.id, error: String(error?.stack ?? error) }),
   );
 });
+process.on('error', () => {});
 process.on('disconnect', () => process.exit(0));
 // Belt and braces: if the orchestrator is gone but the loop is too busy to notice soon, a check on every tick.
 setInterval(() => {

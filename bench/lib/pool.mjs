@@ -26,6 +26,8 @@ export class GeneratorPool {
       if (this.profileDir) execArgv.push('--cpu-prof', '--cpu-prof-dir', this.profileDir, '--cpu-prof-name', `generator-${i}-${Date.now()}.cpuprofile`);
       const child = fork(GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
       if (this.cpus) pin(child.pid, this.cpus);
+      // A run cut off at its time bound may still try to talk to its (stopped) generators.
+      child.on('error', () => {});
       this.children.push(child);
       ready.push(
         new Promise((resolve, reject) => {
@@ -57,7 +59,19 @@ export class GeneratorPool {
         if (m.error) reject(new Error(`generator ${i}: ${cmd}: ${m.error}`));
         else resolve(m);
       });
-      this.children[i].send({ cmd, id, ...payload });
+      const child = this.children[i];
+      if (!child.connected) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error(`generator ${i} is gone`));
+        return;
+      }
+      child.send({ cmd, id, ...payload }, (error) => {
+        if (!error) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error(`generator ${i}: ${error.message}`));
+      });
     });
   }
 

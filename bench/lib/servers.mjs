@@ -188,6 +188,7 @@ export async function startServer(kind, { profileDir, cpus, log = () => {} } = {
 
   let nextId = 1;
   const pending = new Map();
+  child.on('error', () => {});
   child.on('message', (message) => {
     if (message?.bench === 'eld' && pending.has(message.id)) {
       pending.get(message.id)(message);
@@ -205,7 +206,13 @@ export async function startServer(kind, { profileDir, cpus, log = () => {} } = {
         clearTimeout(timer);
         resolveAnswer(message);
       });
-      child.send({ bench: 'eld', cmd, id, ...extra });
+      if (!child.connected) {
+        clearTimeout(timer);
+        pending.delete(id);
+        reject(new ServerStuck(`${kind} is gone`));
+        return;
+      }
+      child.send({ bench: 'eld', cmd, id, ...extra }, () => {});
     });
 
   const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
