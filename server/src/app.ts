@@ -27,6 +27,8 @@ export interface AppDeps {
   collabSecret?: Buffer;
   /** How often access to collaboration documents is checked against the clock (ms). */
   accessCheckMs?: number;
+  /** At most one live poll count per poll in this many ms (PollDomain's default when absent). */
+  pollAnnounceMs?: number;
   /** Seeds for random room assignment; tests pass a fixed one. */
   randomSeed?: () => number;
   log?: (message: string, error?: unknown) => void;
@@ -84,7 +86,15 @@ export function createApp(deps: AppDeps): App {
     ...(deps.randomSeed ? { randomSeed: deps.randomSeed } : {}),
   });
 
-  const polls = new PollDomain({ store: deps.store, notifier, people, clock });
+  const polls = new PollDomain({
+    store: deps.store,
+    notifier,
+    people,
+    clock,
+    ...(deps.pollAnnounceMs !== undefined ? { announceIntervalMs: deps.pollAnnounceMs } : {}),
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    onError: (error) => log('poll announcement failed', error),
+  });
   // Tokens for the collaboration socket are signed with a key that lives only in this process: they
   // are short-lived and fetched again after a restart.
   const collabSecret = deps.collabSecret ?? randomBytes(32);
@@ -152,6 +162,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       clearInterval(revalidation);
       people.dispose();
+      polls.dispose();
       await collab.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();

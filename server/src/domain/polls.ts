@@ -12,6 +12,7 @@ import type { AgendaStore, PersonRecord, PollStore, PollsRecord, StoredAnswer, W
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { requireRole, type Actor, type PeopleDomain } from './people.js';
+import type { Scheduler } from './presence.js';
 import { hashSecret, newId } from './secrets.js';
 import { updateVersioned } from './versioned.js';
 
@@ -131,7 +132,18 @@ export interface PollDeps {
   notifier: Notifier;
   people: PeopleDomain;
   clock: () => number;
+  /**
+   * Live counts go out at most once per this many ms per poll: the first answer at once, the
+   * answers after it together at the end of the interval. Without it, every answer would be a
+   * message to everyone in the workshop (60 answers, 60 people: 3,600 messages in a few seconds).
+   */
+  announceIntervalMs?: number;
+  scheduler?: Scheduler;
+  onError?: (error: unknown) => void;
 }
+
+/** Default for `PollDeps.announceIntervalMs`: live enough for people watching the bars grow. */
+export const POLL_ANNOUNCE_INTERVAL_MS = 500;
 
 /** The key under which an anonymous poll remembers that someone voted; it never sits next to a ballot. */
 const voterKey = (pollId: string, personId: string) => createHash('sha256').update(`${pollId}:${personId}`).digest('hex');
@@ -141,7 +153,28 @@ const voterKey = (pollId: string, personId: string) => createHash('sha256').upda
  * closed, answered once per person (changeable if the poll allows), counted for the documentation.
  */
 export class PollDomain {
+  /**
+   * The answers of each poll as last read, so that a poll:list from everyone (after each poll:changed)
+   * reads and counts them once, not once per person. This process writes every answer and drops the
+   * entry when it does; a store shared by several processes would need a version check here.
+   */
+  private readonly answers = new Map<string, Promise<readonly StoredAnswer[]>>();
+  /** Counted results per answers list (with and without names). */
+  private readonly counted = new WeakMap<readonly StoredAnswer[], { named?: PollResults; anonymous?: PollResults }>();
+  /** Per poll: when its counts last went out, and the timer of the announcement that is due. */
+  private readonly announcements = new Map<string, { lastAt: number; timer?: unknown }>();
+
   constructor(private readonly deps: PollDeps) {}
+
+  private get scheduler(): Scheduler {
+    return this.deps.scheduler ?? globalThis;
+  }
+
+  /** Stops pending announcements (server shutdown). */
+  dispose(): void {
+    for (const entry of this.announcements.values()) if (entry.timer !== undefined) this.scheduler.clearTimeout(entry.timer);
+    this.announcements.clear();
+  }
 
   /** The polls of a workshop. */
   async load(workshopId: string): Promise<PollsRecord> {
@@ -160,9 +193,7 @@ export class PollDomain {
   /** Every poll with full results, for the moderation over the HTTP API and the documentation. */
   async results(workshopId: string): Promise<{ poll: Poll; results: PollResults }[]> {
     const record = await this.load(workshopId);
-    return Promise.all(
-      record.polls.map(async (poll) => ({ poll, results: countResults(poll, await this.deps.store.listAnswers(poll.id), true) })),
-    );
+    return Promise.all(record.polls.map(async (poll) => ({ poll, results: await this.count(poll, true) })));
   }
 
   /** Facilitators (or a moderation key): prepare a poll. */
@@ -249,7 +280,8 @@ export class PollDomain {
       const result = await store.saveAnonymousAnswer(poll.id, voterKey(poll.id, person.id), hashSecret(ballotToken), input.answer);
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
     }
-    await this.announceResults(actor.workshopId, poll);
+    this.answers.delete(poll.id);
+    this.scheduleAnnouncement(actor.workshopId, poll.id);
     return { pollId: poll.id, ballotToken };
   }
 
@@ -262,20 +294,73 @@ export class PollDomain {
     const visible = facilitator || resultsVisibleToAll(poll);
     return {
       poll,
-      results: visible ? countResults(poll, await store.listAnswers(poll.id), facilitator) : null,
+      results: visible ? await this.count(poll, facilitator) : null,
       answered,
       myAnswer: poll.anonymous ? null : ((await store.getNamedAnswer(poll.id, person.id)) ?? null),
     };
   }
 
+  /** The answers of a poll, read once per change (see `answers`). */
+  private answersOf(pollId: string): Promise<readonly StoredAnswer[]> {
+    let answers = this.answers.get(pollId);
+    if (!answers) {
+      answers = this.deps.store.listAnswers(pollId);
+      this.answers.set(pollId, answers);
+      // A failed read is not kept.
+      answers.catch(() => {
+        if (this.answers.get(pollId) === answers) this.answers.delete(pollId);
+      });
+    }
+    return answers;
+  }
+
+  /** A poll's results, counted once per answers list. Options and type cannot change once answers exist. */
+  private async count(poll: Poll, withNames: boolean): Promise<PollResults> {
+    const answers = await this.answersOf(poll.id);
+    let cache = this.counted.get(answers);
+    if (!cache) this.counted.set(answers, (cache = {}));
+    const key = withNames && !poll.anonymous ? 'named' : 'anonymous';
+    return (cache[key] ??= countResults(poll, answers, withNames));
+  }
+
+  /**
+   * Announces a poll's counts now if none went out within the interval, otherwise once the
+   * interval is over (with whatever the count is then).
+   */
+  private scheduleAnnouncement(workshopId: string, pollId: string): void {
+    const interval = this.deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS;
+    const entry = this.announcements.get(pollId) ?? { lastAt: -Infinity };
+    this.announcements.set(pollId, entry);
+    if (entry.timer !== undefined) return;
+    const wait = entry.lastAt + interval - performance.now();
+    const announce = () => {
+      entry.timer = undefined;
+      entry.lastAt = performance.now();
+      this.announceCurrent(workshopId, pollId).catch((error: unknown) => this.deps.onError?.(error));
+    };
+    if (wait <= 0) announce();
+    else entry.timer = this.scheduler.setTimeout(announce, wait);
+  }
+
+  private async announceCurrent(workshopId: string, pollId: string): Promise<void> {
+    const poll = (await this.load(workshopId)).polls.find((candidate) => candidate.id === pollId);
+    if (poll && poll.status !== 'draft') await this.announceResults(workshopId, poll);
+  }
+
   private async announceResults(workshopId: string, poll: Poll): Promise<void> {
-    const answers = await this.deps.store.listAnswers(poll.id);
-    this.deps.notifier.toFacilitators(workshopId, 'poll:results', countResults(poll, answers, true));
+    const entry = this.announcements.get(poll.id);
+    if (entry?.timer !== undefined) {
+      // This announcement (a change of the poll's state) carries everything the pending one would have.
+      this.scheduler.clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    const facilitators = await this.count(poll, true);
+    this.deps.notifier.toFacilitators(workshopId, 'poll:results', facilitators);
     if (resultsVisibleToAll(poll)) {
       // Everyone gets the counts; who answered what stays with the moderation.
-      this.deps.notifier.toParticipants(workshopId, 'poll:results', countResults(poll, answers, false));
+      this.deps.notifier.toParticipants(workshopId, 'poll:results', await this.count(poll, false));
     } else {
-      this.deps.notifier.toParticipants(workshopId, 'poll:participation', { pollId: poll.id, participants: answers.length });
+      this.deps.notifier.toParticipants(workshopId, 'poll:participation', { pollId: poll.id, participants: facilitators.participants });
     }
   }
 

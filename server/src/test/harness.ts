@@ -21,6 +21,8 @@ export { nextEvent, waitFor } from './waitFor.js';
 
 /** Reconnect grace used by the harness: short, so "left" arrives quickly in tests. */
 export const TEST_GRACE_MS = 200;
+/** Live poll counts in tests: short, but long enough that quick answers share one announcement. */
+export const TEST_POLL_ANNOUNCE_MS = 30;
 
 /** A running app on 127.0.0.1 with a SQLite file in a temp dir. */
 export interface TestServer {
@@ -50,6 +52,8 @@ export interface StartOptions {
   accessCheckMs?: number;
   /** createApp's `collabSecret`, so tests can check and forge tokens. */
   collabSecret?: Buffer;
+  /** createApp's `pollAnnounceMs`; short by default so that tests go through the throttle without waiting long. */
+  pollAnnounceMs?: number;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -130,6 +134,7 @@ export class Harness {
       ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
       ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
       ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
+      pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
     });
     const port = await app.listen(0, '127.0.0.1');
     let closing: Promise<void> | undefined;
