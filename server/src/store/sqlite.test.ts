@@ -200,4 +200,41 @@ describe('SQLite store', () => {
     expect(await third.getPerson(workshop.id, ann.id)).toEqual(ann);
     expect(inspect()).toEqual(afterFirst);
   });
+
+  describe('anonymous answers cast at the same time', () => {
+    const yes = { optionIds: ['yes'] };
+    const no = { optionIds: ['no'] };
+    const answersOf = async (store: Store, pollId: string) =>
+      (await store.listAnswers(pollId)).map((entry) => JSON.stringify(entry.answer)).sort();
+
+    it('each gets its own outcome: a voter counts once, a ballot written in the same batch can be changed', async () => {
+      const store = openStore();
+      const outcomes = await Promise.all([
+        store.saveAnonymousAnswer('poll-1', 'voter-a', 'ballot-a', yes),
+        store.saveAnonymousAnswer('poll-1', 'voter-b', 'ballot-b', yes),
+        store.saveAnonymousAnswer('poll-1', 'voter-a', 'ballot-a2', no),
+        store.saveAnonymousAnswer('poll-2', 'voter-a', 'ballot-c', no),
+        store.replaceAnonymousAnswer('poll-1', 'ballot-b', no),
+        store.replaceAnonymousAnswer('poll-1', 'ballot-unknown', no),
+      ]);
+      expect(outcomes).toEqual(['saved', 'saved', 'exists', 'saved', true, false]);
+      expect(await answersOf(store, 'poll-1')).toEqual([JSON.stringify(no), JSON.stringify(yes)]);
+      expect(await answersOf(store, 'poll-2')).toEqual([JSON.stringify(no)]);
+      expect(await store.hasVoted('poll-1', 'voter-a')).toBe(true);
+      expect(await store.hasVoted('poll-1', 'voter-c')).toBe(false);
+    });
+
+    it('answers still waiting for their batch are written when the store closes', async () => {
+      const store = openStore();
+      const saved = [
+        store.saveAnonymousAnswer('poll-1', 'voter-a', 'ballot-a', yes),
+        store.saveAnonymousAnswer('poll-1', 'voter-b', 'ballot-b', no),
+      ];
+      await closeStore(store);
+      expect(await Promise.all(saved)).toEqual(['saved', 'saved']);
+      const reopened = openStore();
+      expect(await answersOf(reopened, 'poll-1')).toEqual([JSON.stringify(no), JSON.stringify(yes)]);
+      expect(await reopened.hasVoted('poll-1', 'voter-b')).toBe(true);
+    });
+  });
 });

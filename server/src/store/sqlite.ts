@@ -139,6 +139,9 @@ function toPerson(row: PersonRow): PersonRecord {
   };
 }
 
+/** How long an anonymous answer waits for others to be written with it (see queueAnonymous). */
+const ANONYMOUS_BATCH_MS = 20;
+
 /** Opens (and migrates) the SQLite database at `file`; ':memory:' gives a throwaway one. */
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -215,15 +218,13 @@ export function openSqliteStore(file: string): Store {
     ),
   };
 
+  type BallotRow = { ballot_key: string; answer_json: string };
+
   /**
    * Rewrites all ballots of a poll in random order, so that where a ballot sits in its page (SQLite
    * fills pages in write order) says nothing about when it was cast, and so about who cast it.
    */
-  function rewriteBallots(
-    pollId: string,
-    change: (ballots: { ballot_key: string; answer_json: string }[]) => { ballot_key: string; answer_json: string }[],
-  ): void {
-    const ballots = change(statements.listBallotRows.all(pollId));
+  function rewriteBallots(pollId: string, ballots: BallotRow[]): void {
     for (let index = ballots.length - 1; index > 0; index -= 1) {
       const other = randomInt(index + 1);
       [ballots[index], ballots[other]] = [ballots[other]!, ballots[index]!];
@@ -239,6 +240,72 @@ export function openSqliteStore(file: string): Store {
    */
   function forgetHistory(): void {
     if (file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /**
+   * Anonymous answers are written together: those that arrive within ANONYMOUS_BATCH_MS share one
+   * transaction, one rewrite of each poll's ballots and one emptying of the log. Each caller's promise
+   * resolves once its answer is committed. When many people vote at once this turns one rewrite and
+   * one checkpoint per vote (each a few milliseconds of blocked event loop) into one per batch, and
+   * a batch with several voters says even less about who cast which ballot.
+   */
+  type AnonymousWrite =
+    | { kind: 'save'; pollId: string; voterKey: string; ballotKey: string; answer: PollAnswer; done: (outcome: 'saved' | 'exists') => void; fail: (error: unknown) => void }
+    | { kind: 'replace'; pollId: string; ballotKey: string; answer: PollAnswer; done: (replaced: boolean) => void; fail: (error: unknown) => void };
+  const pendingAnonymous: AnonymousWrite[] = [];
+  let anonymousTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function queueAnonymous(write: AnonymousWrite): void {
+    pendingAnonymous.push(write);
+    anonymousTimer ??= setTimeout(flushAnonymous, ANONYMOUS_BATCH_MS);
+  }
+
+  const writeAnonymous = db.transaction((writes: AnonymousWrite[]) => {
+    const ballotsByPoll = new Map<string, BallotRow[]>();
+    const changed = new Set<string>();
+    const ballotsOf = (pollId: string) => {
+      let ballots = ballotsByPoll.get(pollId);
+      if (!ballots) ballotsByPoll.set(pollId, (ballots = statements.listBallotRows.all(pollId)));
+      return ballots;
+    };
+    const outcomes = writes.map((write) => {
+      if (write.kind === 'save') {
+        if (statements.insertVoter.run(write.pollId, write.voterKey).changes !== 1) return 'exists' as const;
+        ballotsOf(write.pollId).push({ ballot_key: write.ballotKey, answer_json: JSON.stringify(write.answer) });
+        changed.add(write.pollId);
+        return 'saved' as const;
+      }
+      const ballots = ballotsOf(write.pollId);
+      const index = ballots.findIndex((ballot) => ballot.ballot_key === write.ballotKey);
+      if (index < 0) return false;
+      ballots[index] = { ballot_key: write.ballotKey, answer_json: JSON.stringify(write.answer) };
+      changed.add(write.pollId);
+      return true;
+    });
+    for (const pollId of changed) rewriteBallots(pollId, ballotsOf(pollId));
+    return { outcomes, changed: changed.size > 0 };
+  });
+
+  function flushAnonymous(): void {
+    if (anonymousTimer !== undefined) clearTimeout(anonymousTimer);
+    anonymousTimer = undefined;
+    const writes = pendingAnonymous.splice(0);
+    if (writes.length === 0) return;
+    let result: ReturnType<typeof writeAnonymous>;
+    try {
+      result = writeAnonymous(writes);
+    } catch (error) {
+      for (const write of writes) write.fail(error);
+      return;
+    }
+    if (result.changed) {
+      try {
+        forgetHistory();
+      } catch {
+        // The answers are committed. The next batch's checkpoint (or closing the store) empties the log.
+      }
+    }
+    writes.forEach((write, index) => (write.done as (outcome: unknown) => void)(result.outcomes[index]));
   }
 
   /** A versioned JSON document of a workshop (breakout rounds, polls). */
@@ -353,29 +420,11 @@ export function openSqliteStore(file: string): Store {
       const statement = replace ? statements.upsertNamedAnswer : statements.insertNamedAnswer;
       return statement.run(pollId, personId, JSON.stringify(answer)).changes === 1 ? 'saved' : 'exists';
     },
-    async saveAnonymousAnswer(pollId, voterKey, ballotKey, answer) {
-      const result = db.transaction(() => {
-        if (statements.insertVoter.run(pollId, voterKey).changes !== 1) return 'exists' as const;
-        rewriteBallots(pollId, (ballots) => [...ballots, { ballot_key: ballotKey, answer_json: JSON.stringify(answer) }]);
-        return 'saved' as const;
-      })();
-      if (result === 'saved') forgetHistory();
-      return result;
+    saveAnonymousAnswer(pollId, voterKey, ballotKey, answer) {
+      return new Promise((done, fail) => queueAnonymous({ kind: 'save', pollId, voterKey, ballotKey, answer, done, fail }));
     },
-    async replaceAnonymousAnswer(pollId, ballotKey, answer) {
-      const replaced = db.transaction(() => {
-        let found = false;
-        rewriteBallots(pollId, (ballots) =>
-          ballots.map((ballot) => {
-            if (ballot.ballot_key !== ballotKey) return ballot;
-            found = true;
-            return { ballot_key: ballotKey, answer_json: JSON.stringify(answer) };
-          }),
-        );
-        return found;
-      })();
-      if (replaced) forgetHistory();
-      return replaced;
+    replaceAnonymousAnswer(pollId, ballotKey, answer) {
+      return new Promise((done, fail) => queueAnonymous({ kind: 'replace', pollId, ballotKey, answer, done, fail }));
     },
     async hasVoted(pollId, voterKey) {
       return statements.hasVoter.get(pollId, voterKey) !== undefined;
@@ -390,6 +439,7 @@ export function openSqliteStore(file: string): Store {
       return [...named, ...anonymous];
     },
     async close() {
+      flushAnonymous();
       db.close();
     },
   };
