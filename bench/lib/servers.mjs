@@ -13,7 +13,7 @@
  * RSS and CPU come from /proc/<pid>/status (VmRSS) and /proc/<pid>/stat (utime + stime).
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,8 @@ export async function startServer(kind, { profileDir, cpus, log = () => {} } = {
     args.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${kind}-${Date.now()}.cpuprofile`);
     args.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`);
   }
+  // Extra V8/Node flags for diagnosis, e.g. BENCH_SERVER_ARGS='--trace-gc'; the server's output then goes to BENCH_SERVER_LOG.
+  args.push(...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean));
   args.push(spec.script);
   // taskset execs node, so the child's pid is the server's.
   const child = spawn(cpus ? 'taskset' : process.execPath, cpus ? ['-c', cpus, process.execPath, ...args] : args, {
@@ -167,6 +169,7 @@ export async function startServer(kind, { profileDir, cpus, log = () => {} } = {
     const text = chunk.toString();
     output.push(text);
     if (output.length > 200) output.shift();
+    if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, text);
     log(text);
   };
   child.stderr.on('data', keep);
