@@ -575,6 +575,10 @@ export class CollabServer {
   }
 
   private handleAwareness(conn: Connection, doc: LoadedDoc, update: Uint8Array): void {
+    // The stock client sends every awareness update it receives back to the server (its update
+    // handler does not look at the origin): each flush to a document of N people comes back N
+    // times. Those echoes change nothing; they are recognised without parsing their JSON.
+    if (isAwarenessEcho(doc.awareness, update)) return;
     // Malformed updates throw (bad varints, bad JSON) and close this connection in handleMessage.
     awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn);
     if (conn.awarenessClients.size > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
@@ -844,4 +848,27 @@ function waitForSockets(sockets: WebSocket[], timeoutMs: number): Promise<void> 
       });
     }
   });
+}
+
+const NULL_STATE = new TextEncoder().encode('null');
+
+/**
+ * Whether an awareness update only repeats states this document already has: every entry's clock is
+ * at most the known clock of its client, and none is a removal (a removal with the known clock
+ * still counts, as in `applyAwarenessUpdate`). Reads the entries without decoding their states;
+ * malformed input throws, like `applyAwarenessUpdate` would.
+ */
+export function isAwarenessEcho(awareness: awarenessProtocol.Awareness, update: Uint8Array): boolean {
+  const decoder = decoding.createDecoder(update);
+  const entries = decoding.readVarUint(decoder);
+  if (entries === 0) return false;
+  for (let index = 0; index < entries; index += 1) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarUint8Array(decoder);
+    const known = awareness.meta.get(clientId);
+    if (!known || clock > known.clock) return false;
+    if (state.length === NULL_STATE.length && state.every((byte, at) => byte === NULL_STATE[at])) return false;
+  }
+  return !decoding.hasContent(decoder);
 }
