@@ -27,6 +27,8 @@ export interface AppDeps {
   collabSecret?: Buffer;
   /** How often access to collaboration documents is checked against the clock (ms). */
   accessCheckMs?: number;
+  /** At most one announcement of changed people per workshop in this many ms (PeopleDomain's default when absent). */
+  peopleAnnounceMs?: number;
   /** At most one live poll count per poll in this many ms (PollDomain's default when absent). */
   pollAnnounceMs?: number;
   /** Seeds for random room assignment; tests pass a fixed one. */
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): App {
     now,
     reconnectGraceMs: deps.reconnectGraceMs ?? RECONNECT_GRACE_MS,
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    ...(deps.peopleAnnounceMs !== undefined ? { announceIntervalMs: deps.peopleAnnounceMs } : {}),
     onError: (error) => log('presence update failed', error),
     onJoined: (person) => breakouts!.onJoined(person),
     onAccessChanged: (workshopId) => accessChanged(workshopId),

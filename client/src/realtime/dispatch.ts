@@ -23,11 +23,12 @@ export function attachDispatch(
   onPollsChanged: () => void,
   onBoardChanged: (roomId: string) => void,
 ): () => void {
-  const onUpserted: Parameters<typeof socket.on<'people:upserted'>>[1] = (person) => {
+  const onUpserted: Parameters<typeof socket.on<'people:upserted'>>[1] = ({ people }) => {
     const state = store.getState();
-    state.upsertPerson(person);
-      if (state.session?.personId === person.id && state.session.role !== person.role) {
-      state.setOwnRole(person.role);
+    state.upsertPeople(people);
+    const own = people.find((person) => person.id === state.session?.personId);
+    if (own && state.session && state.session.role !== own.role) {
+      state.setOwnRole(own.role);
       onOwnRoleChanged();
     }
   };

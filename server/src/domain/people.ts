@@ -38,6 +38,22 @@ export interface PeopleDeps {
   onAccessChanged?: (workshopId: string) => Promise<unknown>;
   /** Where failures of background work (presence broadcasts) are reported. */
   onError?: (error: unknown) => void;
+  /**
+   * Changes to people go out at most once per this many ms per workshop, together: the first at
+   * once, the ones after it at the end of the interval. When 60 people arrive within a minute each
+   * arrival would otherwise be a message to everyone (3,600 messages); 1,000 would be a million.
+   */
+  announceIntervalMs?: number;
+}
+
+/** Default for `PeopleDeps.announceIntervalMs`: well below what anyone notices in a list of names. */
+export const PEOPLE_ANNOUNCE_INTERVAL_MS = 200;
+
+/** Per workshop: the latest view of each person changed since the last announcement. */
+interface Outgoing {
+  pending: Map<string, PersonView>;
+  lastAt: number;
+  timer: unknown;
 }
 
 /** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
@@ -51,6 +67,7 @@ export class PeopleDomain {
   private readonly presence: PresenceTracker;
   /** Which workshop each tracked person belongs to, for presence broadcasts. */
   private readonly workshopOf = new Map<string, string>();
+  private readonly outgoing = new Map<string, Outgoing>();
 
   constructor(private readonly deps: PeopleDeps) {
     this.presence = new PresenceTracker(
@@ -144,6 +161,8 @@ export class PeopleDomain {
     await this.deps.store.updatePerson(actor.workshopId, target.id, { removedAt: this.deps.now().toISOString() });
     this.presence.forget(target.id);
     this.workshopOf.delete(target.id);
+    // A change still waiting to go out would bring the person back on everyone's list.
+    this.outgoing.get(actor.workshopId)?.pending.delete(target.id);
     this.deps.notifier.toPerson(target.id, 'session:ended', { reason: 'removed' });
     this.deps.notifier.disconnectPerson(target.id);
     this.deps.notifier.toWorkshop(actor.workshopId, 'people:removed', { personId: target.id });
@@ -177,6 +196,32 @@ export class PeopleDomain {
   /** Stops presence timers. */
   dispose(): void {
     this.presence.dispose();
+    for (const entry of this.outgoing.values()) if (entry.timer !== undefined) this.scheduler.clearTimeout(entry.timer);
+    this.outgoing.clear();
+  }
+
+  private get scheduler(): Scheduler {
+    return this.deps.scheduler ?? globalThis;
+  }
+
+  /** Queues a person's new view for everyone in the workshop (see `announceIntervalMs`). */
+  private publish(workshopId: string, view: PersonView): void {
+    let entry = this.outgoing.get(workshopId);
+    if (!entry) this.outgoing.set(workshopId, (entry = { pending: new Map(), lastAt: -Infinity, timer: undefined }));
+    entry.pending.set(view.id, view);
+    if (entry.timer !== undefined) return;
+    const wait = entry.lastAt + (this.deps.announceIntervalMs ?? PEOPLE_ANNOUNCE_INTERVAL_MS) - performance.now();
+    if (wait <= 0) this.flush(workshopId, entry);
+    else entry.timer = this.scheduler.setTimeout(() => this.flush(workshopId, entry), wait);
+  }
+
+  private flush(workshopId: string, entry: Outgoing): void {
+    entry.timer = undefined;
+    entry.lastAt = performance.now();
+    if (entry.pending.size === 0) return;
+    const people = [...entry.pending.values()];
+    entry.pending.clear();
+    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people });
   }
 
   private connect(person: PersonRecord, connectionId: string): void {
@@ -207,7 +252,7 @@ export class PeopleDomain {
     const person = await this.deps.store.updatePerson(workshopId, personId, patch);
     if (!person) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
     const view = this.view(person);
-    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', view);
+    this.publish(workshopId, view);
     return view;
   }
 
@@ -217,7 +262,7 @@ export class PeopleDomain {
     if (!workshopId) return;
     const person = await this.deps.store.getPerson(workshopId, personId);
     if (!person || person.removedAt) return;
-    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', this.view(person));
+    this.publish(workshopId, this.view(person));
     if (this.presence.stateOf(personId) === 'left') this.workshopOf.delete(personId);
   }
 }

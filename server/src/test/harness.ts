@@ -23,6 +23,8 @@ export { nextEvent, waitFor } from './waitFor.js';
 export const TEST_GRACE_MS = 200;
 /** Live poll counts in tests: short, but long enough that quick answers share one announcement. */
 export const TEST_POLL_ANNOUNCE_MS = 30;
+/** Announcements of changed people in tests (see TEST_POLL_ANNOUNCE_MS). */
+export const TEST_PEOPLE_ANNOUNCE_MS = 30;
 
 /** A running app on 127.0.0.1 with a SQLite file in a temp dir. */
 export interface TestServer {
@@ -54,6 +56,8 @@ export interface StartOptions {
   collabSecret?: Buffer;
   /** createApp's `pollAnnounceMs`; short by default so that tests go through the throttle without waiting long. */
   pollAnnounceMs?: number;
+  /** createApp's `peopleAnnounceMs`; short by default, like `pollAnnounceMs`. */
+  peopleAnnounceMs?: number;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -135,6 +139,7 @@ export class Harness {
       ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
       ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
+      peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,
     });
     const port = await app.listen(0, '127.0.0.1');
     let closing: Promise<void> | undefined;
@@ -274,8 +279,7 @@ function makeClient(socket: Socket): TestClient {
     received.push({ event, payload });
     if (!client.snapshot) return;
     if (event === 'people:upserted') {
-      const person = payload as PersonView;
-      client.people.set(person.id, person);
+      for (const person of (payload as { people: PersonView[] }).people) client.people.set(person.id, person);
     } else if (event === 'people:removed') {
       client.people.delete((payload as { personId: string }).personId);
     }

@@ -133,7 +133,7 @@ describe('socket protocol', () => {
       expect(bo.snapshot!.people.find((p) => p.id === personIdOf(cem))?.listInDocumentation).toBe(true);
       for (const client of [mia, cem]) {
         const upsert = await waitFor(
-          () => client.eventsOf('people:upserted').find((p) => p.id === personIdOf(bo)),
+          () => client.eventsOf('people:upserted').flatMap((batch) => batch.people).find((p) => p.id === personIdOf(bo)),
           'people:upserted for Bo',
         );
         expect(upsert).toMatchObject({ displayName: 'Bo', role: 'participant', connection: 'online' });
@@ -190,7 +190,7 @@ describe('socket protocol', () => {
       for (const client of [mia, cem]) {
         await waitForPerson(client, boId, (p) => p.connection === 'reconnecting' || p.connection === 'left', 'Bo not online');
         await waitForPerson(client, boId, (p) => p.connection === 'left', 'Bo left');
-        const states = client.eventsOf('people:upserted').filter((p) => p.id === boId).map((p) => p.connection);
+        const states = client.eventsOf('people:upserted').flatMap((batch) => batch.people).filter((p) => p.id === boId).map((p) => p.connection);
         expect(states.indexOf('reconnecting')).toBeGreaterThanOrEqual(0);
         expect(states.lastIndexOf('reconnecting')).toBeLessThan(states.indexOf('left'));
       }
@@ -215,7 +215,7 @@ describe('socket protocol', () => {
       const back = await harness.resume(patient, ws.id, tokenOf(bo));
       expect(back.snapshot!.session.personId).toBe(personIdOf(bo));
       await waitForPerson(mia, personIdOf(bo), (p) => p.connection === 'online', 'Bo online again');
-      expect(mia.eventsOf('people:upserted').some((p) => p.id === personIdOf(bo) && p.connection === 'left')).toBe(false);
+      expect(mia.eventsOf('people:upserted').flatMap((batch) => batch.people).some((p) => p.id === personIdOf(bo) && p.connection === 'left')).toBe(false);
     });
 
     it('keeps a person with two open tabs online when one tab closes', async () => {
@@ -231,10 +231,48 @@ describe('socket protocol', () => {
       okData(await tab2.call('people:updateSelf', { listInDocumentation: true }));
       await waitForPerson(mia, personIdOf(tab1), (p) => p.listInDocumentation, 'the update from tab 2');
       expect(mia.people.get(personIdOf(tab1))?.connection).toBe('online');
-      expect(mia.eventsOf('people:upserted').some((p) => p.id === personIdOf(tab1) && p.connection !== 'online')).toBe(false);
+      expect(mia.eventsOf('people:upserted').flatMap((batch) => batch.people).some((p) => p.id === personIdOf(tab1) && p.connection !== 'online')).toBe(false);
 
       tab2.close();
       await waitForPerson(mia, personIdOf(tab1), (p) => p.connection === 'left', 'Bo left after the last tab');
+    });
+
+    it('changes within the interval go out together, each person with their latest state', async () => {
+      const INTERVAL_MS = 2_000;
+      const slow = await harness.start({ peopleAnnounceMs: INTERVAL_MS });
+      const ws = await harness.createWorkshop(slow);
+      const mia = await harness.join(slow, ws, 'moderator', 'Mia');
+      // Mia's own arrival went out at once; the next four within the interval wait for its end.
+      const batchesBefore = mia.eventsOf('people:upserted').length;
+      const names = ['Ana', 'Bo', 'Cleo', 'Dee'];
+      const joined = await Promise.all(names.map((name) => harness.join(slow, ws, 'participant', name)));
+      okData(await mia.call('people:rename', { personId: personIdOf(joined[0]!), displayName: 'Ana B.' }));
+      for (const name of ['Bo', 'Cleo', 'Dee', 'Ana B.']) {
+        await waitFor(() => [...mia.people.values()].some((p) => p.displayName === name && p.connection === 'online'), name, INTERVAL_MS + 3_000);
+      }
+      const batches = mia.eventsOf('people:upserted').slice(batchesBefore);
+      expect(batches.length).toBeLessThanOrEqual(2);
+      // Ana's arrival and her new name are one entry, the latest.
+      const ana = batches.flatMap((batch) => batch.people).filter((p) => p.id === personIdOf(joined[0]!));
+      expect(ana.at(-1)?.displayName).toBe('Ana B.');
+      expect(batches.at(-1)!.people.filter((p) => p.id === personIdOf(joined[0]!))).toHaveLength(1);
+      // Everyone who joined sees the same list as Mia.
+      for (const client of joined) await waitFor(() => sortedPeople(client.people).length === 5, 'five people', INTERVAL_MS + 3_000);
+      for (const client of joined) expect(sortedPeople(client.people)).toEqual(sortedPeople(mia.people));
+    });
+
+    it('a removed person is not brought back by a change that was still waiting to go out', async () => {
+      const slow = await harness.start({ peopleAnnounceMs: 2_000 });
+      const ws = await harness.createWorkshop(slow);
+      const mia = await harness.join(slow, ws, 'moderator', 'Mia');
+      const bo = await harness.join(slow, ws, 'participant', 'Bo');
+      // Bo's arrival is waiting (Mia's own went out just before); Mia removes him at once.
+      okData(await mia.call('people:remove', { personId: personIdOf(bo) }));
+      await waitFor(() => mia.eventsOf('people:removed').length === 1, 'people:removed');
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      okData(await mia.call('clock:ping', {}));
+      expect(mia.eventsOf('people:upserted').flatMap((batch) => batch.people).some((p) => p.id === personIdOf(bo))).toBe(false);
+      expect(mia.people.has(personIdOf(bo))).toBe(false);
     });
 
     it('refuses a resume with an unknown token (unknown_identity) or an unknown workshop', async () => {

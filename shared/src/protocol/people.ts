@@ -33,8 +33,11 @@ export interface PeopleClientEvents {
 
 /** People events the server sends to everyone in a workshop. */
 export interface PeopleServerEvents {
-  /** A person joined or changed (name, role, connection state). */
-  'people:upserted': PersonView;
+  /**
+   * People joined or changed (name, role, connection state): the latest view of each. Changes
+   * within a short interval come together.
+   */
+  'people:upserted': { people: PersonView[] };
   /** A person was removed from the workshop. */
   'people:removed': { personId: string };
 }

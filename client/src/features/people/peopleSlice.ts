@@ -7,7 +7,8 @@ export interface PeopleSlice {
   peopleById: Record<string, PersonView>;
   peopleOrder: string[];
   replacePeople(people: PersonView[]): void;
-  upsertPerson(person: PersonView): void;
+  /** Adds or replaces people (one announcement may carry several). */
+  upsertPeople(people: PersonView[]): void;
   removePerson(personId: string): void;
 }
 
@@ -20,11 +21,16 @@ export const createPeopleSlice: StateCreator<AppState, [], [], PeopleSlice> = (s
       peopleById: Object.fromEntries(people.map((person) => [person.id, person])),
       peopleOrder: people.map((person) => person.id),
     }),
-  upsertPerson: (person) =>
-    set((state) => ({
-      peopleById: { ...state.peopleById, [person.id]: person },
-      peopleOrder: state.peopleById[person.id] ? state.peopleOrder : [...state.peopleOrder, person.id],
-    })),
+  upsertPeople: (people) =>
+    set((state) => {
+      const peopleById = { ...state.peopleById };
+      const added: string[] = [];
+      for (const person of people) {
+        if (!peopleById[person.id]) added.push(person.id);
+        peopleById[person.id] = person;
+      }
+      return { peopleById, peopleOrder: added.length > 0 ? [...state.peopleOrder, ...added] : state.peopleOrder };
+    }),
   removePerson: (personId) =>
     set((state) => {
       if (!state.peopleById[personId]) return {};
