@@ -50,7 +50,9 @@ describe('isAwarenessEcho', () => {
     const ann = client({ user: 'Ann' });
     awarenessProtocol.applyAwarenessUpdate(server, ann.update(), 'ann');
     // A removal with the known clock still removes the state.
-    const removal = awarenessProtocol.encodeAwarenessUpdate(ann.awareness, [ann.awareness.clientID], new Map([[ann.awareness.clientID, null]]));
+    // (the typings say states are objects; the protocol writes a removed state as null)
+    const removedStates = new Map([[ann.awareness.clientID, null]]) as unknown as Map<number, Record<string, unknown>>;
+    const removal = awarenessProtocol.encodeAwarenessUpdate(ann.awareness, [ann.awareness.clientID], removedStates);
     expect(isAwarenessEcho(server, removal)).toBe(false);
     awarenessProtocol.applyAwarenessUpdate(server, removal, 'ann');
     expect(server.getStates().has(ann.awareness.clientID)).toBe(false);
