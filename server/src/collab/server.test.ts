@@ -496,6 +496,45 @@ describe('CollabServer with stock y-websocket clients', () => {
     for (const n of received) expect(n).toBeLessThanOrEqual(3);
   });
 
+  test('edits that arrive together are relayed as one merged update; everyone converges, senders too', async () => {
+    const h = await startServer();
+    const writers: RawClient[] = [];
+    for (let i = 0; i < 4; i++) writers.push(await rawClient(h, 'burst', `?token=${token('burst', 'edit', `w${i}`)}`));
+    const watcher = await rawClient(h, 'burst', `?token=${token('burst', 'read', 'watcher')}`);
+    await waitFor(() => [...writers, watcher].every((c) => c.messages.length >= 1), 'all attached', WAIT_MS);
+    const updatesOf = (c: RawClient) =>
+      c.messages.filter((m) => {
+        const d = decoding.createDecoder(m);
+        return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === syncProtocol.messageYjsUpdate;
+      });
+    const textOf = (c: RawClient) => {
+      const doc = new Y.Doc();
+      for (const m of updatesOf(c)) {
+        const d = decoding.createDecoder(m);
+        decoding.readVarUint(d);
+        decoding.readVarUint(d);
+        Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+      }
+      return doc.getText('t').toString();
+    };
+
+    // Each writer makes five edits in its own document and sends them at once, all writers in the same instant.
+    const sources = writers.map(() => new Y.Doc());
+    writers.forEach((writer, i) => {
+      const source = sources[i]!;
+      source.on('update', (update: Uint8Array) => writer.ws.send(syncMessage(syncProtocol.messageYjsUpdate, update)));
+      for (let k = 0; k < 5; k++) source.getText('t').insert(source.getText('t').length, `${i}${k};`);
+    });
+    const everything = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, k) => `${i}${k};`).join(''));
+    const complete = (text: string) => everything.every((part) => text.includes(part)) && text.length === everything.join('').length;
+    await waitFor(() => complete(textOf(watcher)), 'the watcher has all 20 edits', WAIT_MS);
+    // Every writer gets the others' edits (its own may come back inside a merged update).
+    for (const writer of writers) await waitFor(() => everything.every((part, i) => writer === writers[i] || textOf(writer).includes(part)), 'others edits', WAIT_MS);
+    // 20 edits reached the watcher in fewer messages than edits.
+    expect(updatesOf(watcher).length).toBeLessThan(20);
+    expect((await fromStore(h, 'burst')).getText('t').toString()).toBe(textOf(watcher));
+  });
+
   test('a peer that stops answering pings is dropped and its presence removed', async () => {
     const h = await startServer({ pingIntervalMs: 40 });
     const watcher = connect(h, 'ping', { token: token('ping', 'read', 'w') });
