@@ -126,7 +126,7 @@ export class NotesDomain {
 
   /** Closes the connections of one workshop whose access ended or shrank to reading. */
   async revalidate(workshopId: string): Promise<number> {
-    const [{ rounds, timer }, people] = await Promise.all([this.state(workshopId), this.deps.store.listPeople(workshopId)]);
+    const [{ rounds, timer }, people] = await Promise.all([this.state(workshopId), this.deps.people.peopleRecords(workshopId)]);
     const byId = new Map(people.map((person) => [person.id, person]));
     const now = this.deps.clock();
     return this.deps.collab.closeConnections((claims) => {

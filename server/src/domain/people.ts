@@ -68,6 +68,13 @@ export class PeopleDomain {
   /** Which workshop each tracked person belongs to, for presence broadcasts. */
   private readonly workshopOf = new Map<string, string>();
   private readonly outgoing = new Map<string, Outgoing>();
+  /**
+   * Each workshop's people as last read. Every join sends the newcomer everyone, so without this a
+   * workshop filling up to N people reads N rows N times. Every change to people goes through this
+   * domain, which drops the entry around each write; several processes on one store would need a
+   * shared version instead.
+   */
+  private readonly records = new Map<string, Promise<PersonRecord[]>>();
 
   constructor(private readonly deps: PeopleDeps) {
     this.presence = new PresenceTracker(
@@ -97,7 +104,7 @@ export class PeopleDomain {
       joinedAt: this.deps.now().toISOString(),
       removedAt: null,
     };
-    await this.deps.store.insertPerson(person);
+    await this.written(person.workshopId, () => this.deps.store.insertPerson(person));
     onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });
     this.connect(person, connectionId);
     await this.deps.onJoined?.(person);
@@ -158,7 +165,7 @@ export class PeopleDomain {
     requireRole(await this.current(actor), ['moderator'], 'remove people');
     const target = await this.target(actor, input.personId);
     if (target.role === 'moderator') throw new DomainError('invalid_state', 'Moderators cannot be removed.');
-    await this.deps.store.updatePerson(actor.workshopId, target.id, { removedAt: this.deps.now().toISOString() });
+    await this.written(actor.workshopId, () => this.deps.store.updatePerson(actor.workshopId, target.id, { removedAt: this.deps.now().toISOString() }));
     this.presence.forget(target.id);
     this.workshopOf.delete(target.id);
     // A change still waiting to go out would bring the person back on everyone's list.
@@ -178,8 +185,31 @@ export class PeopleDomain {
 
   /** Everyone in a workshop as others see them (removed people excluded). */
   async people(workshopId: string): Promise<PersonView[]> {
-    const people = await this.deps.store.listPeople(workshopId);
+    const people = await this.peopleRecords(workshopId);
     return people.map((person) => this.view(person));
+  }
+
+  /** The stored people of a workshop (removed people excluded), read once per change. */
+  peopleRecords(workshopId: string): Promise<PersonRecord[]> {
+    let records = this.records.get(workshopId);
+    if (!records) {
+      records = this.deps.store.listPeople(workshopId);
+      this.records.set(workshopId, records);
+      records.catch(() => {
+        if (this.records.get(workshopId) === records) this.records.delete(workshopId);
+      });
+    }
+    return records;
+  }
+
+  /** Runs a write to a workshop's people; a list read before or during it is not kept. */
+  private async written<T>(workshopId: string, write: () => Promise<T>): Promise<T> {
+    this.records.delete(workshopId);
+    try {
+      return await write();
+    } finally {
+      this.records.delete(workshopId);
+    }
   }
 
   /** A person as everyone sees them. */
@@ -249,7 +279,7 @@ export class PeopleDomain {
     personId: string,
     patch: Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation'>>,
   ): Promise<PersonView> {
-    const person = await this.deps.store.updatePerson(workshopId, personId, patch);
+    const person = await this.written(workshopId, () => this.deps.store.updatePerson(workshopId, personId, patch));
     if (!person) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
     const view = this.view(person);
     this.publish(workshopId, view);
