@@ -3,6 +3,7 @@ import type { Role } from '@werkraum/shared/roles';
 import type { PersonRecord, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
+import { Pacer } from './pacer.js';
 import { PresenceTracker, type Scheduler } from './presence.js';
 import { hashSecret, newId, newSecret } from './secrets.js';
 import { requireWorkshop, resolveLink, workshopInfo } from './workshops.js';
@@ -49,12 +50,6 @@ export interface PeopleDeps {
 /** Default for `PeopleDeps.announceIntervalMs`: well below what anyone notices in a list of names. */
 export const PEOPLE_ANNOUNCE_INTERVAL_MS = 200;
 
-/** Per workshop: the latest view of each person changed since the last announcement. */
-interface Outgoing {
-  pending: Map<string, PersonView>;
-  lastAt: number;
-  timer: unknown;
-}
 
 /** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
 export type OnAdmitted = (admitted: Admitted) => void;
@@ -67,7 +62,9 @@ export class PeopleDomain {
   private readonly presence: PresenceTracker;
   /** Which workshop each tracked person belongs to, for presence broadcasts. */
   private readonly workshopOf = new Map<string, string>();
-  private readonly outgoing = new Map<string, Outgoing>();
+  /** Per workshop: the latest view of each person changed since the last announcement. */
+  private readonly outgoing = new Map<string, Map<string, PersonView>>();
+  private readonly pacer: Pacer;
   /**
    * Each workshop's people as last read. Every join sends the newcomer everyone, so without this a
    * workshop filling up to N people reads N rows N times. Every change to people goes through this
@@ -84,6 +81,7 @@ export class PeopleDomain {
       },
       deps.scheduler,
     );
+    this.pacer = new Pacer(deps.announceIntervalMs ?? PEOPLE_ANNOUNCE_INTERVAL_MS, deps.scheduler);
   }
 
   /** A new person joins through a link; returns the snapshot including their new token. */
@@ -169,7 +167,7 @@ export class PeopleDomain {
     this.presence.forget(target.id);
     this.workshopOf.delete(target.id);
     // A change still waiting to go out would bring the person back on everyone's list.
-    this.outgoing.get(actor.workshopId)?.pending.delete(target.id);
+    this.outgoing.get(actor.workshopId)?.delete(target.id);
     this.deps.notifier.toPerson(target.id, 'session:ended', { reason: 'removed' });
     this.deps.notifier.disconnectPerson(target.id);
     this.deps.notifier.toWorkshop(actor.workshopId, 'people:removed', { personId: target.id });
@@ -226,32 +224,19 @@ export class PeopleDomain {
   /** Stops presence timers. */
   dispose(): void {
     this.presence.dispose();
-    for (const entry of this.outgoing.values()) if (entry.timer !== undefined) this.scheduler.clearTimeout(entry.timer);
+    this.pacer.dispose();
     this.outgoing.clear();
-  }
-
-  private get scheduler(): Scheduler {
-    return this.deps.scheduler ?? globalThis;
   }
 
   /** Queues a person's new view for everyone in the workshop (see `announceIntervalMs`). */
   private publish(workshopId: string, view: PersonView): void {
-    let entry = this.outgoing.get(workshopId);
-    if (!entry) this.outgoing.set(workshopId, (entry = { pending: new Map(), lastAt: -Infinity, timer: undefined }));
-    entry.pending.set(view.id, view);
-    if (entry.timer !== undefined) return;
-    const wait = entry.lastAt + (this.deps.announceIntervalMs ?? PEOPLE_ANNOUNCE_INTERVAL_MS) - performance.now();
-    if (wait <= 0) this.flush(workshopId, entry);
-    else entry.timer = this.scheduler.setTimeout(() => this.flush(workshopId, entry), wait);
-  }
-
-  private flush(workshopId: string, entry: Outgoing): void {
-    entry.timer = undefined;
-    entry.lastAt = performance.now();
-    if (entry.pending.size === 0) return;
-    const people = [...entry.pending.values()];
-    entry.pending.clear();
-    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people });
+    let pending = this.outgoing.get(workshopId);
+    if (!pending) this.outgoing.set(workshopId, (pending = new Map()));
+    pending.set(view.id, view);
+    this.pacer.request(workshopId, () => {
+      this.outgoing.delete(workshopId);
+      if (pending.size > 0) this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people: [...pending.values()] });
+    });
   }
 
   private connect(person: PersonRecord, connectionId: string): void {

@@ -12,6 +12,7 @@ import type { AgendaStore, PersonRecord, PollStore, PollsRecord, StoredAnswer, W
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { requireRole, type Actor, type PeopleDomain } from './people.js';
+import { Pacer } from './pacer.js';
 import type { Scheduler } from './presence.js';
 import { hashSecret, newId } from './secrets.js';
 import { updateVersioned } from './versioned.js';
@@ -161,19 +162,16 @@ export class PollDomain {
   private readonly answers = new Map<string, Promise<readonly StoredAnswer[]>>();
   /** Counted results per answers list (with and without names). */
   private readonly counted = new WeakMap<readonly StoredAnswer[], { named?: PollResults; anonymous?: PollResults }>();
-  /** Per poll: when its counts last went out, and the timer of the announcement that is due. */
-  private readonly announcements = new Map<string, { lastAt: number; timer?: unknown }>();
+  /** Live counts per poll (see `announceIntervalMs`). */
+  private readonly pacer: Pacer;
 
-  constructor(private readonly deps: PollDeps) {}
-
-  private get scheduler(): Scheduler {
-    return this.deps.scheduler ?? globalThis;
+  constructor(private readonly deps: PollDeps) {
+    this.pacer = new Pacer(deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS, deps.scheduler);
   }
 
   /** Stops pending announcements (server shutdown). */
   dispose(): void {
-    for (const entry of this.announcements.values()) if (entry.timer !== undefined) this.scheduler.clearTimeout(entry.timer);
-    this.announcements.clear();
+    this.pacer.dispose();
   }
 
   /** The polls of a workshop. */
@@ -323,23 +321,11 @@ export class PollDomain {
     return (cache[key] ??= countResults(poll, answers, withNames));
   }
 
-  /**
-   * Announces a poll's counts now if none went out within the interval, otherwise once the
-   * interval is over (with whatever the count is then).
-   */
+  /** Announces a poll's counts now, or with the next paced announcement (see `announceIntervalMs`). */
   private scheduleAnnouncement(workshopId: string, pollId: string): void {
-    const interval = this.deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS;
-    const entry = this.announcements.get(pollId) ?? { lastAt: -Infinity };
-    this.announcements.set(pollId, entry);
-    if (entry.timer !== undefined) return;
-    const wait = entry.lastAt + interval - performance.now();
-    const announce = () => {
-      entry.timer = undefined;
-      entry.lastAt = performance.now();
+    this.pacer.request(pollId, () => {
       this.announceCurrent(workshopId, pollId).catch((error: unknown) => this.deps.onError?.(error));
-    };
-    if (wait <= 0) announce();
-    else entry.timer = this.scheduler.setTimeout(announce, wait);
+    });
   }
 
   private async announceCurrent(workshopId: string, pollId: string): Promise<void> {
@@ -348,12 +334,8 @@ export class PollDomain {
   }
 
   private async announceResults(workshopId: string, poll: Poll): Promise<void> {
-    const entry = this.announcements.get(poll.id);
-    if (entry?.timer !== undefined) {
-      // This announcement (a change of the poll's state) carries everything the pending one would have.
-      this.scheduler.clearTimeout(entry.timer);
-      entry.timer = undefined;
-    }
+    // This announcement (after a change of the poll's state) carries everything a pending one would have.
+    this.pacer.cancel(poll.id);
     const facilitators = await this.count(poll, true);
     this.deps.notifier.toFacilitators(workshopId, 'poll:results', facilitators);
     if (resultsVisibleToAll(poll)) {
