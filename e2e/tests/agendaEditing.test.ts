@@ -98,9 +98,19 @@ describe('building the agenda by hand, with the keyboard only', () => {
     await handle.focus();
     await moderator.page.keyboard.press('Space');
     await expect.poll(() => handle.getAttribute('aria-pressed'), POLL).toBe('true');
-    await moderator.page.keyboard.press('ArrowDown');
-    // The screen-reader announcement confirms the move before the drop.
-    await moderator.page.getByText('Kennenlernen ist jetzt an Position 2.').waitFor({ state: 'attached' });
+    // The screen-reader announcement confirms the move before the drop. dnd-kit measures the drop
+    // targets just after the pick-up; an arrow key before that moves nothing, so it is pressed again
+    // until the move is announced (with two blocks, more presses stay at position 2).
+    const announced = moderator.page.getByText('Kennenlernen ist jetzt an Position 2.');
+    await expect
+      .poll(async () => {
+        await moderator.page.keyboard.press('ArrowDown');
+        return announced.waitFor({ state: 'attached', timeout: 1_000 }).then(
+          () => true,
+          () => false,
+        );
+      }, POLL)
+      .toBe(true);
     await moderator.page.keyboard.press('Space');
     await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:10 Begrüßung', '10:10–10:30 Kennenlernen']);
   });
