@@ -53,7 +53,7 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (workshop_id, kind)
    );`,
   // Anonymous answers: voters and ballots in unrelated tables with random keys and no rowid or
-  // timestamp; ballots are rewritten in random order on every vote (see rewriteBallots).
+  // timestamp; ballots are rewritten in random order with every batch of votes (see writeAnonymous).
   `CREATE TABLE poll_named_answers (
      poll_id TEXT NOT NULL,
      person_id TEXT NOT NULL,
@@ -157,7 +157,7 @@ export function openSqliteStore(file: string): Store {
   // 64 MB of cache and reads through a memory map keep them in memory.
   db.pragma('cache_size = -65536');
   if (file !== ':memory:') db.pragma('mmap_size = 268435456');
-  // Deleted content is overwritten, not left in free pages (anonymous ballots are rewritten on every vote).
+  // Deleted content is overwritten, not left in free pages (anonymous ballots are rewritten with every batch of votes).
   db.pragma('secure_delete = ON');
   migrate(db);
 
