@@ -118,28 +118,22 @@ describe('polls over sockets', () => {
     }, `poll:results #${count} of ${pollId}`);
 
   /**
-   * Waits until the latest poll:results of the poll that `client` received counts `participants`
-   * answers and returns it (answers in quick succession share one announcement).
+   * Waits until the latest of `received()` counts `participants` answers and returns it (answers in
+   * quick succession share one announcement).
    */
+  const latestCounting = <T extends { participants: number }>(received: () => T[], participants: number, what: string, timeoutMs?: number) =>
+    waitFor(
+      () => {
+        const latest = received().at(-1);
+        return latest?.participants === participants ? latest : undefined;
+      },
+      `${what} with ${participants} answers`,
+      timeoutMs,
+    );
   const resultsCounting = (client: TestClient, pollId: string, participants: number, timeoutMs?: number) =>
-    waitFor(
-      () => {
-        const latest = resultsOf(client, pollId).at(-1);
-        return latest?.participants === participants ? latest : undefined;
-      },
-      `poll:results with ${participants} answers of ${pollId}`,
-      timeoutMs,
-    );
-  /** The same for poll:participation. */
+    latestCounting(() => resultsOf(client, pollId), participants, `poll:results of ${pollId}`, timeoutMs);
   const participationCounting = (client: TestClient, pollId: string, participants: number, timeoutMs?: number) =>
-    waitFor(
-      () => {
-        const latest = participationOf(client, pollId).at(-1);
-        return latest?.participants === participants ? latest : undefined;
-      },
-      `poll:participation with ${participants} answers of ${pollId}`,
-      timeoutMs,
-    );
+    latestCounting(() => participationOf(client, pollId), participants, `poll:participation of ${pollId}`, timeoutMs);
 
   /** Waits until announcements due from earlier answers have gone out and reached `clients`. */
   async function settled(clients: TestClient[]): Promise<void> {
