@@ -68,9 +68,9 @@ describe('polls over sockets', () => {
   let dee: TestClient;
   let eli: TestClient;
 
-  beforeEach(async () => {
-    clock = new TestClock(T0 + 10 * MINUTE_MS);
-    server = await harness.start({ now: clock.now });
+  /** A server with a workshop, its two facilitators and five participants. */
+  async function setUp(options: { pollAnnounceMs?: number } = {}) {
+    server = await harness.start({ now: clock.now, ...options });
     workshop = await harness.createWorkshop(server, { startsAt: STARTS_AT });
     mia = await harness.join(server, workshop, 'moderator', 'Mia');
     cem = await harness.join(server, workshop, 'coModerator', 'Cem');
@@ -79,6 +79,11 @@ describe('polls over sockets', () => {
     cleo = await harness.join(server, workshop, 'participant', 'Cleo');
     dee = await harness.join(server, workshop, 'participant', 'Dee');
     eli = await harness.join(server, workshop, 'participant', 'Eli');
+  }
+
+  beforeEach(async () => {
+    clock = new TestClock(T0 + 10 * MINUTE_MS);
+    await setUp();
   });
   afterEach(async () => {
     // A healthy run logs nothing (no internal errors behind the acknowledgements).
@@ -695,15 +700,7 @@ describe('polls over sockets', () => {
     const INTERVAL_MS = 2_000;
     beforeEach(async () => {
       // A longer interval than the other tests use, so that answers within it certainly share one announcement.
-      server = await harness.start({ now: clock.now, pollAnnounceMs: INTERVAL_MS });
-      workshop = await harness.createWorkshop(server, { startsAt: STARTS_AT });
-      mia = await harness.join(server, workshop, 'moderator', 'Mia');
-      cem = await harness.join(server, workshop, 'coModerator', 'Cem');
-      ana = await harness.join(server, workshop, 'participant', 'Ana');
-      bo = await harness.join(server, workshop, 'participant', 'Bo');
-      cleo = await harness.join(server, workshop, 'participant', 'Cleo');
-      dee = await harness.join(server, workshop, 'participant', 'Dee');
-      eli = await harness.join(server, workshop, 'participant', 'Eli');
+      await setUp({ pollAnnounceMs: INTERVAL_MS });
     });
 
     it('answers arriving together go out as one count, and the last count has every answer', async () => {
