@@ -11,6 +11,8 @@ export const LIMITS = {
   moderationNamesMax: 300,
   /** A person's display name, characters. */
   displayNameMax: 60,
+  /** A person's organisation, characters. */
+  organisationMax: 120,
   /** Agenda block title, characters. */
   blockTitleMax: 300,
   /** Agenda block description and moderation notes, characters each. */

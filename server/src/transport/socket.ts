@@ -162,6 +162,19 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'board:endVoting': async (socket, input) => board.endVoting(actorOf(socket), input),
     'board:revealVotes': async (socket, input) => board.revealVotes(actorOf(socket), input),
     'board:preview': async (socket, input) => board.preview(actorOf(socket), input),
+    // The documentation domain answers these once it is wired; until then they are refused.
+    'documentation:get': async () => {
+      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
+    },
+    'documentation:update': async () => {
+      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
+    },
+    'documentation:publish': async () => {
+      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
+    },
+    'documentation:summaryToken': async () => {
+      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
+    },
   };
 
   io.use((socket, next) => {

@@ -9,6 +9,7 @@ import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEve
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
 import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } from './board.js';
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
+import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
@@ -20,6 +21,7 @@ export * from './breakouts.js';
 export * from './polls.js';
 export * from './notes.js';
 export * from './board.js';
+export * from './documentation.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -30,13 +32,14 @@ export const clientEventSchemas = {
   ...pollClientEvents,
   ...notesClientEvents,
   ...boardClientEvents,
+  ...documentationClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

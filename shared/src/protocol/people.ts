@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayName } from './session.js';
+import { displayName, organisationName } from './session.js';
 import type { PersonView } from './session.js';
 
 const personId = z.string().min(1).max(64);
@@ -8,8 +8,8 @@ const renameRequest = z.object({ personId, displayName });
 const setRoleRequest = z.object({ personId, role: z.enum(['coModerator', 'participant']) });
 const removeRequest = z.object({ personId });
 const updateSelfRequest = z
-  .object({ displayName: displayName.optional(), listInDocumentation: z.boolean().optional() })
-  .refine((v) => v.displayName !== undefined || v.listInDocumentation !== undefined, 'Nothing to change.');
+  .object({ displayName: displayName.optional(), listInDocumentation: z.boolean().optional(), organisation: organisationName.optional() })
+  .refine((v) => v.displayName !== undefined || v.listInDocumentation !== undefined || v.organisation !== undefined, 'Nothing to change.');
 
 /** Schemas of the people events a client sends. */
 export const peopleClientEvents = {
@@ -27,7 +27,7 @@ export interface PeopleClientEvents {
   'people:setRole': { request: z.input<typeof setRoleRequest>; response: PersonView };
   /** Moderator: remove someone; their identity cannot rejoin. */
   'people:remove': { request: z.input<typeof removeRequest>; response: { personId: string } };
-  /** Anyone: change their own name or whether they are listed in the documentation. */
+  /** Anyone: change their own name, organisation, or whether they are listed in the documentation. */
   'people:updateSelf': { request: z.input<typeof updateSelfRequest>; response: PersonView };
 }
 

@@ -11,6 +11,14 @@ export const displayName = z
   // eslint-disable-next-line no-control-regex
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'Names cannot contain control characters.');
 
+/** An organisation a person gives ("LWL-Kulturabteilung"): trimmed, may be empty, no control characters. */
+export const organisationName = z
+  .string()
+  .trim()
+  .max(LIMITS.organisationMax, `At most ${LIMITS.organisationMax} characters.`)
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'Organisations cannot contain control characters.');
+
 const secret = z.string().min(16).max(200);
 const workshopId = z.string().min(1).max(64);
 
@@ -57,6 +65,8 @@ export interface PersonView {
   role: Role;
   connection: ConnectionState;
   listInDocumentation: boolean;
+  /** The organisation the person gave ("Stadt Rheine"), or empty; listed only with their name. */
+  organisation?: string;
 }
 
 /** Who this client is in the workshop, returned by join and resume. */
@@ -91,6 +101,7 @@ const joinRequest = z.object({
   linkSecret: secret,
   displayName,
   listInDocumentation: z.boolean().default(false),
+  organisation: organisationName.optional(),
 });
 const resumeRequest = z.object({ workshopId, personToken: secret });
 
