@@ -1,11 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 import { sharedSourceAliases } from './build/aliases.js';
 
 /** Builds the browser client from client/ into client/dist, which the server serves. */
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  // Assets are compressed once at build time (brotli and gzip files beside each asset), so the
+  // server sends them compressed without compressing per request.
+  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'], exclude: [/\.map$/] })],
   resolve: { alias: sharedSourceAliases() },
   build: {
     outDir: 'dist',

@@ -48,6 +48,8 @@ export interface StartOptions {
   wrapStore?: (store: Store) => Store;
   /** The server clock (e.g. a TestClock's `now`); real time when absent. */
   now?: () => Date;
+  /** createApp's `clientDir`: a built client to serve. */
+  clientDir?: string;
   /** createApp's `randomSeed`: a fixed seed makes random room assignment predictable. */
   randomSeed?: () => number;
   /** createApp's `accessCheckMs`: how often access to open documents is checked against the clock. */
@@ -136,6 +138,7 @@ export class Harness {
       log: (message, error) => logs.push({ message, error }),
       ...(options.now ? { now: options.now } : {}),
       ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
+      ...(options.clientDir ? { clientDir: options.clientDir } : {}),
       ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
       ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,

@@ -1,3 +1,4 @@
+import expressStaticGzip from 'express-static-gzip';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -307,7 +308,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   if (deps.clientDir && existsSync(join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Precompressed files (.br, .gz written by the build) go out as they are. Hashed assets never
+    // change under their name, so browsers keep them for a year; index.html is revalidated.
+    app.use(
+      expressStaticGzip(clientDir, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
+        index: false,
+        serveStatic: {
+          index: false,
+          setHeaders: (res, path) => {
+            res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+          },
+        },
+      }),
+    );
     app.get('/{*splat}', (_req, res) => {
       res.set('Cache-Control', 'no-cache');
       res.sendFile(join(clientDir, 'index.html'));
