@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
+import { BoardRasterizer } from './board/rasterizer.js';
 import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
@@ -12,7 +13,13 @@ import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
 import { createHttpApp } from './transport/http.js';
-import { attachSocketTransport, socketNotifier, type AppServer } from './transport/socket.js';
+import { DEFAULT_RATE_LIMITS, rateLimiters, type RateLimitSettings } from './transport/rateLimit.js';
+import { SOCKET_UNSENT_BYTES_MAX, attachSocketTransport, socketNotifier, type AppServer } from './transport/socket.js';
+
+/** socket.io heartbeat: a ping every 15 s, a connection without an answer for 10 s more is closed. */
+export const SOCKET_PING_INTERVAL_MS = 15_000;
+/** See {@link SOCKET_PING_INTERVAL_MS}. */
+export const SOCKET_PING_TIMEOUT_MS = 10_000;
 
 /** What the app is built from; tests pass their own store, clock and grace period. */
 export interface AppDeps {
@@ -34,6 +41,16 @@ export interface AppDeps {
   /** Seeds for random room assignment; tests pass a fixed one. */
   randomSeed?: () => number;
   log?: (message: string, error?: unknown) => void;
+  /** When set, creating a workshop requires this key (the CREATE_KEY setting). */
+  createKey?: string;
+  /** Per-address limits; the defaults of a public server when absent (tests pass their own). */
+  rateLimits?: RateLimitSettings;
+  /** Proxies in front of the server that append to X-Forwarded-For (TRUST_PROXY); 0 when absent. */
+  trustProxy?: number;
+  /** Time limit of one board PNG render (ms). */
+  renderTimeoutMs?: number;
+  /** Unsent bytes a socket.io connection may pile up before it is closed; default 4 MiB. */
+  socketUnsentBytesMax?: number;
 }
 
 /** The assembled server, not yet listening. */
@@ -112,7 +129,10 @@ export function createApp(deps: AppDeps): App {
     log: (message, error) => log(`collab: ${message}`, error),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
-  const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock });
+  // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
+  const rasterizer = new BoardRasterizer(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {});
+  const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock, rasterizer });
+  const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
   const revalidation = setInterval(() => {
@@ -129,19 +149,35 @@ export function createApp(deps: AppDeps): App {
     board,
     now,
     log,
+    limits,
+    ...(deps.createKey ? { createKey: deps.createKey } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.clientDir ? { clientDir: deps.clientDir } : {}),
   });
   const http = createServer(expressApp);
   io = new Server(http, {
     maxHttpBufferSize: LIMITS.socketMessageBytes,
+    pingInterval: SOCKET_PING_INTERVAL_MS,
+    pingTimeout: SOCKET_PING_TIMEOUT_MS,
     serveClient: false,
     // Upgrades that are not socket.io's are handled below (collaboration) or refused there.
     destroyUpgrade: false,
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
   }) as AppServer;
-  attachSocketTransport(io, { store: deps.store, people, agenda, breakouts, polls, notes, board, clock, log });
+  attachSocketTransport(io, {
+    store: deps.store,
+    people,
+    agenda,
+    breakouts,
+    polls,
+    notes,
+    board,
+    clock,
+    log,
+    limits,
+    unsentBytesMax: deps.socketUnsentBytesMax ?? SOCKET_UNSENT_BYTES_MAX,
+  });
   // One port for everything: socket.io takes /socket.io/, the collaboration server /collab/, any other upgrade is refused.
   http.on('upgrade', (request, socket, head) => {
     if (collab.handleUpgrade(request, socket, head)) return;
@@ -167,6 +203,7 @@ export function createApp(deps: AppDeps): App {
       people.dispose();
       polls.dispose();
       await collab.close();
+      await rasterizer.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
     },

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { DEFAULT_RENDER_TIMEOUT_MS } from './board/rasterizer.js';
+import { DEFAULT_RATE_LIMITS, parseRateLimit, type RateLimitSettings } from './transport/rateLimit.js';
 
 /** Settings from the environment, with the defaults of the embedded single-process setup. */
 export interface Config {
@@ -6,21 +8,49 @@ export interface Config {
   host: string | undefined;
   dataDir: string;
   publicUrl: string | undefined;
+  /** When set, creating a workshop requires this key (CREATE_KEY). */
+  createKey: string | undefined;
+  /** Per-address limits (RATE_LIMIT_CREATE, RATE_LIMIT_JOIN, RATE_LIMIT_BAD_KEY). */
+  rateLimits: RateLimitSettings;
+  /** Proxies in front of the server that append to X-Forwarded-For (TRUST_PROXY); 0 trusts none. */
+  trustProxy: number;
+  /** Time limit of one board PNG render, ms (RENDER_TIMEOUT_MS). */
+  renderTimeoutMs: number;
 }
 
-/** Reads PORT, HOST, DATA_DIR and PUBLIC_URL; refuses values that cannot work. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a number from 0 to 65535, got "${env.PORT}".`);
+/** Reads a whole number setting within bounds or throws a message naming it. */
+function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}".`);
   }
+  return number;
+}
+
+/**
+ * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
+ * RENDER_TIMEOUT_MS; refuses values that cannot work.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
   if (env.PUBLIC_URL && !/^https?:\/\//.test(env.PUBLIC_URL)) {
     throw new Error(`PUBLIC_URL must start with http:// or https://, got "${env.PUBLIC_URL}".`);
   }
+  const trust = env.TRUST_PROXY?.trim().toLowerCase();
+  const trustProxy = trust === 'true' ? 1 : trust === 'false' ? 0 : wholeNumber('TRUST_PROXY', trust, 0, 0, 10);
   return {
     port,
     host: env.HOST || undefined,
     dataDir: resolve(env.DATA_DIR || './data'),
     publicUrl: env.PUBLIC_URL || undefined,
+    createKey: env.CREATE_KEY || undefined,
+    rateLimits: {
+      create: parseRateLimit('RATE_LIMIT_CREATE', env.RATE_LIMIT_CREATE, DEFAULT_RATE_LIMITS.create),
+      join: parseRateLimit('RATE_LIMIT_JOIN', env.RATE_LIMIT_JOIN, DEFAULT_RATE_LIMITS.join),
+      badKey: parseRateLimit('RATE_LIMIT_BAD_KEY', env.RATE_LIMIT_BAD_KEY, DEFAULT_RATE_LIMITS.badKey),
+    },
+    trustProxy,
+    renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
   };
 }

@@ -9,11 +9,20 @@ async function main(): Promise<void> {
   const config = readConfig();
   const store = openSqliteStore(join(config.dataDir, 'werkraum.sqlite'));
   const clientDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../client/dist');
-  const app = createApp({ store, clientDir, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) });
+  const app = createApp({
+    store,
+    clientDir,
+    rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
+    renderTimeoutMs: config.renderTimeoutMs,
+    ...(config.createKey ? { createKey: config.createKey } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   const port = await app.listen(config.port, config.host);
   const url = config.publicUrl ?? `http://localhost:${port}`;
   console.log(`Werkraum is running: ${url}`);
   console.log(`Data: ${config.dataDir}`);
+  if (config.createKey) console.log('Creating workshops requires the create key (CREATE_KEY).');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -32,6 +32,18 @@ export const ERROR_CODES = [
   'invalid_timetable',
   /** The action makes no sense in the current state (for example demoting a moderator). */
   'invalid_state',
+  /** The request cannot be read (for example malformed percent-encoding in the path). */
+  'bad_request',
+  /** The request body's `Content-Encoding` is not accepted or does not match the body (HTTP 415). */
+  'unsupported_encoding',
+  /** Too many attempts from this address; try again after `Retry-After` seconds (HTTP) or `retryAfterMs` (socket). */
+  'rate_limited',
+  /** Creating a workshop needs the server's create key, and none or a wrong one was sent. */
+  'invalid_create_key',
+  /** Rendering a picture took too long and was stopped (HTTP 503). */
+  'render_timeout',
+  /** Too many pictures are being rendered at once (HTTP 503); try again shortly. */
+  'render_busy',
   /** Something broke on the server; nothing was changed. */
   'internal',
 ] as const;
@@ -44,6 +56,8 @@ export interface ProtocolError {
   code: ErrorCode;
   message: string;
   field?: string;
+  /** With `rate_limited`: milliseconds until the next attempt can succeed. */
+  retryAfterMs?: number;
 }
 
 /** What every client event gets back: ok with the event's result, or an error. */

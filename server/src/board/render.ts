@@ -7,10 +7,12 @@
  * is there too). Without any font resvg still renders every shape (cards, clusters, strokes, dots)
  * but silently drops the text. The SVG itself names a font stack and needs no fonts on the server.
  */
-import { Resvg } from '@resvg/resvg-js';
 import type * as Y from 'yjs';
-import { boardScene, outline, readBoard, svgToString } from '@werkraum/shared/board';
-import type { BoardBounds, OutlineOptions } from '@werkraum/shared/board';
+import { boardBounds, boardScene, outline, readBoard, svgToString } from '@werkraum/shared/board';
+import type { BoardBounds, BoardItem, BoardSnapshot, OutlineOptions } from '@werkraum/shared/board';
+import { BoardRasterizer, RenderError } from './rasterizer.js';
+
+export { BoardRasterizer, RenderError } from './rasterizer.js';
 
 /** Options of {@link renderBoardSvg}. */
 export interface RenderBoardOptions {
@@ -32,41 +34,135 @@ export interface RenderBoardOptions {
 
 /** Options of {@link renderBoardPng}. */
 export interface RenderBoardPngOptions extends RenderBoardOptions {
-  /** Width of the PNG in pixels (the height follows the board's aspect ratio). Default 1600, at most 8000. */
+  /**
+   * Width of the PNG in pixels (the height follows the board's aspect ratio). Default 1600, at most
+   * 8000; a tall or large board is drawn smaller so that the picture stays within
+   * {@link BOARD_PNG_MAX_PIXELS} and {@link BOARD_PNG_MAX_SIDE}.
+   */
   width?: number;
+  /** The worker that rasterizes; default: one shared by the process. */
+  rasterizer?: BoardRasterizer;
 }
 
 /** Default width of a rendered board PNG, pixels. */
 export const BOARD_PNG_WIDTH = 1600;
-/** Widest PNG the server renders, pixels (bounds the memory one render takes). */
+/** Widest PNG the server renders, pixels. */
 export const BOARD_PNG_MAX_WIDTH = 8000;
+/** Most pixels of one rendered PNG (width × height): bounds the memory one render takes. */
+export const BOARD_PNG_MAX_PIXELS = 4_000_000;
+/** Longest side of a rendered PNG, pixels. */
+export const BOARD_PNG_MAX_SIDE = 16_384;
+/** Items with a coordinate farther than this from the origin (board units) are left out of renderings. */
+export const BOARD_RENDER_EXTENT = 100_000;
+/** Widths and heights of cards and clusters are drawn at most this large (board units). */
+export const BOARD_RENDER_ITEM_MAX = 10_000;
+/** Pen sizes are drawn at most this large (board units). */
+export const BOARD_RENDER_PEN_MAX = 200;
 
-/** Renders a board document to a standalone SVG document (text escaped, `xmlns` set). */
-export function renderBoardSvg(doc: Y.Doc, options: RenderBoardOptions = {}): string {
-  const snapshot = readBoard(doc);
-  return svgToString(
+const near = (value: number) => Number.isFinite(value) && Math.abs(value) <= BOARD_RENDER_EXTENT;
+const clampSize = (value: number, max: number) => (Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
+
+/** An item as it can be drawn: sizes clamped, or undefined when it lies out of any sane area. */
+function drawable(item: BoardItem): BoardItem | undefined {
+  if (!near(item.x) || !near(item.y)) return undefined;
+  switch (item.kind) {
+    case 'card':
+    case 'cluster':
+      return { ...item, w: clampSize(item.w, BOARD_RENDER_ITEM_MAX), h: clampSize(item.h, BOARD_RENDER_ITEM_MAX) };
+    case 'stroke':
+      if (!item.points.every((value) => near(value))) return undefined;
+      return { ...item, size: clampSize(item.size, BOARD_RENDER_PEN_MAX) };
+    case 'label':
+      return item;
+  }
+}
+
+/**
+ * The board as renderers may draw it: items with coordinates that are not finite or lie beyond
+ * {@link BOARD_RENDER_EXTENT} are skipped, sizes are clamped. Whatever a client wrote into the
+ * document, the picture keeps a bounded extent.
+ */
+export function drawableBoard(snapshot: BoardSnapshot): BoardSnapshot {
+  const items = snapshot.items.map(drawable).filter((item): item is BoardItem => item !== undefined);
+  return {
+    settings: snapshot.settings,
+    items,
+    clusters: items.filter((i) => i.kind === 'cluster'),
+    cards: items.filter((i) => i.kind === 'card'),
+    strokes: items.filter((i) => i.kind === 'stroke'),
+    labels: items.filter((i) => i.kind === 'label'),
+  } as BoardSnapshot;
+}
+
+/** A view box within the drawable extent (a requested one is clamped too). */
+function boundedView(view: BoardBounds): BoardBounds {
+  const limit = BOARD_RENDER_EXTENT + BOARD_RENDER_ITEM_MAX + 1_000;
+  const clamp = (value: number, fallback: number) => (Number.isFinite(value) ? Math.min(limit, Math.max(-limit, value)) : fallback);
+  const minX = clamp(view.minX, 0);
+  const minY = clamp(view.minY, 0);
+  return { minX, minY, maxX: Math.max(minX + 1, clamp(view.maxX, minX + 1)), maxY: Math.max(minY + 1, clamp(view.maxY, minY + 1)) };
+}
+
+/** The board's SVG and the size of its view (board units). */
+function boardSvg(doc: Y.Doc, options: RenderBoardOptions): { svg: string; width: number; height: number } {
+  const snapshot = drawableBoard(readBoard(doc));
+  const view = boundedView(options.viewBox ?? boardBounds(snapshot));
+  const svg = svgToString(
     boardScene(snapshot, {
       votes: options.votes ?? {},
       showVotes: options.showVotes ?? options.votes !== undefined,
       showAuthors: options.showAuthors ?? snapshot.settings.showAuthors,
       ...(options.hiddenCardIds ? { hiddenCardIds: options.hiddenCardIds } : {}),
-      ...(options.viewBox ? { viewBox: options.viewBox } : {}),
+      viewBox: view,
       ...(options.title !== undefined ? { title: options.title } : {}),
       ...(options.description !== undefined ? { description: options.description } : {}),
     }),
   );
+  return { svg, width: view.maxX - view.minX, height: view.maxY - view.minY };
 }
 
-/** Renders a board document to a PNG of the given width (default 1600 px) on a white background. */
-export function renderBoardPng(doc: Y.Doc, options: RenderBoardPngOptions = {}): Buffer {
-  const requested = options.width ?? BOARD_PNG_WIDTH;
-  const width = Number.isFinite(requested) ? Math.min(BOARD_PNG_MAX_WIDTH, Math.max(1, Math.round(requested))) : BOARD_PNG_WIDTH;
-  const resvg = new Resvg(renderBoardSvg(doc, options), {
-    fitTo: { mode: 'width', value: width },
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-    logLevel: 'off',
-  });
-  return resvg.render().asPng();
+/** Renders a board document to a standalone SVG document (text escaped, `xmlns` set). */
+export function renderBoardSvg(doc: Y.Doc, options: RenderBoardOptions = {}): string {
+  return boardSvg(doc, options).svg;
+}
+
+/**
+ * The zoom from board units to pixels for a view of `width` × `height` board units: the requested
+ * pixel width, made smaller where needed so that the picture has at most
+ * {@link BOARD_PNG_MAX_PIXELS} pixels and no side over {@link BOARD_PNG_MAX_SIDE}; never so small
+ * that a side would be empty.
+ */
+export function pngZoom(width: number, height: number, requestedWidth: number = BOARD_PNG_WIDTH): number {
+  const w = Math.max(1, width);
+  const h = Math.max(1, height);
+  const wanted = Number.isFinite(requestedWidth) ? Math.min(BOARD_PNG_MAX_WIDTH, Math.max(1, Math.round(requestedWidth))) : BOARD_PNG_WIDTH;
+  const zoom = Math.min(wanted / w, Math.sqrt(BOARD_PNG_MAX_PIXELS / (w * h)), BOARD_PNG_MAX_SIDE / w, BOARD_PNG_MAX_SIDE / h);
+  // A very long, thin board keeps at least one pixel across (its length is bounded by the extent).
+  return Math.max(zoom, 1 / Math.min(w, h));
+}
+
+let sharedRasterizer: BoardRasterizer | undefined;
+
+/** The rasterizer `renderBoardPng` uses when none is given (created on first use). */
+export function defaultRasterizer(): BoardRasterizer {
+  sharedRasterizer ??= new BoardRasterizer();
+  return sharedRasterizer;
+}
+
+/**
+ * Renders a board document to a PNG on a white background, in a worker thread with a time limit
+ * (see {@link BoardRasterizer}): default 1600 px wide, smaller when the board is large. Rejects
+ * with a {@link RenderError} when the render takes too long or too many are waiting.
+ */
+export async function renderBoardPng(doc: Y.Doc, options: RenderBoardPngOptions = {}): Promise<Buffer> {
+  const { svg, width, height } = boardSvg(doc, options);
+  const rasterizer = options.rasterizer ?? defaultRasterizer();
+  return rasterizer.rasterize({ svg, zoom: pngZoom(width, height, options.width) });
+}
+
+/** Whether an error is a refused or abandoned render (the caller answers 503). */
+export function isRenderError(error: unknown): error is RenderError {
+  return error instanceof RenderError;
 }
 
 /**

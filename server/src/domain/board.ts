@@ -5,7 +5,7 @@ import { isFacilitator } from '@werkraum/shared/roles';
 import { draftDocName, parseDraftDocName, roomDocName } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
 import type { BoardsRecord, RoomBoardRecord, Store } from '../store/types.js';
-import { renderBoardOutline, renderBoardPng, renderBoardSvg } from '../board/render.js';
+import { RenderError, renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer } from '../board/render.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { documentAccess, loadRoomState, type NotesDomain } from './notes.js';
@@ -32,6 +32,8 @@ export interface BoardDeps {
   notes: NotesDomain;
   collab: CollabServer;
   clock: () => number;
+  /** Rasterizes PNGs off the event loop; the process-wide one when absent. */
+  rasterizer?: BoardRasterizer;
 }
 
 /**
@@ -181,7 +183,15 @@ export class BoardDomain {
     const doc = await this.deps.collab.snapshot(roomDocName('board', workshopId, roomId));
     try {
       if (format === 'outline') return renderBoardOutline(doc, votes);
-      if (format === 'png') return renderBoardPng(doc, { votes, showVotes: true });
+      if (format === 'png') {
+        try {
+          return await renderBoardPng(doc, { votes, showVotes: true, ...(this.deps.rasterizer ? { rasterizer: this.deps.rasterizer } : {}) });
+        } catch (error) {
+          if (!(error instanceof RenderError)) throw error;
+          if (error.reason === 'timeout') throw new DomainError('render_timeout', error.message);
+          throw new DomainError('render_busy', error.message);
+        }
+      }
       return renderBoardSvg(doc, { votes, showVotes: true });
     } finally {
       doc.destroy();

@@ -115,8 +115,9 @@ export class PeopleDomain {
     connectionId: string,
     onAdmitted: OnAdmitted,
   ): Promise<WorkshopSnapshot> {
-    await requireWorkshop(this.deps.store, input.workshopId);
-    const person = await this.deps.store.findPersonByTokenHash(input.workshopId, hashSecret(input.personToken));
+    // An unknown workshop answers like an unknown token: no answer tells whether a workshop id exists.
+    const workshop = await this.deps.store.getWorkshop(input.workshopId);
+    const person = workshop ? await this.deps.store.findPersonByTokenHash(input.workshopId, hashSecret(input.personToken)) : undefined;
     if (!person) throw new DomainError('unknown_identity', 'This browser is not known in this workshop. Please join again.');
     if (person.removedAt) throw new DomainError('removed', 'You were removed from this workshop by the moderation.');
     onAdmitted({ workshopId: person.workshopId, personId: person.id, role: person.role });

@@ -50,15 +50,18 @@ export function roleOfSecret(workshop: WorkshopRecord, secret: string): Role | u
   return ROLES.find((role) => sameHash(workshop.linkSecretHashes[role], hash));
 }
 
-/** The role a join link grants, or `invalid_link`. */
+/**
+ * The role a join link grants, or `invalid_link`: for a wrong secret and for an unknown workshop
+ * alike, so that answers never tell whether a workshop id exists.
+ */
 export async function resolveLink(
   store: WorkshopStore,
   workshopId: string,
   linkSecret: string,
 ): Promise<{ workshop: WorkshopRecord; role: Role }> {
-  const workshop = await requireWorkshop(store, workshopId);
-  const role = roleOfSecret(workshop, linkSecret);
-  if (!role) throw new DomainError('invalid_link', 'This link is not valid (any more). Ask the moderation for a new one.');
+  const workshop = await store.getWorkshop(workshopId);
+  const role = workshop ? roleOfSecret(workshop, linkSecret) : undefined;
+  if (!workshop || !role) throw new DomainError('invalid_link', 'This link is not valid (any more). Ask the moderation for a new one.');
   return { workshop, role };
 }
 

@@ -15,6 +15,7 @@ import type { Role } from '@werkraum/shared/roles';
 import { createApp, type App } from '../app.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
+import { NO_RATE_LIMITS, type RateLimitSettings } from '../transport/rateLimit.js';
 import { WAIT_TIMEOUT_MS, nextEvent, waitFor } from './waitFor.js';
 
 export { nextEvent, waitFor } from './waitFor.js';
@@ -60,6 +61,16 @@ export interface StartOptions {
   pollAnnounceMs?: number;
   /** createApp's `peopleAnnounceMs`; short by default, like `pollAnnounceMs`. */
   peopleAnnounceMs?: number;
+  /** createApp's `rateLimits`: off unless a test sets them (tests make many attempts from one address). */
+  rateLimits?: RateLimitSettings;
+  /** createApp's `trustProxy`. */
+  trustProxy?: number;
+  /** createApp's `createKey`. */
+  createKey?: string;
+  /** createApp's `renderTimeoutMs`. */
+  renderTimeoutMs?: number;
+  /** createApp's `socketUnsentBytesMax`. */
+  socketUnsentBytesMax?: number;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -141,6 +152,11 @@ export class Harness {
       ...(options.clientDir ? { clientDir: options.clientDir } : {}),
       ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
       ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
+      rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.createKey !== undefined ? { createKey: options.createKey } : {}),
+      ...(options.renderTimeoutMs !== undefined ? { renderTimeoutMs: options.renderTimeoutMs } : {}),
+      ...(options.socketUnsentBytesMax !== undefined ? { socketUnsentBytesMax: options.socketUnsentBytesMax } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
       peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,
     });

@@ -402,14 +402,14 @@ describe('HTTP agenda API', () => {
       expect(await startsAtOf()).toBe(STARTS_AT);
     });
 
-    it('answers 404 for an unknown workshop', async () => {
+    it('answers an unknown workshop with 403 forbidden, like a wrong key', async () => {
       for (const response of [
         await getAgenda({ id: 'no-such-workshop' }),
         await putJson({ blocks: THREE_BLOCKS }, { id: 'no-such-workshop' }),
         await putText('14:00-14:05 Ankommen', { id: 'no-such-workshop' }),
       ]) {
-        expect(response.status).toBe(404);
-        expect(((await response.json()) as ErrorBody).error.code).toBe('workshop_not_found');
+        expect(response.status).toBe(403);
+        expect(((await response.json()) as ErrorBody).error.code).toBe('forbidden');
       }
     });
 

@@ -238,11 +238,13 @@ describe('HTTP API', () => {
       }
     });
 
-    it('answers 404 for an unknown workshop id', async () => {
+    it('answers an unknown workshop id exactly like a wrong key (403), so ids cannot be probed', async () => {
       const workshop = await harness.createWorkshop(server);
-      const response = await getWorkshop('no-such-workshop', workshop.keys.moderator);
-      expect(response.status).toBe(404);
-      expect(((await response.json()) as ErrorBody).error.code).toBe('workshop_not_found');
+      const unknown = await getWorkshop('no-such-workshop', workshop.keys.moderator);
+      const wrong = await getWorkshop(workshop.id, randomBytes(24).toString('base64url'));
+      expect(unknown.status).toBe(403);
+      expect(wrong.status).toBe(403);
+      expect(await unknown.json()).toEqual(await wrong.json());
     });
   });
 

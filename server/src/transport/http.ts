@@ -1,5 +1,6 @@
 import expressStaticGzip from 'express-static-gzip';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -19,6 +20,7 @@ import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import type { BreakoutStore, WorkshopStore } from '../store/types.js';
+import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
@@ -34,6 +36,10 @@ export interface HttpDeps {
   /** Built client (index.html and assets); not served when absent. */
   clientDir?: string;
   log: (message: string, error?: unknown) => void;
+  /** Per-address limits (creating workshops, failed keys). */
+  limits: RateLimiters;
+  /** When set, creating a workshop requires this key (header `X-Create-Key` or body field `createKey`). */
+  createKey?: string;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -42,11 +48,26 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   workshop_not_found: 404,
   person_not_found: 404,
   invalid_state: 409,
+  render_timeout: 503,
+  render_busy: 503,
 };
+
+/** Content-Encodings of request bodies the API reads: none (the bodies are small JSON or text). */
+const ACCEPTED_ENCODINGS = new Set(['', 'identity']);
 
 /** Sends `{ error: { code, message, field? } }` with the given status. */
 function sendError(res: Response, status: number, code: ErrorCode, message: string, field?: string): void {
   res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
+}
+
+/** Whether a string is valid percent-encoding (what decodeURIComponent accepts). */
+function decodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parses a body with a schema or answers 400 naming the first bad field. */
@@ -61,6 +82,13 @@ function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response):
   const field = issue?.path.length ? issue.path.join('.') : undefined;
   sendError(res, 400, 'invalid_payload', issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'Invalid body.', field);
   return undefined;
+}
+
+/** Compares a sent key with the configured one in constant time. */
+function sameKey(sent: string, expected: string): boolean {
+  const a = createHash('sha256').update(sent).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** The bearer key of a request, or undefined. */
@@ -95,11 +123,49 @@ function route(handler: (req: Request, res: Response) => Promise<void>): Request
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const addressOf = (req: Request) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.limits.trustProxy);
+  /** One line for refused input: method, a bounded path, and why; never a stack trace. */
+  const logRefused = (req: Request, status: number, code: ErrorCode) =>
+    deps.log(`HTTP ${status} ${code}: ${req.method.slice(0, 16)} ${JSON.stringify(req.originalUrl.slice(0, 200))}`);
+
+  // Before anything decodes the path: malformed percent-encoding is the client's mistake, not a 500.
+  app.use((req, res, next) => {
+    const path = (req.originalUrl ?? req.url).split('?')[0] ?? '';
+    if (!decodable(path)) {
+      logRefused(req, 400, 'bad_request');
+      sendError(res, 400, 'bad_request', 'The path is not valid percent-encoding.');
+      return;
+    }
+    const encoding = (req.get('content-encoding') ?? '').trim().toLowerCase();
+    if (!ACCEPTED_ENCODINGS.has(encoding)) {
+      logRefused(req, 415, 'unsupported_encoding');
+      // The unread body must not be taken for the next request on this connection.
+      res.set('Connection', 'close');
+      sendError(res, 415, 'unsupported_encoding', 'Request bodies are read without Content-Encoding; send the body uncompressed.');
+      return;
+    }
+    next();
+  });
   app.use(express.json({ limit: LIMITS.httpBodyBytes }));
+
+  /** Answers 429 with Retry-After when the address has no attempt left in `limiter` (spending one with `spend`). */
+  function limited(req: Request, res: Response, limiter: RateLimiter, spend: boolean): boolean {
+    const address = addressOf(req);
+    const verdict = spend ? limiter.take(address) : limiter.check(address);
+    if (verdict.ok) return false;
+    res.set('Retry-After', String(retryAfterSeconds(verdict.retryAfterMs)));
+    logRefused(req, 429, 'rate_limited');
+    res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts from this address. Please try again later.', retryAfterMs: verdict.retryAfterMs } });
+    return true;
+  }
 
   const baseUrl = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');
 
-  /** Checks the bearer key: 401 without, 404 for an unknown workshop, 403 unless it is a moderation key. */
+  /**
+   * Checks the bearer key: 401 without, 403 unless it is a moderation key of this workshop. An
+   * unknown workshop answers the same 403 as a wrong key, so that no answer tells whether a
+   * workshop id exists; failed keys count against the address's failed-key limit (429).
+   */
   async function authorizeModeration(req: Request, res: Response, workshopId: string) {
     const key = bearerKey(req);
     if (!key) {
@@ -107,9 +173,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       sendError(res, 401, 'unauthorized', 'Send the moderator or co-moderator key as Authorization: Bearer <key>.');
       return undefined;
     }
-    const workshop = await requireWorkshop(deps.store, workshopId);
-    const role: Role | undefined = roleOfSecret(workshop, key);
-    if (role !== 'moderator' && role !== 'coModerator') {
+    if (limited(req, res, deps.limits.badKey, false)) return undefined;
+    const workshop = await deps.store.getWorkshop(workshopId);
+    const role: Role | undefined = workshop ? roleOfSecret(workshop, key) : undefined;
+    if (!workshop || (role !== 'moderator' && role !== 'coModerator')) {
+      deps.limits.badKey.take(addressOf(req));
       sendError(res, 403, 'forbidden', 'This key does not grant moderation rights for this workshop.');
       return undefined;
     }
@@ -125,12 +193,24 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   }
 
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString() });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString(), createKeyRequired: Boolean(deps.createKey) });
   });
 
   app.post(
     '/api/workshops',
     route(async (req, res) => {
+      if (deps.createKey !== undefined) {
+        if (limited(req, res, deps.limits.badKey, false)) return;
+        const body: unknown = req.body;
+        const fromBody = body && typeof body === 'object' ? (body as { createKey?: unknown }).createKey : undefined;
+        const sent = req.get('x-create-key') ?? (typeof fromBody === 'string' ? fromBody : undefined);
+        if (sent === undefined || !sameKey(sent, deps.createKey)) {
+          deps.limits.badKey.take(addressOf(req));
+          sendError(res, 403, 'invalid_create_key', 'Creating a workshop on this server needs its create key (header X-Create-Key or field createKey).');
+          return;
+        }
+      }
+      if (limited(req, res, deps.limits.create, true)) return;
       const input = parseBody(createWorkshopRequest, req, res);
       if (!input) return;
       const { workshop, secrets } = await createWorkshop(deps.store, input, deps.now());
@@ -339,6 +419,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       return;
     }
     const type = (error as { type?: string } | null)?.type;
+    const status = (error as { status?: unknown } | null)?.status;
+    if (error instanceof URIError) {
+      logRefused(_req, 400, 'bad_request');
+      sendError(res, 400, 'bad_request', 'The request cannot be read.');
+      return;
+    }
     if (type === 'entity.too.large') {
       sendError(res, 413, 'invalid_payload', `The request body is larger than ${LIMITS.httpBodyBytes} bytes.`);
       return;
@@ -347,8 +433,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       sendError(res, 400, 'invalid_payload', 'The request body is not valid JSON.');
       return;
     }
-    if (type !== undefined && (error as { status?: number }).status) {
-      sendError(res, (error as { status: number }).status, 'invalid_payload', 'The request body could not be read.');
+    if (type === 'encoding.unsupported') {
+      logRefused(_req, 415, 'unsupported_encoding');
+      sendError(res, 415, 'unsupported_encoding', 'The request body could not be decoded.');
+      return;
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Anything else the client got wrong while its request was read (body, charset, path).
+      logRefused(_req, status, type === undefined ? 'bad_request' : 'invalid_payload');
+      sendError(res, status, type === undefined ? 'bad_request' : 'invalid_payload', 'The request could not be read.');
       return;
     }
     deps.log('HTTP request failed', error);

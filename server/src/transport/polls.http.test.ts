@@ -306,10 +306,10 @@ describe('HTTP polls API', () => {
       expect(await listed()).toEqual([existing]);
     });
 
-    it('answers 404 for an unknown workshop', async () => {
+    it('answers an unknown workshop with 403 forbidden, like a wrong key', async () => {
       for (const response of await Promise.all(requests({ id: 'no-such-workshop' }))) {
-        expect(response.status).toBe(404);
-        expect(((await response.json()) as ErrorBody).error.code).toBe('workshop_not_found');
+        expect(response.status).toBe(403);
+        expect(((await response.json()) as ErrorBody).error.code).toBe('forbidden');
       }
     });
   });

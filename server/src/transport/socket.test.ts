@@ -92,7 +92,7 @@ describe('socket protocol', () => {
       }
     });
 
-    it('refuses a wrong secret with invalid_link and an unknown workshop with workshop_not_found', async () => {
+    it('refuses a wrong secret and an unknown workshop alike with invalid_link (no oracle for workshop ids)', async () => {
       const client = await harness.connect(server);
       expectError(
         await client.call('session:inspectLink', { workshopId: workshop.id, linkSecret: randomBytes(24).toString('base64url') }),
@@ -103,8 +103,22 @@ describe('socket protocol', () => {
       expectError(await client.call('session:inspectLink', { workshopId: workshop.id, linkSecret: other.secrets.moderator }), 'invalid_link');
       expectError(
         await client.call('session:inspectLink', { workshopId: 'no-such-workshop', linkSecret: workshop.secrets.participant }),
-        'workshop_not_found',
+        'invalid_link',
       );
+      const unknown = await client.call('session:join', {
+        workshopId: 'no-such-workshop',
+        linkSecret: workshop.secrets.participant,
+        displayName: 'Eve',
+        listInDocumentation: false,
+      });
+      const wrong = await client.call('session:join', {
+        workshopId: workshop.id,
+        linkSecret: randomBytes(24).toString('base64url'),
+        displayName: 'Eve',
+        listInDocumentation: false,
+      });
+      expect(unknown).toEqual(wrong);
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
     });
   });
 
@@ -285,7 +299,8 @@ describe('socket protocol', () => {
       const other = await harness.createWorkshop(server);
       // A token of one workshop does not open another.
       expectError(await client.call('session:resume', { workshopId: other.id, personToken: tokenOf(mia) }), 'unknown_identity');
-      expectError(await client.call('session:resume', { workshopId: 'no-such-workshop', personToken: tokenOf(mia) }), 'workshop_not_found');
+      // An unknown workshop answers like an unknown token, so it does not confirm which ids exist.
+      expectError(await client.call('session:resume', { workshopId: 'no-such-workshop', personToken: tokenOf(mia) }), 'unknown_identity');
     });
   });
 

@@ -20,12 +20,20 @@ import type { PollDomain } from '../domain/polls.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { inspectLink } from '../domain/workshops.js';
 import type { WorkshopStore } from '../store/types.js';
+import { clientAddress, type RateLimiters } from './rateLimit.js';
+
+/** Unsent bytes a socket.io connection may pile up (a reader that stopped reading) before it is closed. */
+export const SOCKET_UNSENT_BYTES_MAX = 4 * 1024 * 1024;
+/** Packets waiting for a long-polling client beyond which it is closed (it stopped polling). */
+export const SOCKET_UNSENT_PACKETS_MAX = 10_000;
 
 /** Per-connection state: who joined through this socket. */
 export interface SocketData {
   actor: Actor | null;
   /** A join or resume is under way on this socket (set before its first await). */
   joining: boolean;
+  /** The address rate limits count against. */
+  address: string;
 }
 
 /** The typed socket.io server of the app. */
@@ -48,6 +56,44 @@ export interface SocketDeps {
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
+  /** Per-address limits of join, resume and link attempts. */
+  limits: RateLimiters;
+  /** Unsent bytes after which a connection is closed (see {@link SOCKET_UNSENT_BYTES_MAX}). */
+  unsentBytesMax: number;
+}
+
+/** The parts of an engine.io connection the unsent-bytes guard reads. */
+export interface EngineConnection {
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } } | undefined;
+  writeBuffer?: unknown[];
+  on(event: 'packetCreate', listener: () => void): unknown;
+  close(): unknown;
+}
+
+/** Bytes and packets a connection has not yet sent to its client. */
+export function unsent(conn: EngineConnection): { bytes: number; packets: number } {
+  const bytes = conn.transport?.socket?.bufferedAmount;
+  return { bytes: typeof bytes === 'number' ? bytes : 0, packets: conn.writeBuffer?.length ?? 0 };
+}
+
+/**
+ * Closes a connection whose client stopped reading once more than `maxBytes` (WebSocket) or
+ * {@link SOCKET_UNSENT_PACKETS_MAX} packets (long polling) wait for it, instead of buffering without
+ * bound. The transport is dropped at once (not a polite close that would queue behind the backlog);
+ * the stock client reconnects and resumes with a fresh snapshot. Calls `onClosed` once.
+ */
+export function guardUnsent(conn: EngineConnection, maxBytes: number, onClosed: (state: { bytes: number; packets: number }) => void): void {
+  let closed = false;
+  conn.on('packetCreate', () => {
+    if (closed) return;
+    const state = unsent(conn);
+    if (state.bytes <= maxBytes && state.packets <= SOCKET_UNSENT_PACKETS_MAX) return;
+    closed = true;
+    onClosed(state);
+    const ws = conn.transport?.socket;
+    if (typeof ws?.terminate === 'function') ws.terminate();
+    else conn.close();
+  });
 }
 
 type Input<K extends ClientEventName> = z.output<(typeof clientEventSchemas)[K]>;
@@ -73,6 +119,13 @@ export function socketNotifier(io: () => AppServer): Notifier {
       io().in(personRoom(personId)).disconnectSockets(false);
     },
   };
+}
+
+/** Too many attempts from one address; carries the wait until the next one can succeed. */
+class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('Too many attempts from this address. Please wait a moment and try again.');
+  }
 }
 
 /** The joined person behind a socket, or `not_joined`. */
@@ -111,10 +164,29 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     }
   };
 
+  /**
+   * Runs an attempt to get in (inspect a link, join, resume) within the address's limits: every
+   * attempt counts against the join limit, a wrong secret or token also against the failed-key limit.
+   */
+  const attempt = async <T>(socket: AppSocket, run: () => Promise<T>): Promise<T> => {
+    const { join, badKey } = deps.limits;
+    const address = socket.data.address;
+    const refused = [join.check(address), badKey.check(address)].find((verdict) => !verdict.ok);
+    if (refused && !refused.ok) throw new RateLimitedError(refused.retryAfterMs);
+    join.take(address);
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'invalid_link' || error.code === 'unknown_identity')) badKey.take(address);
+      throw error;
+    }
+  };
+
   const handlers: { [K in ClientEventName]: Handler<K> } = {
-    'session:inspectLink': async (_socket, input) => inspectLink(deps.store, input.workshopId, input.linkSecret),
-    'session:join': async (socket, input) => admitOnce(socket, () => people.join(input, socket.id, admit(socket))),
-    'session:resume': async (socket, input) => admitOnce(socket, () => people.resume(input, socket.id, admit(socket))),
+    'session:inspectLink': async (socket, input) => attempt(socket, () => inspectLink(deps.store, input.workshopId, input.linkSecret)),
+    'session:join': async (socket, input) => attempt(socket, () => admitOnce(socket, () => people.join(input, socket.id, admit(socket)))),
+    'session:resume': async (socket, input) =>
+      attempt(socket, () => admitOnce(socket, () => people.resume(input, socket.id, admit(socket)))),
     'people:rename': async (socket, input) => people.rename(actorOf(socket), input),
     'people:setRole': async (socket, input) => people.setRole(actorOf(socket), input),
     'people:remove': async (socket, input) => people.remove(actorOf(socket), input),
@@ -191,6 +263,10 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
   io.on('connection', (socket) => {
     socket.data.actor = null;
     socket.data.joining = false;
+    socket.data.address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.limits.trustProxy);
+    guardUnsent(socket.conn as unknown as EngineConnection, deps.unsentBytesMax, (state) => {
+      deps.log(`socket ${socket.id} closed: its client stopped reading (${state.bytes} bytes, ${state.packets} packets unsent)`);
+    });
 
     for (const name of Object.keys(handlers) as ClientEventName[]) {
       socket.on(name, (...args: unknown[]) => void dispatch(socket, name, args));
@@ -232,7 +308,9 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
       const data = await handlers[name](socket, parsed.data as Input<K>);
       reply({ ok: true, data });
     } catch (error) {
-      if (error instanceof DomainError) {
+      if (error instanceof RateLimitedError) {
+        reply({ ok: false, error: { code: 'rate_limited', message: error.message, retryAfterMs: error.retryAfterMs } });
+      } else if (error instanceof DomainError) {
         reply({ ok: false, error: error.toProtocol() });
       } else {
         deps.log(`socket event ${name} failed`, error);

@@ -42,6 +42,8 @@ export const createWorkshopRequest = z.object({
   description: z.string().max(LIMITS.descriptionMax).optional().default(''),
   moderatorNames: z.string().trim().max(LIMITS.moderationNamesMax).optional().default(''),
   coModeratorNames: z.string().trim().max(LIMITS.moderationNamesMax).optional().default(''),
+  /** The server's create key, when it requires one (see `createKeyRequired` of GET /api/health). */
+  createKey: z.string().max(256).optional(),
 });
 /** A valid request to create a workshop. */
 export type CreateWorkshopRequest = z.output<typeof createWorkshopRequest>;
