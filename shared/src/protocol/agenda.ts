@@ -2,16 +2,17 @@ import { z } from 'zod';
 import { AGENDA_BLOCK_TYPES, type AgendaBlockType } from '../agendaBlockTypes.js';
 import type { BlockActual, BlockTimer, WarningThreshold } from '../agendaClock.js';
 import { LIMITS } from '../limits.js';
+import { safeText } from './text.js';
 
 const blockId = z.string().min(1).max(64);
 
 /** The editable fields of an agenda block, without defaults (a patch names only what changes). */
 const agendaBlockFields = z.object({
-  title: z.string().trim().min(1, 'Please enter a title.').max(LIMITS.blockTitleMax),
+  title: safeText(z.string().trim().min(1, 'Please enter a title.').max(LIMITS.blockTitleMax)),
   type: z.enum(AGENDA_BLOCK_TYPES),
   plannedMinutes: z.number().int('Whole minutes, please.').min(1).max(LIMITS.blockMinutesMax),
-  description: z.string().max(LIMITS.blockDescriptionMax),
-  moderationNotes: z.string().max(LIMITS.blockDescriptionMax),
+  description: safeText(z.string().max(LIMITS.blockDescriptionMax), 'multiline'),
+  moderationNotes: safeText(z.string().max(LIMITS.blockDescriptionMax), 'multiline'),
 });
 
 /** A whole agenda block; description and moderation notes may be left out. */

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { ASSIGNMENT_MODES, type AssignmentMode } from '../choices.js';
 import { LIMITS } from '../limits.js';
+import { safeText } from './text.js';
 
 const id = z.string().min(1).max(64);
 
 const roomInput = z.object({
   /** Keep the id of an existing room so its members, notes and board stay with it. */
   id: id.optional(),
-  name: z.string().trim().min(1, 'Please name the room.').max(LIMITS.roomNameMax),
-  task: z.string().max(LIMITS.roomTaskMax).default(''),
+  name: safeText(z.string().trim().min(1, 'Please name the room.').max(LIMITS.roomNameMax)),
+  task: safeText(z.string().max(LIMITS.roomTaskMax), 'multiline').default(''),
   /** A co-moderator who hosts the room (assigned to it, not moved by automatic assignment). */
   hostId: id.nullable().default(null),
 });
@@ -25,7 +26,7 @@ const saveRoundRequest = z.object({
   /** Seconds between the end of the round and everyone being back in the plenary. */
   graceSeconds: z.number().int().min(0).max(600).default(60),
   /** Headings (one per line) that every room's notes start with. */
-  notesTemplate: z.string().max(LIMITS.roomTaskMax).default(''),
+  notesTemplate: safeText(z.string().max(LIMITS.roomTaskMax), 'multiline').default(''),
 });
 /** A round as the moderation prepares it. */
 export type SaveRoundRequest = z.output<typeof saveRoundRequest>;
@@ -41,7 +42,7 @@ const closeRequest = z.object({ roundId: id, roomId: id.nullable() });
 const broadcastRequest = z.object({
   roundId: id,
   roomId: id.nullable(),
-  text: z.string().trim().min(1, 'Please write a message.').max(LIMITS.broadcastMax),
+  text: safeText(z.string().trim().min(1, 'Please write a message.').max(LIMITS.broadcastMax), 'multiline'),
 });
 const resolveHelpRequest = z.object({ roundId: id, requestId: id });
 const visitRequest = z.object({ roundId: id, roomId: id.nullable() });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CollabGrant } from './notes.js';
+import { safeText } from './text.js';
 
 /** The sections of the workshop documentation, in the order they appear; each can be left out. */
 export const DOCUMENTATION_SECTIONS = ['summary', 'agenda', 'polls', 'breakouts', 'findings', 'attachments', 'participants'] as const;
@@ -40,7 +41,7 @@ export interface DocumentationState {
 
 const updateRequest = z
   .object({
-    compiledBy: z.string().trim().max(COMPILED_BY_MAX).optional(),
+    compiledBy: safeText(z.string().trim().max(COMPILED_BY_MAX)).optional(),
     excluded: z.array(z.enum(DOCUMENTATION_SECTIONS)).max(DOCUMENTATION_SECTIONS.length).optional(),
   })
   .refine((v) => v.compiledBy !== undefined || v.excluded !== undefined, 'Nothing to change.');

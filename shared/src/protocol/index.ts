@@ -22,6 +22,7 @@ export * from './polls.js';
 export * from './notes.js';
 export * from './board.js';
 export * from './documentation.js';
+export * from './text.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {

@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { POLL_TYPES, RESULTS_VISIBILITY, type PollType, type ResultsVisibility } from '../choices.js';
 import { LIMITS } from '../limits.js';
+import { safeText } from './text.js';
 
 const id = z.string().min(1).max(64);
 
 export { POLL_TYPES, RESULTS_VISIBILITY, YES_NO_OPTIONS, type PollType, type ResultsVisibility } from '../choices.js';
 
-const option = z.object({ id: id.optional(), label: z.string().trim().min(1, 'Options need a text.').max(LIMITS.pollOptionMax) });
+const option = z.object({ id: id.optional(), label: safeText(z.string().trim().min(1, 'Options need a text.').max(LIMITS.pollOptionMax)) });
 
 /** A poll as the moderation prepares it. */
 export const pollInput = z
   .object({
     blockId: id.nullable().default(null),
-    question: z.string().trim().min(1, 'Please enter a question.').max(LIMITS.pollQuestionMax),
+    question: safeText(z.string().trim().min(1, 'Please enter a question.').max(LIMITS.pollQuestionMax), 'multiline'),
     type: z.enum(POLL_TYPES),
     options: z.array(option).max(LIMITS.pollOptionsMax).default([]),
     /** Multiple choice: most options a person may tick. */
@@ -21,8 +22,8 @@ export const pollInput = z
       .object({
         min: z.number().int().min(0).max(1),
         max: z.number().int().min(2).max(10),
-        minLabel: z.string().max(LIMITS.pollOptionMax).default(''),
-        maxLabel: z.string().max(LIMITS.pollOptionMax).default(''),
+        minLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
+        maxLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
       })
       .nullable()
       .default(null),
@@ -51,7 +52,7 @@ export type PollInput = z.output<typeof pollInput>;
 export const pollAnswer = z.union([
   z.object({ optionIds: z.array(id).min(1, 'Please choose an option.').max(LIMITS.pollOptionsMax) }),
   z.object({ value: z.number().int().min(0).max(10) }),
-  z.object({ text: z.string().trim().min(1, 'Please write an answer.').max(LIMITS.pollTextAnswerMax) }),
+  z.object({ text: safeText(z.string().trim().min(1, 'Please write an answer.').max(LIMITS.pollTextAnswerMax), 'multiline') }),
 ]);
 /** One person's answer. */
 export type PollAnswer = z.output<typeof pollAnswer>;

@@ -1,30 +1,22 @@
 import { z } from 'zod';
 import { LANGUAGES, type ConnectionState, type Language, type Role } from '../roles.js';
 import { LIMITS } from '../limits.js';
+import { safeText } from './text.js';
 
 /** A display name: trimmed, not empty, no control characters. */
-export const displayName = z
-  .string()
-  .trim()
-  .min(1, 'Please enter a name.')
-  .max(LIMITS.displayNameMax, `At most ${LIMITS.displayNameMax} characters.`)
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'Names cannot contain control characters.');
+export const displayName = safeText(
+  z.string().trim().min(1, 'Please enter a name.').max(LIMITS.displayNameMax, `At most ${LIMITS.displayNameMax} characters.`),
+);
 
 /** An organisation a person gives ("LWL-Kulturabteilung"): trimmed, may be empty, no control characters. */
-export const organisationName = z
-  .string()
-  .trim()
-  .max(LIMITS.organisationMax, `At most ${LIMITS.organisationMax} characters.`)
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'Organisations cannot contain control characters.');
+export const organisationName = safeText(z.string().trim().max(LIMITS.organisationMax, `At most ${LIMITS.organisationMax} characters.`));
 
 const secret = z.string().min(16).max(200);
 const workshopId = z.string().min(1).max(64);
 
 /** Body of POST /api/workshops (and of the create form in the UI). */
 export const createWorkshopRequest = z.object({
-  title: z.string().trim().min(1, 'Please enter a title.').max(LIMITS.titleMax),
+  title: safeText(z.string().trim().min(1, 'Please enter a title.').max(LIMITS.titleMax)),
   startsAt: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-12-01T14:00:00+01:00.' }),
   timeZone: z
     .string()
@@ -39,9 +31,9 @@ export const createWorkshopRequest = z.object({
     }, 'Use an IANA time zone such as Europe/Berlin.')
     .optional(),
   language: z.enum(LANGUAGES),
-  description: z.string().max(LIMITS.descriptionMax).optional().default(''),
-  moderatorNames: z.string().trim().max(LIMITS.moderationNamesMax).optional().default(''),
-  coModeratorNames: z.string().trim().max(LIMITS.moderationNamesMax).optional().default(''),
+  description: safeText(z.string().max(LIMITS.descriptionMax), 'multiline').optional().default(''),
+  moderatorNames: safeText(z.string().trim().max(LIMITS.moderationNamesMax)).optional().default(''),
+  coModeratorNames: safeText(z.string().trim().max(LIMITS.moderationNamesMax)).optional().default(''),
   /** The server's create key, when it requires one (see `createKeyRequired` of GET /api/health). */
   createKey: z.string().max(256).optional(),
 });
