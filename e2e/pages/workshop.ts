@@ -9,14 +9,25 @@ export class CreateWorkshopPage {
     await this.page.getByRole('heading', { level: 1, name: 'Workshop anlegen' }).waitFor();
   }
 
-  /** Fills in and submits the form; returns the three links shown afterwards. */
-  async create(input: { title: string; date: string; time: string; description?: string; moderatorNames?: string }) {
+  /** The field for the server's create key (shown only when the server requires one). */
+  get createKey(): Locator {
+    return this.page.getByLabel('Anlege-Schlüssel dieses Servers');
+  }
+
+  /** Fills in and submits the form, without waiting for the result. */
+  async submit(input: { title: string; date: string; time: string; description?: string; moderatorNames?: string; createKey?: string }) {
     await this.page.getByLabel('Titel', { exact: true }).fill(input.title);
     await this.page.getByLabel('Datum', { exact: true }).fill(input.date);
     await this.page.getByLabel('Beginn', { exact: true }).fill(input.time);
     if (input.description) await this.page.getByLabel('Kurzbeschreibung').fill(input.description);
     if (input.moderatorNames) await this.page.getByLabel('Moderation (angezeigte Namen)', { exact: true }).fill(input.moderatorNames);
+    if (input.createKey !== undefined) await this.createKey.fill(input.createKey);
     await this.page.getByRole('button', { name: 'Workshop anlegen' }).click();
+  }
+
+  /** Fills in and submits the form; returns the three links shown afterwards. */
+  async create(input: { title: string; date: string; time: string; description?: string; moderatorNames?: string; createKey?: string }) {
+    await this.submit(input);
     await this.page.getByRole('heading', { level: 1, name: /ist bereit/ }).waitFor();
     return {
       moderator: await this.page.getByLabel('Link für die Moderation (für Sie)').inputValue(),

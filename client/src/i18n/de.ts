@@ -34,6 +34,8 @@ export const de: Messages = {
     description: 'Kurzbeschreibung',
     moderatorNames: 'Moderation (angezeigte Namen)',
     coModeratorNames: 'Co-Moderation (angezeigte Namen)',
+    createKey: 'Anlege-Schlüssel dieses Servers',
+    createKeyHint: 'Auf diesem Server können nur Personen mit dem Anlege-Schlüssel Workshops anlegen. Fragen Sie, wer ihn betreibt.',
     submit: 'Workshop anlegen',
     submitting: 'Wird angelegt…',
     created: 'Ihr Workshop „{{title}}“ ist bereit',

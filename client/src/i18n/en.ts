@@ -32,6 +32,8 @@ export const en = {
     description: 'Short description',
     moderatorNames: 'Moderation (names shown)',
     coModeratorNames: 'Co-moderation (names shown)',
+    createKey: 'Create key of this server',
+    createKeyHint: 'This server lets only people with its create key create workshops. Ask whoever runs it.',
     submit: 'Create workshop',
     submitting: 'Creating…',
     created: 'Your workshop “{{title}}” is ready',

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { ProtocolError } from '@werkraum/shared/errors';
@@ -9,10 +9,10 @@ import { loadCreatedWorkshops, saveCreatedWorkshop, type CreatedWorkshop } from 
 import { CopyField } from '../../ui/CopyField.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
 import { useErrorText } from '../../ui/errors.js';
-import { createWorkshop } from './createWorkshop.js';
+import { createKeyRequired, createWorkshop } from './createWorkshop.js';
 import { FormError } from '../../ui/FormError.js';
 
-type FieldName = 'title' | 'date' | 'time' | 'description' | 'moderatorNames' | 'coModeratorNames';
+type FieldName = 'title' | 'date' | 'time' | 'description' | 'moderatorNames' | 'coModeratorNames' | 'createKey';
 
 /** Landing page: create a workshop, get its three links, and find workshops created here before. */
 export function CreateWorkshopPage() {
@@ -25,6 +25,17 @@ export function CreateWorkshopPage() {
   const [language, setWorkshopLanguage] = useState<Language>(i18n.language === 'en' ? 'en' : 'de');
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const previous = loadCreatedWorkshops();
+  // A server with CREATE_KEY set asks for it; the field shows once the server says so.
+  const [needsKey, setNeedsKey] = useState(false);
+  useEffect(() => {
+    let current = true;
+    void createKeyRequired().then((required) => {
+      if (current && required) setNeedsKey(true);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -36,6 +47,7 @@ export function CreateWorkshopPage() {
     if (!value('time')) found.time = t('errors.required');
     const startsAt = value('date') && value('time') ? localDateTimeToIso(value('date'), value('time')) : null;
     if (value('date') && value('time') && !startsAt) found.date = t('errors.invalid_payload');
+    if (needsKey && !value('createKey')) found.createKey = t('errors.required');
     setErrors(found);
     setFormError(null);
     if (Object.keys(found).length > 0 || !startsAt) {
@@ -54,6 +66,7 @@ export function CreateWorkshopPage() {
         description: value('description'),
         moderatorNames: value('moderatorNames'),
         coModeratorNames: value('coModeratorNames'),
+        ...(needsKey ? { createKey: value('createKey') } : {}),
       });
       const workshop: CreatedWorkshop = { id: response.id, title: value('title'), startsAt, links: response.links };
       saveCreatedWorkshop(workshop);
@@ -61,6 +74,11 @@ export function CreateWorkshopPage() {
       requestAnimationFrame(() => resultHeading.current?.focus());
     } catch (error) {
       const problem = error as Partial<ProtocolError>;
+      if (problem.code === 'invalid_create_key') {
+        setNeedsKey(true);
+        setErrors({ createKey: errorText(error) });
+        return;
+      }
       const field = problem.field === 'startsAt' ? 'date' : (problem.field as FieldName | undefined);
       if (field) setErrors({ [field]: problem.message ?? errorText(error) });
       else setFormError(errorText(error));
@@ -132,6 +150,18 @@ export function CreateWorkshopPage() {
           maxLength={LIMITS.moderationNamesMax}
           error={errors.coModeratorNames ?? null}
         />
+        {needsKey ? (
+          <TextField
+            label={t('create.createKey')}
+            hint={t('create.createKeyHint')}
+            name="createKey"
+            type="password"
+            autoComplete="off"
+            required
+            maxLength={256}
+            error={errors.createKey ?? null}
+          />
+        ) : null}
         <FormError message={formError} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('create.submitting') : t('create.submit')}

@@ -10,6 +10,8 @@ export interface CreateWorkshopInput {
   description: string;
   moderatorNames: string;
   coModeratorNames: string;
+  /** The server's create key, when it requires one. */
+  createKey?: string;
 }
 
 /** The answer of POST /api/workshops. */
@@ -39,4 +41,15 @@ export async function createWorkshop(input: CreateWorkshopInput): Promise<Create
     throw body?.error ?? { code: 'internal', message: `HTTP ${response.status}` };
   }
   return body;
+}
+
+/** Whether this server requires a create key (`createKeyRequired` of GET /api/health); false when unknown. */
+export async function createKeyRequired(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/health');
+    const body = (await response.json()) as { createKeyRequired?: unknown };
+    return body.createKeyRequired === true;
+  } catch {
+    return false;
+  }
 }
