@@ -139,9 +139,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const encoding = (req.get('content-encoding') ?? '').trim().toLowerCase();
     if (!ACCEPTED_ENCODINGS.has(encoding)) {
       logRefused(req, 415, 'unsupported_encoding');
-      // The unread body must not be taken for the next request on this connection.
-      res.set('Connection', 'close');
-      sendError(res, 415, 'unsupported_encoding', 'Request bodies are read without Content-Encoding; send the body uncompressed.');
+      // The body is read and dropped first, so the client sees this answer rather than a reset connection.
+      const answer = () =>
+        sendError(res, 415, 'unsupported_encoding', 'Request bodies are read without Content-Encoding; send the body uncompressed.');
+      if (req.complete) answer();
+      else {
+        let bytes = 0;
+        req.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > LIMITS.httpBodyBytes) req.destroy();
+        });
+        req.once('end', answer);
+        req.once('error', () => undefined);
+      }
       return;
     }
     next();
