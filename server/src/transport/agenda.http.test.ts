@@ -42,6 +42,7 @@ interface AgendaDocument {
   plannedEnd: string;
   projectedEnd: string;
   behindPlanMinutes: number;
+  planMovedTo: string | null;
   blocks: DocumentBlock[];
   timer: unknown;
   log: { at: string; blockId: string; kind: string; deltaMs?: number }[];
@@ -145,6 +146,7 @@ describe('HTTP agenda API', () => {
         plannedEnd: '2026-12-01T13:50:00.000Z',
         projectedEnd: '2026-12-01T13:50:00.000Z',
         behindPlanMinutes: 0,
+        planMovedTo: null,
         blocks: [plannedBlock(THREE_BLOCKS[0]!, 0), plannedBlock(THREE_BLOCKS[1]!, 5), plannedBlock(THREE_BLOCKS[2]!, 35)],
         timer: null,
         log: [],
@@ -492,6 +494,21 @@ describe('HTTP agenda API', () => {
       }
       expect(await storedAgenda()).toEqual(before);
       expect(await startsAtOf()).toBe(STARTS_AT);
+    });
+
+    it('compares with the plan moved to the actual start when the workshop runs on another day', async () => {
+      const { mia } = await runningWorkshop();
+      const DAY_MS = 24 * 60 * MINUTE_MS;
+      // Ten days before the planned date, 7 minutes past the planned time of day.
+      const start = T0 - 10 * DAY_MS + 7 * MINUTE_MS;
+      clock.set(start);
+      okData(await mia.call('agenda:control', { action: 'start' }));
+      clock.advance(7 * MINUTE_MS);
+      const body = await storedAgenda();
+      // 5 planned minutes, 7 elapsed: 2 minutes behind, not 14 393 minutes ahead.
+      expect(body.behindPlanMinutes).toBe(2);
+      expect(body.planMovedTo).toBe(new Date(start).toISOString());
+      expect(body.blocks[0]!.plannedStart).toBe(new Date(start).toISOString());
     });
 
     it('shows actual times, statuses, the projection and the log with ISO times', async () => {
