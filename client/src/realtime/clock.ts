@@ -120,3 +120,12 @@ export function useCountdown(deadlineMs: number | null, frozenAtMs: number | nul
   const seconds = countdownSeconds(deadlineMs, frozenAtMs ?? serverClock.now());
   return { text: formatCountdown(seconds), seconds, overrun: seconds <= 0 };
 }
+
+/**
+ * A grace countdown (the way back from breakout rooms) never shows an overrun: at its end the view
+ * changes, and a redraw in the same instant shows "00:00" rather than "+00:00".
+ */
+export function graceText(countdown: CountdownView | null): string {
+  if (!countdown) return '';
+  return countdown.overrun ? '00:00' : countdown.text;
+}

@@ -5,7 +5,7 @@ import { breakoutState } from '@werkraum/shared/breakoutPhase';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { BreakoutRound, PersonView } from '@werkraum/shared/protocol';
 import { formatTimeOfDay } from '../../app/format.js';
-import { useCountdown } from '../../realtime/clock.js';
+import { graceText, useCountdown } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
 import { BoardPreview } from '../board/BoardPreview.js';
@@ -76,7 +76,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
         {state.phase === 'returning' && state.returnAt !== null ? (
           <span role="timer" aria-live="off">
             {' '}
-            {grace?.text}
+            {graceText(grace)}
           </span>
         ) : null}
       </p>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { BreakoutRoom } from '@werkraum/shared/protocol';
-import { useCountdown } from '../../realtime/clock.js';
+import { graceText, useCountdown } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
 import { CurrentBlock } from '../agenda/CurrentBlock.js';
 import { BoardPanel } from '../board/BoardPanel.js';
@@ -32,7 +32,7 @@ export function RoomView({ live, room }: { live: LiveRound; room: BreakoutRoom }
           {/* Announced once; the seconds tick silently (a live region would read every one). */}
           <span role="status">{t('breakouts.returningSoon')}</span>{' '}
           <span role="timer" aria-live="off">
-            {grace?.text}
+            {graceText(grace)}
           </span>
         </p>
       ) : null}
