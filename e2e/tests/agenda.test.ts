@@ -79,6 +79,8 @@ describe('one clock for everyone: the timed agenda', () => {
     for (const actor of [moderator, ahead, behind]) {
       await expect.poll(() => new AgendaPanel(actor.page).currentTitle.innerText(), POLL).toBe('Ankommen');
     }
+    // The workshop was planned for another day: ahead/behind compares with the plan moved to the start.
+    await expect.poll(() => moderator.page.getByTestId('schedule-summary').innerText(), POLL).toContain('im Plan');
     const everyone = [moderator, ahead, behind];
     const shown = await remainingOfAll(everyone);
     expect(spread(shown), `remaining seconds shown: ${shown.join(', ')}`).toBeLessThanOrEqual(1);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
@@ -6,6 +9,8 @@ import { AgendaPanel } from '../pages/agenda.js';
 import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
 
 const POLL = { timeout: 15_000, interval: 100 };
+/** Seed 003's time table as pasted from its PDF, with the page footer between a time range and its title. */
+const seed003Pasted = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../shared/src/fixtures/seed003-pasted.txt'), 'utf8');
 
 /** The agenda as "start–end title" lines. */
 async function agendaLines(agenda: AgendaPanel): Promise<string[]> {
@@ -113,5 +118,33 @@ describe('building the agenda by hand, with the keyboard only', () => {
       .toBe(true);
     await moderator.page.keyboard.press('Space');
     await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:10 Begrüßung', '10:10–10:30 Kennenlernen']);
+  });
+
+  it('imports seed 003 pasted from its PDF: the page footer is left out and shown, no block is made of it', async () => {
+    const page = moderator.page;
+    const agenda = new AgendaPanel(page);
+    await agenda.region.getByRole('button', { name: 'Zeitplan einfügen' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Zeitplan einfügen' });
+    await dialog.getByLabel('Zeitplan').fill(seed003Pasted);
+    await dialog.getByText('Vorschau: 11 Blöcke').waitFor();
+    const preview = await dialog.locator('.import-preview').innerText();
+    expect(preview).not.toContain('Kultur in Westfalen');
+    expect(preview).toContain('15:35–15:55 Abschlussrunde: Zusammenführung der wichtigsten Erkenntnisse aus den Breakouts');
+    const omitted = await dialog.getByTestId('import-omitted').getByRole('listitem').allInnerTexts();
+    expect(omitted).toHaveLength(8);
+    expect(omitted[0]).toMatch(/^Zeile \d+: „„Kultur in Westfalen“ wird gefördert vom:“$/);
+
+    // Unreadable lines: each once, with every reason; a German dot time is read as a time.
+    await dialog.getByLabel('Zeitplan').fill('Ablauf\n14:00-14:30 Plenum\n14:20-14:10 Rückwärts\n14.20 Uhr Input\n14:75 Uhr Kaffee\n15:00-15:30 Ende');
+    const errors = dialog.getByTestId('import-errors').getByRole('listitem');
+    await expect.poll(() => errors.allInnerTexts(), POLL).toEqual([
+      'Zeile 1: „Ablauf“ – steht vor der ersten Uhrzeit und ist keine Zeitangabe',
+      'Zeile 3: „14:20-14:10 Rückwärts“ – das Ende liegt nicht nach dem Beginn; der Block beginnt, bevor der vorige endet',
+      'Zeile 5: „14:75 Uhr Kaffee“ – beginnt mit einer Uhrzeit, die es nicht gibt (Stunden 0–23, Minuten 0–59)',
+    ]);
+    await dialog.getByLabel('Zeitplan').fill('14:00-14:20 Plenum\n14.20 Uhr Input\n15:00-15:30 Ende');
+    await dialog.getByText('Vorschau: 3 Blöcke').waitFor();
+    expect(await dialog.locator('.import-preview').innerText()).toContain('14:20–15:00 Input');
+    await dialog.getByRole('button', { name: 'Abbrechen' }).click();
   });
 });

@@ -11,6 +11,7 @@ import {
   nextWarningInMs,
   pauseTimer,
   projectSchedule,
+  PLAN_REBASE_AFTER_MS,
   remainingMs,
   resumeTimer,
   setRemaining,
@@ -329,6 +330,8 @@ describe('projectSchedule', () => {
   it('not yet started, before the planned start: the plan', () => {
     const schedule = project([], null, T0 - 15 * MIN);
     expect(schedule).toEqual({
+      plannedStart: T0,
+      rebased: false,
       rows: [
         row('a', 'upcoming', planned.a),
         row('b', 'upcoming', planned.b),
@@ -362,6 +365,8 @@ describe('projectSchedule', () => {
     const running = startTimer('b', 20 * MIN, T0 + 10 * MIN);
     const schedule = project(actuals, running, T0 + 15 * MIN);
     expect(schedule).toEqual({
+      plannedStart: T0,
+      rebased: false,
       rows: [
         row('a', 'done', planned.a, [T0, T0 + 10 * MIN]),
         row('b', 'running', planned.b, [T0 + 10 * MIN, null]),
@@ -546,10 +551,49 @@ describe('projectSchedule', () => {
 
   it('handles an empty agenda', () => {
     expect(projectSchedule({ blocks: [], plannedStart: T0, actuals: [], running: null, now: T0 + MIN })).toEqual({
+      plannedStart: T0,
+      rebased: false,
       rows: [],
       plannedEnd: T0,
       projectedEnd: T0,
       deltaMs: 0,
+    });
+  });
+
+  describe('run on another day than planned', () => {
+    const DAY = 24 * 60 * MIN;
+
+    it('compares with the plan moved to the first start, not with the planned day (10 days early, 2 minutes behind)', () => {
+      const start = T0 - 10 * DAY + 7 * MIN;
+      const actuals: BlockActual[] = [
+        { blockId: 'a', startedAt: start, endedAt: start + 12 * MIN },
+        { blockId: 'b', startedAt: start + 12 * MIN, endedAt: null },
+      ];
+      const schedule = project(actuals, startTimer('b', 20 * MIN, start + 12 * MIN), start + 15 * MIN);
+      expect(schedule.rebased).toBe(true);
+      expect(schedule.plannedStart).toBe(start);
+      expect(schedule.rows[0]).toMatchObject({ plannedStart: start, plannedEnd: start + 10 * MIN, status: 'done' });
+      expect(schedule.plannedEnd).toBe(start + 50 * MIN);
+      expect(schedule.deltaMs).toBe(2 * MIN);
+    });
+
+    it('does the same a day late', () => {
+      const start = T0 + DAY;
+      const schedule = project([{ blockId: 'a', startedAt: start, endedAt: null }], startTimer('a', 10 * MIN, start), start + MIN);
+      expect(schedule.deltaMs).toBe(0);
+      expect(schedule.rows[3]).toMatchObject({ plannedEnd: start + 50 * MIN, projectedEnd: start + 50 * MIN });
+    });
+
+    it('keeps the planned start for a start up to three hours away from it', () => {
+      const start = T0 + PLAN_REBASE_AFTER_MS;
+      const schedule = project([{ blockId: 'a', startedAt: start, endedAt: null }], startTimer('a', 10 * MIN, start), start + MIN);
+      expect(schedule.rebased).toBe(false);
+      expect(schedule.deltaMs).toBe(PLAN_REBASE_AFTER_MS);
+    });
+
+    it('keeps the plan as planned before the first start', () => {
+      const schedule = project([], null, T0 + 2 * DAY);
+      expect(schedule).toMatchObject({ rebased: false, plannedStart: T0 });
     });
   });
 });

@@ -258,8 +258,22 @@ export interface ScheduleRow {
   status: ScheduleStatus;
 }
 
+/**
+ * How far the workshop's first start may lie from its planned start before the plan is compared
+ * from the first start instead: a workshop run on another day than planned (or rehearsed the day
+ * before) is not "14070 minutes ahead of plan".
+ */
+export const PLAN_REBASE_AFTER_MS = 3 * 60 * 60_000;
+
 /** The live schedule of the whole agenda. */
 export interface Schedule {
+  /**
+   * The start the planned times chain from: the planned start, or, when the workshop started more
+   * than {@link PLAN_REBASE_AFTER_MS} away from it, its first actual start.
+   */
+  plannedStart: number;
+  /** True when `plannedStart` is not the planned start but the moved one. */
+  rebased: boolean;
   rows: ScheduleRow[];
   /** End of the last block according to the plan. */
   plannedEnd: number;
@@ -286,7 +300,9 @@ export interface ProjectScheduleInput {
 /**
  * Re-plans the agenda live.
  *
- * - Planned times chain from `plannedStart` by `plannedMs`.
+ * - Planned times chain from `plannedStart` by `plannedMs`, or from the first actual start when
+ *   that lies more than {@link PLAN_REBASE_AFTER_MS} away from `plannedStart` (another day than
+ *   planned), so ahead/behind compares like with like. Before the first start the plan stands.
  * - The "current" block is the running one or, between blocks, the block of the most recent run.
  * - Done blocks (with at least one finished run) use their actuals: first start, last end (a block
  *   may run more than once when the moderator goes back). An unfinished run of a block other than
@@ -301,7 +317,8 @@ export interface ProjectScheduleInput {
  *   (the moderator went back) keep their actuals and take no time in the chain.
  */
 export function projectSchedule(input: ProjectScheduleInput): Schedule {
-  const { blocks, plannedStart, actuals, running, now } = input;
+  const { blocks, actuals, running, now } = input;
+  const { plannedStart, rebased } = comparablePlannedStart(input);
 
   const indexById = new Map<string, number>();
   blocks.forEach((block, index) => {
@@ -389,5 +406,19 @@ export function projectSchedule(input: ProjectScheduleInput): Schedule {
   const plannedEnd = plannedCursor;
   // Without any counted block (an empty agenda) there is nothing to be behind or ahead of.
   const finalProjectedEnd = projectedEnd === -Infinity ? plannedEnd : projectedEnd;
-  return { rows, plannedEnd, projectedEnd: finalProjectedEnd, deltaMs: finalProjectedEnd - plannedEnd };
+  return { plannedStart, rebased, rows, plannedEnd, projectedEnd: finalProjectedEnd, deltaMs: finalProjectedEnd - plannedEnd };
+}
+
+/** The start the plan is compared from; see {@link projectSchedule}. */
+function comparablePlannedStart(input: ProjectScheduleInput): { plannedStart: number; rebased: boolean } {
+  const known = new Set(input.blocks.map((block) => block.id));
+  let firstStart = Infinity;
+  for (const actual of input.actuals) {
+    if (known.has(actual.blockId)) firstStart = Math.min(firstStart, actual.startedAt);
+  }
+  if (input.running !== null && known.has(input.running.blockId)) firstStart = Math.min(firstStart, input.running.startedAt);
+  // Before the first start the plan stands as planned.
+  return firstStart !== Infinity && Math.abs(firstStart - input.plannedStart) > PLAN_REBASE_AFTER_MS
+    ? { plannedStart: firstStart, rebased: true }
+    : { plannedStart: input.plannedStart, rebased: false };
 }

@@ -6,7 +6,11 @@ import {
   CLOCK_SYNC_MAX_SAMPLES,
   ServerClock,
   estimateClockOffset,
+  countdownSeconds,
+  countdownText,
+  formatCountdown,
   formatRemaining,
+  nextCountdownChangeAt,
   sampleOffsetMs,
   sampleRoundTripMs,
 } from './clock.js';
@@ -376,5 +380,94 @@ describe('ServerClock.restart (after a reconnect or waking from sleep)', () => {
     clock.addSample({ clientSentAt: local, serverTime: local + 605_000 + 20, clientReceivedAt: local + 40 });
     // A worse round trip (40 ms) than the old one, but the old one no longer counts.
     expect(clock.estimate).toEqual({ offsetMs: 605_000, roundTripMs: 40, samples: 1 });
+  });
+});
+
+describe('countdown on the deadline\'s own second grid', () => {
+  /** Deadlines at arbitrary sub-second offsets of the server clock's whole seconds. */
+  const DEADLINES = [REAL_START + 300_000, REAL_START + 300_001, REAL_START + 300_437, REAL_START + 300_999, REAL_START + 61_337];
+
+  /**
+   * What a perfectly timed screen shows at `moment`: it redraws exactly at every boundary
+   * `deadline + n·1000` and shows the remaining time at that boundary, which is a whole number of
+   * seconds (k seconds left shows k, the deadline itself and later show "+" the whole seconds over).
+   */
+  function perfectScreen(deadline: number, moment: number): string {
+    let boundary = deadline - 3_600_000;
+    while (boundary + 1000 <= moment) boundary += 1000;
+    const wholeSecondsLeft = (deadline - boundary) / 1000;
+    expect(Number.isInteger(wholeSecondsLeft)).toBe(true);
+    return wholeSecondsLeft > 0 ? formatRemaining(wholeSecondsLeft * 1000) : `+${formatRemaining(-wholeSecondsLeft * 1000)}`;
+  }
+
+  it('shows at any redraw moment what a perfectly timed screen shows, also 1 ms around each boundary', () => {
+    const random = seededRandom(20);
+    for (const deadline of DEADLINES) {
+      const moments: number[] = [];
+      for (let n = -70; n <= 70; n += 1) {
+        const boundary = deadline + n * 1000;
+        moments.push(boundary - 1, boundary - 0.001, boundary, boundary + 0.001, boundary + 1, boundary + 500);
+      }
+      for (let i = 0; i < 500; i += 1) moments.push(deadline - 70_000 + random() * 140_000);
+      // Moments on whole seconds of the server clock, where the old display redrew.
+      for (let second = Math.ceil((deadline - 70_000) / 1000) * 1000; second < deadline + 70_000; second += 1000) moments.push(second, second + 5);
+      for (const moment of moments) {
+        expect(countdownText(deadline, moment), `deadline ${deadline}, moment ${moment}`).toBe(perfectScreen(deadline, moment));
+      }
+    }
+  });
+
+  it('counts down to "00:01", shows "+00:00" from the deadline on and "+00:01" a second later', () => {
+    const deadline = REAL_START + 437;
+    expect(countdownText(deadline, deadline - 60_000)).toBe('01:00');
+    expect(countdownText(deadline, deadline - 59_999)).toBe('01:00');
+    expect(countdownText(deadline, deadline - 59_001)).toBe('01:00');
+    expect(countdownText(deadline, deadline - 59_000)).toBe('00:59');
+    expect(countdownText(deadline, deadline - 1_001)).toBe('00:02');
+    expect(countdownText(deadline, deadline - 1_000)).toBe('00:01');
+    expect(countdownText(deadline, deadline - 1)).toBe('00:01');
+    expect(countdownText(deadline, deadline)).toBe('+00:00');
+    expect(countdownText(deadline, deadline + 999)).toBe('+00:00');
+    expect(countdownText(deadline, deadline + 1_000)).toBe('+00:01');
+    expect(countdownText(deadline, deadline + 3_723_000)).toBe('+1:02:03');
+    expect(countdownText(deadline, deadline - 3_723_000)).toBe('1:02:03');
+    expect(countdownSeconds(deadline, deadline + 1)).toBe(0);
+    expect(Object.is(countdownSeconds(deadline, deadline + 1), -0)).toBe(false);
+    expect(countdownSeconds(deadline, deadline - 0.2)).toBe(1);
+    expect(countdownSeconds(deadline, deadline + 45_500)).toBe(-45);
+  });
+
+  it('names the server time of the next change, on the deadline\'s boundaries', () => {
+    for (const deadline of DEADLINES) {
+      for (const moment of [deadline - 5_000.5, deadline - 4_001, deadline - 1, deadline, deadline + 0.5, deadline + 12_999]) {
+        const next = nextCountdownChangeAt(deadline, moment)!;
+        expect(next).toBeGreaterThan(moment);
+        expect(next - moment).toBeLessThanOrEqual(1000);
+        expect(Math.abs((next - deadline) % 1000)).toBe(0);
+        // The value changes exactly there and not before.
+        expect(countdownText(deadline, next)).not.toBe(countdownText(deadline, moment));
+        expect(countdownText(deadline, next - 0.001)).toBe(countdownText(deadline, moment));
+      }
+    }
+    expect(nextCountdownChangeAt(REAL_START + 437, REAL_START + 437)).toBe(REAL_START + 1_437);
+    expect(nextCountdownChangeAt(REAL_START + 437, REAL_START + 436.9)).toBe(REAL_START + 437);
+  });
+
+  it('follows a deadline moved by a non-whole number of seconds to its new boundaries', () => {
+    const deadline = REAL_START + 300_000;
+    const now = REAL_START + 100_250;
+    expect(nextCountdownChangeAt(deadline, now)).toBe(REAL_START + 101_000);
+    // Paused for 2.337 s: the deadline moves by that much.
+    const moved = deadline + 2_337;
+    expect(nextCountdownChangeAt(moved, now)).toBe(REAL_START + 100_337);
+    expect(countdownText(moved, REAL_START + 100_336)).toBe('03:23');
+    expect(countdownText(moved, REAL_START + 100_337)).toBe('03:22');
+  });
+
+  it('shows "--:--" and no next change for broken input', () => {
+    expect(countdownText(Number.NaN, REAL_START)).toBe('--:--');
+    expect(countdownText(REAL_START, Infinity)).toBe('--:--');
+    expect(formatCountdown(Number.NaN)).toBe('--:--');
+    expect(nextCountdownChangeAt(REAL_START, Number.NaN)).toBeNull();
   });
 });

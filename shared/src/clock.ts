@@ -232,3 +232,51 @@ export function formatRemaining(remainingMs: number): string {
   if (remainingMs >= 0) return formatSeconds(Math.ceil(remainingMs / 1000));
   return `+${formatSeconds(Math.floor(-remainingMs / 1000))}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Countdowns
+
+/**
+ * The displayed seconds of a countdown to `deadlineMs` at server time `serverNowMs`.
+ *
+ * Positive: whole seconds left, rounded up (0.2 s left shows 1). Zero or negative: the deadline has
+ * passed, by `-value` whole seconds rounded down (0.9 s over shows 0, i.e. "+00:00").
+ *
+ * The value is constant on the half-open intervals `[deadline + n·1000, deadline + (n+1)·1000)`
+ * and changes only at the deadline's own second boundaries, never at whole seconds of the clock.
+ * So a screen that redraws at any moment (a clock sample, a re-render, a late join) shows what a
+ * perfectly timed screen shows at that moment, and screens that agree on the server time change
+ * their display together. NaN for non-finite input.
+ */
+export function countdownSeconds(deadlineMs: number, serverNowMs: number): number {
+  if (!Number.isFinite(deadlineMs) || !Number.isFinite(serverNowMs)) return Number.NaN;
+  // Index of the one-second interval of the deadline's grid that holds `serverNowMs`.
+  const step = Math.floor((serverNowMs - deadlineMs) / 1000);
+  // `0 - step` would be -0 for step 0; `+ 0` normalises it.
+  return -step + 0;
+}
+
+/** Formats {@link countdownSeconds}: "12:05", "1:02:03", "+00:00" from the deadline on, "+00:45"; "--:--" for NaN. */
+export function formatCountdown(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  return seconds > 0 ? formatSeconds(seconds) : `+${formatSeconds(-seconds)}`;
+}
+
+/**
+ * The countdown text to `deadlineMs` at server time `serverNowMs`, the same on every screen:
+ * `formatCountdown(countdownSeconds(deadlineMs, serverNowMs))`. "00:01" up to the deadline,
+ * "+00:00" from the deadline on, "+00:01" one second later.
+ */
+export function countdownText(deadlineMs: number, serverNowMs: number): string {
+  return formatCountdown(countdownSeconds(deadlineMs, serverNowMs));
+}
+
+/**
+ * The server time of the next change of {@link countdownText} after `serverNowMs`: the next
+ * boundary `deadline + n·1000` strictly after it (a moment exactly on a boundary already shows the
+ * new value; its next change is one second later). Null for non-finite input.
+ */
+export function nextCountdownChangeAt(deadlineMs: number, serverNowMs: number): number | null {
+  if (!Number.isFinite(deadlineMs) || !Number.isFinite(serverNowMs)) return null;
+  return deadlineMs + (Math.floor((serverNowMs - deadlineMs) / 1000) + 1) * 1000;
+}

@@ -167,6 +167,57 @@ describe('parseTimetable: seed 003 ("Ablauf des Treffens")', () => {
   });
 });
 
+describe('parseTimetable: page headers and footers pasted with the text', () => {
+  const seed003Text = readFileSync(new URL('./fixtures/seed003-pasted.txt', import.meta.url), 'utf8');
+  const FOOTER = ['„Kultur in Westfalen“ wird gefördert vom:', 'Ministerium für', 'Kultur und Wissenschaft', 'des Landes Nordrhein-Westfalen'];
+
+  it('leaves out the PDF footer repeated between a time range and its title, and reports it', () => {
+    const result = parseTimetable(seed003Text);
+    const blocks = blocksOf(result);
+    expect(blocks).toHaveLength(11);
+    expect(blocks.map((b) => b.title)).not.toContain('„Kultur in Westfalen“ wird gefördert vom:');
+    const round = blocks.find((b) => b.start === '15:35')!;
+    expect(round).toMatchObject({
+      end: '15:55',
+      title: 'Abschlussrunde: Zusammenführung der wichtigsten Erkenntnisse aus den Breakouts',
+      description: '',
+      type: 'closing',
+    });
+    expect(blocks.at(-1)).toMatchObject({ start: '15:55', end: '16:00', title: 'Abschluss und Verabschiedung', description: '' });
+    // Both occurrences of the footer, every line once.
+    expect(result.omitted.map((line) => line.text)).toEqual([...FOOTER, ...FOOTER]);
+    expect(result.omitted.every((line) => line.reason === 'repeated')).toBe(true);
+    const lines = seed003Text.split('\n');
+    for (const line of result.omitted) expect(lines[line.line - 1]!.trim()).toBe(line.text);
+  });
+
+  it('reads the same blocks as the clean time table', () => {
+    const clean = blocksOf(parseTimetable(seed003)).map((b) => [b.start, b.end, b.title, b.description, b.type]);
+    expect(blocksOf(parseTimetable(seed003Text)).map((b) => [b.start, b.end, b.title, b.description, b.type])).toEqual(clean);
+  });
+
+  it('leaves out a one-line footer that also ends the text', () => {
+    const footer = 'Gefördert vom Ministerium für Kultur und Wissenschaft des Landes NRW';
+    const result = parseTimetable(`14:00-14:30\n${footer}\nPlenum\n14:30-15:00 Pause\n${footer}`);
+    expect(summary(result)).toEqual(['14:00-14:30 Plenum', '14:30-15:00 Pause']);
+    expect(result.omitted.map((line) => line.line)).toEqual([2, 5]);
+  });
+
+  it('keeps blocks that repeat their own title and description', () => {
+    const result = parseTimetable('10:00-10:15\nKaffeepause\nIm Foyer\n10:15-11:00 Input\n11:00-11:15\nKaffeepause\nIm Foyer\n11:15-12:00 Austausch');
+    expect(summary(result)).toEqual(['10:00-10:15 Kaffeepause', '10:15-11:00 Input', '11:00-11:15 Kaffeepause', '11:15-12:00 Austausch']);
+    expect(blocksOf(result)[2]!.description).toBe('Im Foyer');
+    expect(result.omitted).toEqual([]);
+  });
+
+  it('keeps a single repeated line inside the text (the same task in two rounds)', () => {
+    const task = 'Freier Austausch zu Erfahrungen und Zielen';
+    const result = parseTimetable(`14:00-14:30 Runde 1\n${task}\n14:30-15:00 Runde 2\n${task}\n15:00-15:10 Abschluss`);
+    expect(blocksOf(result).map((b) => b.description)).toEqual([task, task, '']);
+    expect(result.omitted).toEqual([]);
+  });
+});
+
 describe('parseTimetable: forms', () => {
   it('reads the one-line form with description lines below', () => {
     const blocks = blocksOf(
@@ -275,11 +326,38 @@ describe('parseTimetable: forms', () => {
     ]);
   });
 
-  it('treats a time with hours > 23 or minutes > 59 as text', () => {
-    const blocks = blocksOf(parseTimetable('14:00-14:30 Plenum\n24:00-25:00 kein Block\n14:60 auch keiner\n14:30-14:65 Text'));
-    expect(blocks.map((b) => [b.start, b.end, b.title, b.description])).toEqual([
-      ['14:00', '14:30', 'Plenum', '24:00-25:00 kein Block\n14:60 auch keiner\n14:30-14:65 Text'],
+  it('reports a time with hours > 23 or minutes > 59 instead of taking it for text', () => {
+    const result = parseTimetable('14:00-14:30 Plenum\n24:00-25:00 kein Block\n14:60 auch keiner\n14:30-14:65 Text\n25 Uhr Party\n14.75 Uhr Input');
+    expect(codes(result)).toEqual([
+      [2, 'unreadable_time'],
+      [3, 'unreadable_time'],
+      [4, 'unreadable_time'],
+      [5, 'unreadable_time'],
+      [6, 'unreadable_time'],
     ]);
+  });
+
+  it('reads German dot times as times: "14.20 Uhr Input" is 14:20', () => {
+    expect(summary(parseTimetable('14.00 Uhr Begrüßung\n14.20 Uhr Input\n15.00 - 15.30 Uhr Diskussion'))).toEqual([
+      '14:00-14:20 Begrüßung',
+      '14:20-15:00 Input',
+      '15:00-15:30 Diskussion',
+    ]);
+    expect(summary(parseTimetable('14:00-14:20 Start\n14.20 Uhr Input\n14.40-15.00 Ende'))).toEqual([
+      '14:00-14:20 Start',
+      '14:20-14:40 Input',
+      '14:40-15:00 Ende',
+    ]);
+    expect(summary(parseTimetable('• 14.20 Uhr: Input\n14.50 h Pause\n15.00-15.10 Uhr Ende'))).toEqual([
+      '14:20-14:50 Input',
+      '14:50-15:00 Pause',
+      '15:00-15:10 Ende',
+    ]);
+  });
+
+  it('does not read a date with a trailing dot as a time ("12.11. Nachtreffen")', () => {
+    const blocks = blocksOf(parseTimetable('14:00-16:00 Plenum\n12.11. Nachtreffen\n03.12. Abschlusstreffen'));
+    expect(blocks.map((b) => b.description)).toEqual(['12.11. Nachtreffen\n03.12. Abschlusstreffen']);
   });
 
   it('does not read dates, decimals, numbers or durations as times', () => {
@@ -487,6 +565,7 @@ describe('parseTimetable: errors', () => {
           message: 'Line 3: the end 14:00 is not after the start 14:10.',
         },
       ],
+      omitted: [],
     });
   });
 });

@@ -34,10 +34,13 @@ export interface ParsedAgendaBlock {
  * - `end_before_start`: a block whose end is not after its start;
  * - `overlap`: a block that starts before the previous block ends (or, after a block written
  *   with a start time only, at or before that block's start);
- * - `missing_end`: the last block has a start time only, so its end is unknown.
+ * - `missing_end`: the last block has a start time only, so its end is unknown;
+ * - `unreadable_time`: a line that starts like a time ("14:75", "25 Uhr", "14:00 - 14:65") but is
+ *   no time of day; reported rather than read as text, so that no time is taken for something else.
  */
 export type TimetableErrorCode =
   | 'unreadable_line'
+  | 'unreadable_time'
   | 'missing_title'
   | 'end_before_start'
   | 'overlap'
@@ -57,9 +60,25 @@ export interface TimetableError {
 }
 
 /**
- * The outcome of {@link parseTimetable}: either every block, or every error — never a part of the blocks.
+ * A line the reader left out on purpose:
+ * - `repeated`: part of a passage of text lines that appears more than once between the blocks, as a
+ *   page header or footer of a PDF does ("„Kultur in Westfalen“ wird gefördert vom: …").
  */
-export type TimetableResult = { ok: true; blocks: ParsedAgendaBlock[] } | { ok: false; errors: TimetableError[] };
+export interface OmittedLine {
+  /** 1-based line number. */
+  line: number;
+  /** The line's text, trimmed. */
+  text: string;
+  reason: 'repeated';
+}
+
+/**
+ * The outcome of {@link parseTimetable}: either every block, or every error — never a part of the
+ * blocks; in both cases the lines left out (see {@link OmittedLine}), in line order.
+ */
+export type TimetableResult =
+  | { ok: true; blocks: ParsedAgendaBlock[]; omitted: OmittedLine[] }
+  | { ok: false; errors: TimetableError[]; omitted: OmittedLine[] };
 
 /** The fields of an agenda block that the formatters write ({@link ParsedAgendaBlock} fits). */
 export interface TimetableEntry {
@@ -111,6 +130,8 @@ function readClock(s: string, pos: number): ClockToken | null {
   const hour = Number(number[1]);
   const minute = number[2] === undefined ? null : Number(number[2]);
   let end = pos + number[0].length;
+  // "12.11. Nachtreffen" is a date, not 12:11.
+  if (minute !== null && s[pos + number[1]!.length] === '.' && s[end] === '.') return null;
   const valid = hour <= 23 && (minute === null || minute <= 59);
 
   let meridiem: 'am' | 'pm' | null = null;
@@ -188,11 +209,18 @@ function stripBullets(line: string): string {
   return line.replace(LEADING_BULLETS, '');
 }
 
-/** Reads a cleaned (trimmed) line as a time line, or returns null if it is text. */
-function readTimeLine(line: string): TimeLine | null {
+/** Marks a line that starts like a time but holds no time of day ("14:75 Input", "14:00 - 14:65"). */
+const NOT_A_TIME = 'not_a_time';
+
+/**
+ * Reads a cleaned (trimmed) line as a time line; null if it is text; {@link NOT_A_TIME} when it
+ * starts with a time written beyond doubt (with minutes, am/pm or "Uhr") that is out of range.
+ */
+function readTimeLine(line: string): TimeLine | typeof NOT_A_TIME | null {
   const s = stripBullets(line);
   const first = readClock(s, 0);
-  if (first === null || !first.valid) return null;
+  if (first === null) return null;
+  if (!first.valid) return first.explicit ? NOT_A_TIME : null;
 
   let second: ClockToken | null = null;
   RANGE_SEPARATOR.lastIndex = first.end;
@@ -201,8 +229,8 @@ function readTimeLine(line: string): TimeLine | null {
     const candidate = readClock(s, first.end + separator[0].length);
     // A bare number after a dash is text ("14:00 - 99 Luftballons"); an end time must be explicit.
     if (candidate !== null && candidate.explicit) {
-      // A time-shaped end that is out of range makes the whole line text.
-      if (!candidate.valid) return null;
+      // A time-shaped end that is out of range: neither a block nor text.
+      if (!candidate.valid) return NOT_A_TIME;
       second = candidate;
     }
   }
@@ -252,27 +280,45 @@ function cleanLine(raw: string): string {
  * Accepted times: `14:00`, `14.00`, `9:05`, `14 Uhr`, `2 pm`, `2:00pm`, `11:30 a.m.`; each may be
  * followed by "Uhr" or "h". `12 am` is midnight, `12 pm` noon. In a range only one end needs
  * am/pm (`2:00 - 2:30 pm`, `11:30 - 12:15 pm`). Separators: hyphen, en dash, em dash, "bis", "to",
- * with or without spaces. A time with hours > 23 or minutes > 59 is not a time: the line is text.
+ * with or without spaces. A time with hours > 23 or minutes > 59 is reported (`unreadable_time`).
+ * "12.11." (a date) is not a time.
  *
  * The title is the rest of the time line or, if that is empty, the next non-empty line; any further
  * non-empty lines up to the next time line form the description. Blank lines are skipped. A block
  * with a start time only ends where the next block starts.
  *
  * Errors (all of them are collected, sorted by line): `empty`, `unreadable_line` (text before the
- * first time line), `missing_title`, `end_before_start`, `overlap`, `missing_end`. If there is any
- * error, no block is returned.
+ * first time line), `unreadable_time` (a line that starts with a time out of range, "14:75"),
+ * `missing_title`, `end_before_start`, `overlap`, `missing_end`. If there is any error, no block is
+ * returned.
+ *
+ * Passages of text repeated as page headers or footers (text pasted from a PDF) are left out and
+ * listed in `omitted`; see {@link OmittedLine}.
  */
 export function parseTimetable(text: string): TimetableResult {
-  const rawLines = text.split(/\r\n|\r|\n/);
+  const lines = text.split(/\r\n|\r|\n/).map((raw, index) => {
+    const line = cleanLine(raw);
+    return { number: index + 1, text: line, time: line === '' ? null : readTimeLine(line) };
+  });
   const errors: TimetableError[] = [];
   const drafts: DraftBlock[] = [];
   let current: DraftBlock | null = null;
+  const repeated = repeatedPassages(lines);
+  const omitted: OmittedLine[] = lines
+    .filter((line) => repeated.has(line.number))
+    .map((line) => ({ line: line.number, text: line.text, reason: 'repeated' as const }));
 
-  for (const [index, raw] of rawLines.entries()) {
-    const line = cleanLine(raw);
-    if (line === '') continue;
-    const lineNumber = index + 1;
-    const timeLine = readTimeLine(line);
+  for (const { number: lineNumber, text: line, time: timeLine } of lines) {
+    if (line === '' || repeated.has(lineNumber)) continue;
+    if (timeLine === NOT_A_TIME) {
+      errors.push({
+        line: lineNumber,
+        text: line,
+        code: 'unreadable_time',
+        message: `Line ${lineNumber} starts with a time that is no time of day (hours 0-23, minutes 0-59).`,
+      });
+      continue;
+    }
     if (timeLine !== null) {
       current = {
         line: lineNumber,
@@ -303,7 +349,7 @@ export function parseTimetable(text: string): TimetableResult {
   }
 
   if (drafts.length === 0 && errors.length === 0) {
-    return { ok: false, errors: [{ line: 0, text: '', code: 'empty', message: 'The time table is empty.' }] };
+    return { ok: false, errors: [{ line: 0, text: '', code: 'empty', message: 'The time table is empty.' }], omitted };
   }
 
   const blocks: ParsedAgendaBlock[] = [];
@@ -379,9 +425,75 @@ export function parseTimetable(text: string): TimetableResult {
   if (errors.length > 0) {
     // Array.prototype.sort is stable: errors on the same line keep the order they were found in.
     errors.sort((a, b) => a.line - b.line);
-    return { ok: false, errors };
+    return { ok: false, errors, omitted };
   }
-  return { ok: true, blocks };
+  return { ok: true, blocks, omitted };
+}
+
+interface ReadLine {
+  number: number;
+  text: string;
+  time: TimeLine | typeof NOT_A_TIME | null;
+}
+
+/**
+ * The line numbers of passages repeated as page headers or footers: text lines (no time lines)
+ * that follow each other (blank lines between them do not count) and each appear more than once,
+ * forming the same passage at least twice. A passage counts when it has two lines or more, or,
+ * with one line, when one of its occurrences ends the text (a last page's footer). An occurrence
+ * that is all the text of a block (after a time line without a title, up to the next time line) is
+ * that block's own title and description (two "Kaffeepause / Im Foyer" blocks) and is kept.
+ */
+function repeatedPassages(lines: readonly ReadLine[]): Set<number> {
+  const isText = (line: ReadLine) => line.text !== '' && line.time === null;
+  const count = new Map<string, number>();
+  for (const line of lines) if (isText(line)) count.set(line.text, (count.get(line.text) ?? 0) + 1);
+
+  // Runs of consecutive repeated text lines, as indexes into `lines`.
+  const runs: number[][] = [];
+  let run: number[] = [];
+  lines.forEach((line, index) => {
+    if (line.text === '') return;
+    if (isText(line) && (count.get(line.text) ?? 0) > 1) {
+      run.push(index);
+      return;
+    }
+    if (run.length > 0) runs.push(run);
+    run = [];
+  });
+  if (run.length > 0) runs.push(run);
+
+  const lastTextIndex = lines.findLastIndex((line) => line.text !== '');
+  const byPassage = new Map<string, number[][]>();
+  for (const candidate of runs) {
+    const key = candidate.map((index) => lines[index]!.text).join('\n');
+    byPassage.set(key, [...(byPassage.get(key) ?? []), candidate]);
+  }
+  const omitted = new Set<number>();
+  for (const occurrences of byPassage.values()) {
+    if (occurrences.length < 2) continue;
+    const length = occurrences[0]!.length;
+    if (length < 2 && !occurrences.some((occurrence) => occurrence.at(-1) === lastTextIndex)) continue;
+    for (const occurrence of occurrences) {
+      if (isWholeBlock(lines, occurrence)) continue;
+      for (const index of occurrence) omitted.add(lines[index]!.number);
+    }
+  }
+  return omitted;
+}
+
+/** Whether the lines at `indexes` are all the text of a block: its title and description, between a time line without a title and the next time line. */
+function isWholeBlock(lines: readonly ReadLine[], indexes: readonly number[]): boolean {
+  const first = indexes[0]!;
+  const last = indexes.at(-1)!;
+  let before = first - 1;
+  while (before >= 0 && lines[before]!.text === '') before -= 1;
+  const timeLine = before < 0 ? null : lines[before]!.time;
+  // Only a block whose time line has no title takes its title (and all its text) from these lines.
+  if (timeLine === null || timeLine === NOT_A_TIME || timeLine.title !== '') return false;
+  let after = last + 1;
+  while (after < lines.length && lines[after]!.text === '') after += 1;
+  return after >= lines.length || lines[after]!.time !== null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +665,7 @@ export function formatTimetableText(blocks: readonly TimetableEntry[]): string {
       const readBack = readTimeLine(oneLine);
       const readsBack =
         readBack !== null &&
+        readBack !== NOT_A_TIME &&
         readBack.title === title &&
         formatClock(readBack.start) === block.start &&
         readBack.end !== null &&

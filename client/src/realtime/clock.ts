@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { CLOCK_SYNC_INITIAL_SAMPLES, CLOCK_SYNC_INTERVAL_MS, ServerClock } from '@werkraum/shared/clock';
+import { CLOCK_SYNC_INITIAL_SAMPLES, CLOCK_SYNC_INTERVAL_MS, ServerClock, countdownSeconds, formatCountdown } from '@werkraum/shared/clock';
+import { BoundaryScheduler } from './countdown.js';
 import type { AppSocket } from './socket.js';
 import { request } from './socket.js';
 
@@ -55,28 +56,76 @@ export function startClockSync(socket: AppSocket): () => void {
   };
 }
 
+/** Whole seconds of the server clock: the grid of {@link useServerNow} when it is given no anchors. */
+const WHOLE_SECONDS: readonly number[] = [0];
+
 /**
- * The estimated server time, re-rendering on every whole second of the server clock (so all
- * clients flip their countdowns together) and when the estimate improves.
+ * The estimated server time, re-rendering at the second boundaries of `anchors` (server times whose
+ * grid matters to the caller, e.g. the running block's deadline and a breakout round's end, so
+ * that phase changes happen at the same moment on every screen), or on whole server seconds
+ * without anchors, and whenever the estimate changes.
  */
-export function useServerNow(active = true): number {
+export function useServerNow(anchors: readonly number[] = WHOLE_SECONDS): number {
   const [now, setNow] = useState(() => serverClock.now());
+  const key = anchors.join(' ');
   useEffect(() => {
-    if (!active) return;
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = () => {
-      const current = serverClock.now();
-      setNow(current);
-      // Wake just after the next whole server second.
-      timer = setTimeout(tick, 1000 - (current % 1000) + 5);
+    const redraw = () => setNow(serverClock.now());
+    const scheduler = new BoundaryScheduler(serverClock, redraw);
+    scheduler.setAnchors(key.split(' ').map(Number));
+    const onSample = () => {
+      redraw();
+      scheduler.reschedule();
     };
-    tick();
-    const onSample = () => setNow(serverClock.now());
     listeners.add(onSample);
     return () => {
-      clearTimeout(timer);
+      scheduler.stop();
       listeners.delete(onSample);
     };
-  }, [active]);
+  }, [key]);
   return now;
+}
+
+/** What a countdown shows now: the text, its signed seconds (see `countdownSeconds`) and whether the deadline has passed. */
+export interface CountdownView {
+  text: string;
+  seconds: number;
+  overrun: boolean;
+}
+
+/**
+ * A countdown to a server-time deadline, the same second on every screen: the value is a function
+ * of (deadline, estimated server time) that changes only at the deadline's own second boundaries,
+ * and the component re-renders exactly there (one timeout to the next boundary, re-armed when the
+ * deadline or the clock estimate changes). `frozenAtMs` (a pause) holds the display at the value
+ * it had at that server time. Null without a deadline.
+ */
+export function useCountdown(deadlineMs: number | null, frozenAtMs: number | null = null): CountdownView | null {
+  const [, setRevision] = useState(0);
+  useEffect(() => {
+    if (deadlineMs === null || frozenAtMs !== null) return;
+    const redraw = () => setRevision((revision) => revision + 1);
+    const scheduler = new BoundaryScheduler(serverClock, redraw);
+    scheduler.setAnchors([deadlineMs]);
+    const onSample = () => {
+      redraw();
+      scheduler.reschedule();
+    };
+    listeners.add(onSample);
+    return () => {
+      scheduler.stop();
+      listeners.delete(onSample);
+    };
+  }, [deadlineMs, frozenAtMs]);
+  if (deadlineMs === null) return null;
+  const seconds = countdownSeconds(deadlineMs, frozenAtMs ?? serverClock.now());
+  return { text: formatCountdown(seconds), seconds, overrun: seconds <= 0 };
+}
+
+/**
+ * A grace countdown (the way back from breakout rooms) never shows an overrun: at its end the view
+ * changes, and a redraw in the same instant shows "00:00" rather than "+00:00".
+ */
+export function graceText(countdown: CountdownView | null): string {
+  if (!countdown) return '';
+  return countdown.overrun ? '00:00' : countdown.text;
 }

@@ -26,6 +26,8 @@ export function agendaDocument(workshop: WorkshopRecord, agenda: AgendaRecord, n
     plannedEnd: iso(schedule.plannedEnd),
     projectedEnd: iso(schedule.projectedEnd),
     behindPlanMinutes: Math.round(schedule.deltaMs / MINUTE),
+    // Run on another day than planned: the planned times are compared from here.
+    planMovedTo: schedule.rebased ? iso(schedule.plannedStart) : null,
     blocks: agenda.blocks.map((block, index) => {
       const row = schedule.rows[index]!;
       return {

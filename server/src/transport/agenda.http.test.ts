@@ -8,6 +8,8 @@ import { Harness, nextEvent, okData, waitFor, type CreatedWorkshop, type TestCli
 import { MINUTE_MS, TestClock } from '../test/testClock.js';
 
 const seed003 = readFileSync(new URL('../../../shared/src/fixtures/seed003-agenda.txt', import.meta.url), 'utf8');
+/** Seed 003's time table as pasted from its PDF, with the page footer between a time range and its title. */
+const seed003Pasted = readFileSync(new URL('../../../shared/src/fixtures/seed003-pasted.txt', import.meta.url), 'utf8');
 
 /** 14:00 in Berlin on 1 December 2026 = 13:00 UTC. */
 const STARTS_AT = '2026-12-01T14:00:00+01:00';
@@ -42,6 +44,7 @@ interface AgendaDocument {
   plannedEnd: string;
   projectedEnd: string;
   behindPlanMinutes: number;
+  planMovedTo: string | null;
   blocks: DocumentBlock[];
   timer: unknown;
   log: { at: string; blockId: string; kind: string; deltaMs?: number }[];
@@ -145,6 +148,7 @@ describe('HTTP agenda API', () => {
         plannedEnd: '2026-12-01T13:50:00.000Z',
         projectedEnd: '2026-12-01T13:50:00.000Z',
         behindPlanMinutes: 0,
+        planMovedTo: null,
         blocks: [plannedBlock(THREE_BLOCKS[0]!, 0), plannedBlock(THREE_BLOCKS[1]!, 5), plannedBlock(THREE_BLOCKS[2]!, 35)],
         timer: null,
         log: [],
@@ -297,6 +301,23 @@ describe('HTTP agenda API', () => {
       ]);
     });
 
+    it('leaves out the PDF page footer pasted with the time table', async () => {
+      const body = await documentOf(await putText(seed003Pasted));
+      expect(body.blocks).toHaveLength(11);
+      expect(body.blocks.map((block) => block.title)).not.toContain('„Kultur in Westfalen“ wird gefördert vom:');
+      expect(body.blocks[9]).toMatchObject({ title: 'Abschlussrunde: Zusammenführung der wichtigsten Erkenntnisse aus den Breakouts', type: 'closing', description: '' });
+      expect(body.blocks.some((block) => block.description.includes('Ministerium'))).toBe(false);
+    });
+
+    it('reports a time out of range and the left-out footer lines with a 400', async () => {
+      const response = await putText(`${seed003Pasted}\n16:00-16:75 Nachklang`);
+      expect(response.status).toBe(400);
+      const error = ((await response.json()) as { error: { lines: { line: number; code: string }[]; omitted: { text: string; reason: string }[] } }).error;
+      expect(error.lines.map((line) => line.code)).toEqual(['unreadable_time']);
+      expect(error.omitted.map((line) => line.text)).toContain('Ministerium für');
+      expect(error.omitted.every((line) => line.reason === 'repeated')).toBe(true);
+    });
+
     it('answers 400 invalid_timetable with every bad line, and imports nothing', async () => {
       const before = await documentOf(await putJson({ blocks: THREE_BLOCKS }));
       const text = ['Ablauf', '14:00-14:05 Ankommen', '14:10-14:05 Rückwärts', '14:00-14:20 Überlappung'].join('\n');
@@ -313,7 +334,7 @@ describe('HTTP agenda API', () => {
         },
       ];
       expect(await response.json()).toEqual({
-        error: { code: 'invalid_timetable', message: lines.map((line) => line.message).join('\n'), lines },
+        error: { code: 'invalid_timetable', message: lines.map((line) => line.message).join('\n'), lines, omitted: [] },
       });
       expect(await storedAgenda()).toEqual(before);
       expect(await startsAtOf()).toBe(STARTS_AT);
@@ -492,6 +513,21 @@ describe('HTTP agenda API', () => {
       }
       expect(await storedAgenda()).toEqual(before);
       expect(await startsAtOf()).toBe(STARTS_AT);
+    });
+
+    it('compares with the plan moved to the actual start when the workshop runs on another day', async () => {
+      const { mia } = await runningWorkshop();
+      const DAY_MS = 24 * 60 * MINUTE_MS;
+      // Ten days before the planned date, 7 minutes past the planned time of day.
+      const start = T0 - 10 * DAY_MS + 7 * MINUTE_MS;
+      clock.set(start);
+      okData(await mia.call('agenda:control', { action: 'start' }));
+      clock.advance(7 * MINUTE_MS);
+      const body = await storedAgenda();
+      // 5 planned minutes, 7 elapsed: 2 minutes behind, not 14 393 minutes ahead.
+      expect(body.behindPlanMinutes).toBe(2);
+      expect(body.planMovedTo).toBe(new Date(start).toISOString());
+      expect(body.blocks[0]!.plannedStart).toBe(new Date(start).toISOString());
     });
 
     it('shows actual times, statuses, the projection and the log with ISO times', async () => {

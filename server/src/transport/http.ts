@@ -293,6 +293,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
               code: 'invalid_timetable',
               message: parsed.errors.map((error) => error.message).join('\n'),
               lines: parsed.errors,
+              omitted: parsed.omitted,
             },
           });
           return;

@@ -2,7 +2,14 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { agendaFromTimetable, timeOfDay } from '@werkraum/shared/agendaImport';
 import { LIMITS } from '@werkraum/shared/limits';
-import { formatTimetableMarkdown, formatTimetableText, parseTimetable, type TimetableEntry } from '@werkraum/shared/timetable';
+import {
+  formatTimetableMarkdown,
+  formatTimetableText,
+  parseTimetable,
+  type TimetableEntry,
+  type TimetableError,
+  type TimetableErrorCode,
+} from '@werkraum/shared/timetable';
 import { useAppStore } from '../../store/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { TextAreaField } from '../../ui/Field.js';
@@ -22,6 +29,17 @@ function useTimetable(): TimetableEntry[] {
     start = end;
     return entry;
   });
+}
+
+/** The errors of a time table, one entry per line with all its reasons (a line can have several). */
+function errorsByLine(errors: readonly TimetableError[]): { line: number; text: string; codes: TimetableErrorCode[] }[] {
+  const byLine = new Map<number, { line: number; text: string; codes: TimetableErrorCode[] }>();
+  for (const error of errors) {
+    const entry = byLine.get(error.line) ?? { line: error.line, text: error.text, codes: [] };
+    if (!entry.codes.includes(error.code)) entry.codes.push(error.code);
+    byLine.set(error.line, entry);
+  }
+  return [...byLine.values()];
 }
 
 /** Import of a pasted time table (with a preview and line-numbered errors) and export as text or Markdown. */
@@ -102,9 +120,24 @@ export function AgendaTools() {
           {parsed && !parsed.ok ? (
             <div className="import-errors">
               <p className="form-error">{t('agenda.importErrors')}</p>
-              <ul>
-                {parsed.errors.map((item) => (
-                  <li key={`${item.line}-${item.code}`}>{t('agenda.importLine', { line: item.line, text: item.text || item.message })}</li>
+              <ul data-testid="import-errors">
+                {errorsByLine(parsed.errors).map((item) => {
+                  const reasons = item.codes.map((code) => t(`agenda.importReasons.${code}`)).join('; ');
+                  return (
+                    <li key={item.line}>
+                      {item.line === 0 ? t('agenda.importWhole', { reasons }) : t('agenda.importLine', { line: item.line, text: item.text, reasons })}
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          ) : null}
+          {parsed && parsed.omitted.length > 0 ? (
+            <div className="import-omitted">
+              <p>{t('agenda.importOmitted')}</p>
+              <ul data-testid="import-omitted">
+                {parsed.omitted.map((item) => (
+                  <li key={item.line}>{t('agenda.importOmittedLine', { line: item.line, text: item.text })}</li>
                 ))}
               </ul>
             </div>

@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import { remainingMs } from '@werkraum/shared/agendaClock';
-import { formatRemaining } from '@werkraum/shared/clock';
+import { deadline } from '@werkraum/shared/agendaClock';
 import { formatTimeOfDay } from '../../app/format.js';
-import { useServerNow } from '../../realtime/clock.js';
+import { useCountdown, useServerNow } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
-import { useSchedule } from './useAgenda.js';
+import { useSchedule, useTimerAnchors } from './useAgenda.js';
 import { WarningNotice } from './WarningNotice.js';
 
 /**
@@ -15,12 +14,14 @@ export function CurrentBlock() {
   const { t, i18n } = useTranslation();
   const agenda = useAppStore((state) => state.agenda);
   const startsAt = useAppStore((state) => state.workshop?.startsAt);
-  const now = useServerNow();
+  const now = useServerNow(useTimerAnchors());
   const schedule = useSchedule(now);
+  const timer = agenda?.run.timer ?? null;
+  // The countdown follows the deadline's own seconds; a pause holds it at the value of its start.
+  const countdown = useCountdown(timer ? deadline(timer) : null, timer?.pausedAt ?? null);
   if (!agenda || !startsAt) return null;
 
   const { run, blocks } = agenda;
-  const timer = run.timer;
   const block = timer ? blocks.find((candidate) => candidate.id === timer.blockId) : undefined;
   const currentIndex = blocks.findIndex((candidate) => candidate.id === (timer?.blockId ?? run.actuals.at(-1)?.blockId));
   const nextBlock = run.status === 'notStarted' ? blocks[0] : blocks[currentIndex + 1];
@@ -34,8 +35,7 @@ export function CurrentBlock() {
   } else if (!timer || !block) {
     body = <p>{t('agenda.betweenBlocks')}</p>;
   } else {
-    const remaining = remainingMs(timer, now);
-    const overrun = remaining < 0;
+    const overrun = countdown?.overrun ?? false;
     body = (
       <div className={`clock ${overrun ? 'clock-overrun' : ''} ${timer.pausedAt !== null ? 'clock-paused' : ''}`}>
         <p className="clock-label">{t('agenda.running')}</p>
@@ -44,8 +44,8 @@ export function CurrentBlock() {
         </p>
         <p className="clock-time">
           <span className="visually-hidden">{overrun ? t('agenda.overrun') : t('agenda.remaining')}: </span>
-          <span role="timer" aria-live="off" data-testid="remaining-time" data-remaining-ms={Math.round(remaining)}>
-            {formatRemaining(remaining)}
+          <span role="timer" aria-live="off" data-testid="remaining-time">
+            {countdown?.text}
           </span>
           {timer.pausedAt !== null ? <span className="clock-state"> {t('agenda.paused')}</span> : null}
         </p>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { projectSchedule, type Schedule } from '@werkraum/shared/agendaClock';
+import { deadline, projectSchedule, type Schedule } from '@werkraum/shared/agendaClock';
 import type { ClientEventName, ClientEvents } from '@werkraum/shared/protocol';
 import { isFacilitator } from '@werkraum/shared/roles';
 import { workshopSession } from '../../realtime/session.js';
@@ -12,6 +12,16 @@ const MINUTE = 60_000;
 /** Whether this person may edit and run the agenda. */
 export function useIsFacilitator(): boolean {
   return useAppStore((state) => (state.session ? isFacilitator(state.session.role) : false));
+}
+
+/**
+ * The running block's deadline as the anchor of {@link useServerNow}: what depends on the block's
+ * time (warnings, the projected end) is recomputed on the deadline's own seconds, together with
+ * its countdown. Empty between blocks (whole server seconds then).
+ */
+export function useTimerAnchors(): readonly number[] {
+  const end = useAppStore((state) => (state.agenda?.run.timer ? deadline(state.agenda.run.timer) : null));
+  return end === null ? [] : [end];
 }
 
 /** The live schedule (planned, projected and actual times) at server time `now`. */

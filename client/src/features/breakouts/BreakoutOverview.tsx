@@ -2,10 +2,10 @@ import { useId, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { breakoutState } from '@werkraum/shared/breakoutPhase';
-import { formatRemaining } from '@werkraum/shared/clock';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { BreakoutRound, PersonView } from '@werkraum/shared/protocol';
 import { formatTimeOfDay } from '../../app/format.js';
+import { graceText, useCountdown } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction } from '../agenda/useAgenda.js';
 import { BoardPreview } from '../board/BoardPreview.js';
@@ -22,6 +22,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
   const myId = useAppStore((state) => state.session?.personId);
   const { send, error } = useAgendaAction();
   const state = breakoutState(round, timer, now);
+  const grace = useCountdown(state.phase === 'returning' ? state.returnAt : null);
   const byId = new Map(people.map((person) => [person.id, person]));
   const nameOf = (personId: string) => byId.get(personId)?.displayName ?? '?';
   const roomName = (roomId: string | null) => round.rooms.find((room) => room.id === roomId)?.name ?? t('breakouts.allRooms');
@@ -75,7 +76,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
         {state.phase === 'returning' && state.returnAt !== null ? (
           <span role="timer" aria-live="off">
             {' '}
-            {formatRemaining(state.returnAt - now)}
+            {graceText(grace)}
           </span>
         ) : null}
       </p>

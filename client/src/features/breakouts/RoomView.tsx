@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { formatRemaining } from '@werkraum/shared/clock';
 import type { BreakoutRoom } from '@werkraum/shared/protocol';
+import { graceText, useCountdown } from '../../realtime/clock.js';
 import { useAppStore } from '../../store/index.js';
 import { CurrentBlock } from '../agenda/CurrentBlock.js';
 import { BoardPanel } from '../board/BoardPanel.js';
@@ -10,9 +10,11 @@ import { useRoomMembers, type LiveRound } from './useBreakouts.js';
 import { FormError } from '../../ui/FormError.js';
 
 /** A breakout room as its members see it: name, task, members, the round's clock, messages, help. */
-export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutRoom; now: number }) {
+export function RoomView({ live, room }: { live: LiveRound; room: BreakoutRoom }) {
   const { t } = useTranslation();
   const { round, state } = live;
+  // The grace countdown changes on its own seconds (the return time's), on every screen together.
+  const grace = useCountdown(state.phase === 'returning' ? state.returnAt : null);
   const members = useRoomMembers(round, room.id);
   const personId = useAppStore((store) => store.session?.personId);
   const facilitator = useIsFacilitator();
@@ -30,7 +32,7 @@ export function RoomView({ live, room, now }: { live: LiveRound; room: BreakoutR
           {/* Announced once; the seconds tick silently (a live region would read every one). */}
           <span role="status">{t('breakouts.returningSoon')}</span>{' '}
           <span role="timer" aria-live="off">
-            {formatRemaining(state.returnAt - now)}
+            {graceText(grace)}
           </span>
         </p>
       ) : null}

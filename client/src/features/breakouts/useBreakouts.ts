@@ -1,3 +1,4 @@
+import { deadline } from '@werkraum/shared/agendaClock';
 import { breakoutState, currentRoomOf, type BreakoutState } from '@werkraum/shared/breakoutPhase';
 import type { BreakoutRoom, BreakoutRound, PersonView } from '@werkraum/shared/protocol';
 import { useShallow } from 'zustand/react/shallow';
@@ -7,6 +8,23 @@ import { useAppStore } from '../../store/index.js';
 export interface LiveRound {
   round: BreakoutRound;
   state: BreakoutState;
+}
+
+/**
+ * The server times whose second grid the phases of rounds follow (see `useServerNow`): the running
+ * block's deadline and the moments running rounds were ended by the moderation; a phase changes at
+ * such a moment or whole seconds (the grace) after it.
+ */
+export function useRoundAnchors(): readonly number[] {
+  const key = useAppStore((state) => {
+    const timer = state.agenda?.run.timer;
+    const anchors = timer ? [deadline(timer)] : [];
+    for (const round of state.rounds) {
+      if (round.openedAt !== null && round.closedAt === null && round.endedAt !== null) anchors.push(round.endedAt);
+    }
+    return [...new Set(anchors)].join(' ');
+  });
+  return key === '' ? [] : key.split(' ').map(Number);
 }
 
 /** The round that is open or returning now (at most one runs at a time), with its phase. */

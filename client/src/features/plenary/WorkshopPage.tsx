@@ -12,7 +12,7 @@ import { useServerNow } from '../../realtime/clock.js';
 import { AgendaPanel } from '../agenda/AgendaPanel.js';
 import { BreakoutArea } from '../breakouts/BreakoutArea.js';
 import { RoomView } from '../breakouts/RoomView.js';
-import { useMyRoom } from '../breakouts/useBreakouts.js';
+import { useMyRoom, useRoundAnchors } from '../breakouts/useBreakouts.js';
 import { PollsPanel } from '../polls/PollsPanel.js';
 import { NotesPanel } from '../notes/NotesPanel.js';
 import { BoardPanel } from '../board/BoardPanel.js';
@@ -79,14 +79,15 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
  */
 function WorkshopMain() {
   const { t, i18n } = useTranslation();
-  const now = useServerNow();
+  // Rooms open and close at the block's deadline or the round's end: redraw on their seconds.
+  const now = useServerNow(useRoundAnchors());
   const myRoom = useMyRoom(now);
   const workshop = useAppStore((state) => state.workshop)!;
   const role = useAppStore((state) => state.session?.role);
   if (myRoom) {
     return (
       <div className="workshop-main">
-        <RoomView live={myRoom} room={myRoom.room} now={now} />
+        <RoomView live={myRoom} room={myRoom.room} />
       </div>
     );
   }
