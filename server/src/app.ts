@@ -7,7 +7,8 @@ import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
-import { NotesDomain, documentRoots } from './domain/notes.js';
+import { NotesDomain } from './domain/notes.js';
+import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
@@ -126,6 +127,9 @@ export function createApp(deps: AppDeps): App {
     // A token fetched before a move, a removal or the end of a round does not open the room afterwards.
     authorize: (claims) => notes!.allows(claims),
     allowedRoots: documentRoots,
+    // Who writes (name, role, private writing) and what the documents may hold, checked at write time.
+    connectionPolicy: (claims) => notes!.policy(claims),
+    validate: checkDocumentWrite,
     log: (message, error) => log(`collab: ${message}`, error),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });

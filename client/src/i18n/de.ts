@@ -353,6 +353,7 @@ export const de: Messages = {
     offline: 'Offline – Ihre Änderungen bleiben auf diesem Gerät und werden gesendet, sobald Sie wieder online sind',
     readOnly: 'nur lesen',
     refused: 'Der Server hat diese Notizen aus diesem Browser nicht angenommen. Kopieren Sie Ihren Text, um ihn zu behalten, und laden Sie die Seite neu.',
+    rateLimited: 'Dieser Browser hat Änderungen schneller gesendet, als der Server sie annimmt; er nimmt keine mehr an. Kopieren Sie Ihren Text, um ihn zu behalten, und laden Sie die Seite neu.',
     noAccess: 'Diese Notizen können Sie nicht öffnen.',
     pastRoom: 'Notizen aus Raum {{room}}',
     template: 'Überschriften für die Notizen jedes Raums (eine pro Zeile)',

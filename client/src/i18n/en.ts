@@ -350,6 +350,7 @@ export const en = {
     offline: 'Offline – your changes are kept on this device and sent when you are back',
     readOnly: 'read only',
     refused: 'The server did not accept these notes from this browser. Copy your text to keep it and reload the page.',
+    rateLimited: 'This browser sent changes faster than the server accepts, so it stopped taking them. Copy your text to keep it and reload the page.',
     noAccess: 'You cannot open these notes.',
     pastRoom: 'Notes from room {{room}}',
     template: 'Headings for every room’s notes (one per line)',

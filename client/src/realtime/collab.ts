@@ -30,6 +30,8 @@ export interface CollabState {
   mode: 'edit' | 'read';
   synced: boolean;
   storedLocally: boolean;
+  /** With status `refused`: the server's close code (for example 4429, too many changes too fast). */
+  refusedCode: number | null;
 }
 
 /** One room document in this tab: the Y.Doc, its copy in the browser, and its connection. */
@@ -63,11 +65,12 @@ export function openRoomDocument(
   let status: CollabStatus = 'connecting';
   let mode: 'edit' | 'read' = 'edit';
   let storedLocally = false;
+  let refusedCode: number | null = null;
   let destroyed = false;
   let haveToken = false;
   const listeners = new Set<() => void>();
   // One object per change: React's useSyncExternalStore needs the same snapshot until something changes.
-  const snapshot = (): CollabState => ({ status, mode, synced: provider.synced, storedLocally });
+  const snapshot = (): CollabState => ({ status, mode, synced: provider.synced, storedLocally, refusedCode });
   let current = snapshot();
   const changed = () => {
     current = snapshot();
@@ -102,7 +105,17 @@ export function openRoomDocument(
   // Renewals after refused connections back off, so a client never hammers the server.
   let renewals = 0;
   let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  // A token opens one connection only: after a drop the provider's own reconnect needs a fresh one
+  // (a transient close such as 4503 or 4508, or a lost network). Fetched at once; cancelled by a
+  // permanent close, which the 'closed' handler below decides about.
+  let reconnectRenew: ReturnType<typeof setTimeout> | undefined;
   provider.on('status', ({ status: next }) => {
+    if (next === 'disconnected' && haveToken && !destroyed) {
+      clearTimeout(reconnectRenew);
+      reconnectRenew = setTimeout(() => {
+        if (status !== 'refused' && status !== 'noAccess') void renew();
+      }, 0);
+    }
     if (status === 'noAccess' || status === 'refused' || (status === 'offline' && !navigator.onLine)) return;
     if (next === 'connected') renewals = 0;
     status = next === 'connected' ? 'connected' : haveToken && navigator.onLine ? 'connecting' : 'offline';
@@ -110,9 +123,11 @@ export function openRoomDocument(
   });
   provider.on('sync', () => changed());
   provider.on('closed', (event) => {
+    clearTimeout(reconnectRenew);
     if (!TOKEN_CLOSES.has(event.code)) {
-      // The server refused what this browser sends (malformed or too large): resending would not help.
+      // The server refused what this browser sends (malformed, too large, too many): resending would not help.
       status = 'refused';
+      refusedCode = event.code;
       changed();
       return;
     }
@@ -155,6 +170,7 @@ export function openRoomDocument(
     destroy() {
       destroyed = true;
       clearTimeout(renewTimer);
+      clearTimeout(reconnectRenew);
       clearInterval(refresh);
       clearInterval(retry);
       socket.off('connect', onSocketConnect);

@@ -35,24 +35,51 @@ export function notesToProseMirror(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): PmN
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const fragment = copy.getXmlFragment(field);
-    dropForeignChildren(fragment);
-    return yXmlFragmentToProseMirrorRootNode(fragment, notesSchema());
+    dropForeignChildren(fragment, 0);
+    try {
+      return yXmlFragmentToProseMirrorRootNode(fragment, notesSchema());
+    } catch {
+      // Stored content the converter cannot read (written before the server checked writes): its text.
+      return plainTextDoc(fragment);
+    }
   } finally {
     copy.destroy();
   }
 }
 
+/** Deepest nesting the renderers follow; deeper content is skipped (the server refuses writing it). */
+const RENDER_MAX_DEPTH = 64;
+
 /**
- * Removes (from the copy) every child that is neither an XML element nor XML text, at any depth,
- * so a document that someone filled with other Yjs content still renders what it can.
+ * Removes (from the copy) what the editor never writes and the converter cannot read, so stored
+ * content from before the server checked writes still renders what it can: anything but XML
+ * elements at the top level (bare text, strings, other Yjs types), anything but elements and text
+ * inside elements, and elements nested deeper than RENDER_MAX_DEPTH.
  */
-function dropForeignChildren(parent: Y.XmlFragment | Y.XmlElement): void {
+function dropForeignChildren(parent: Y.XmlFragment | Y.XmlElement, depth: number): void {
   const children = parent.toArray() as unknown[];
+  const topLevel = !(parent instanceof Y.XmlElement);
   for (let index = children.length - 1; index >= 0; index -= 1) {
     const child = children[index];
-    if (child instanceof Y.XmlElement) dropForeignChildren(child);
-    else if (!(child instanceof Y.XmlText)) parent.delete(index, 1);
+    if (child instanceof Y.XmlElement && depth < RENDER_MAX_DEPTH) dropForeignChildren(child, depth + 1);
+    else if (!(child instanceof Y.XmlText) || topLevel) parent.delete(index, 1);
   }
+}
+
+/** The text of every top-level element as paragraphs: the fallback when the converter fails. */
+function plainTextDoc(fragment: Y.XmlFragment): PmNode {
+  const schema = notesSchema();
+  const paragraphs = (fragment.toArray() as unknown[]).map((child) => {
+    const text = textOf(child, 0);
+    return schema.nodes.paragraph!.create(null, text.length > 0 ? schema.text(text) : null);
+  });
+  return schema.nodes.doc!.create(null, paragraphs.length > 0 ? paragraphs : [schema.nodes.paragraph!.create()]);
+}
+
+function textOf(node: unknown, depth: number): string {
+  if (node instanceof Y.XmlText) return node.toDelta().map((op: { insert: unknown }) => (typeof op.insert === 'string' ? op.insert : '')).join('');
+  if (node instanceof Y.XmlElement && depth < RENDER_MAX_DEPTH) return (node.toArray() as unknown[]).map((child) => textOf(child, depth + 1)).join(' ');
+  return '';
 }
 
 /**
@@ -61,7 +88,17 @@ function dropForeignChildren(parent: Y.XmlFragment | Y.XmlElement): void {
  * links with a disallowed scheme (`javascript:` …) lose their href (Link's own XSS guard).
  */
 export function renderNotesHtml(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): string {
-  return renderToHTMLString({ content: notesToProseMirror(doc, field), extensions: NOTES_EXTENSIONS });
+  const content = notesToProseMirror(doc, field);
+  try {
+    return renderToHTMLString({ content, extensions: NOTES_EXTENSIONS });
+  } catch {
+    // Never an error for stored content: at worst the text, escaped.
+    return escapeHtml(content.textBetween(0, content.content.size, '\n\n')).split('\n\n').map((p) => `<p>${p}</p>`).join('');
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -70,7 +107,14 @@ export function renderNotesHtml(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): string
  * lists lose their indentation, ordered lists ignore `start`), see `markdownBlocks` below.
  */
 export function renderNotesMarkdown(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): string {
-  return proseMirrorToMarkdown(notesToProseMirror(doc, field));
+  const content = notesToProseMirror(doc, field);
+  try {
+    return proseMirrorToMarkdown(content);
+  } catch {
+    // Never an error for stored content: at worst the text.
+    const text = escapeMarkdownText(content.textBetween(0, content.content.size, '\n\n'));
+    return text.length > 0 ? `${text}\n` : '';
+  }
 }
 
 /** Renders a ProseMirror document of the notes schema to CommonMark (ends with a newline unless empty). */

@@ -88,7 +88,11 @@ interface Client {
 }
 
 /** A stock y-websocket client in Node, as the browser would connect. */
-function connect(h: Harness, docName: string, params: Record<string, string>, doc = new Y.Doc()): Client {
+/**
+ * A stock provider. A token opens one connection only: with `renew`, the client fetches a fresh one
+ * whenever its connection drops (as the app's client does), so its automatic reconnects get in.
+ */
+function connect(h: Harness, docName: string, params: Record<string, string>, doc = new Y.Doc(), renew?: () => Record<string, string>): Client {
   const provider = new WebsocketProvider(h.url, docName, doc, {
     // ws stands in for the browser's WebSocket; the provider only uses the standard interface.
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -104,6 +108,11 @@ function connect(h: Harness, docName: string, params: Record<string, string>, do
   provider.on('closed', (event: { code: number; reason: string }) => {
     client.closed = event;
   });
+  if (renew) {
+    provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'disconnected') provider.params = renew();
+    });
+  }
   cleanups.push(() => {
     provider.destroy();
     doc.destroy();
@@ -340,7 +349,8 @@ describe('CollabServer with stock y-websocket clients', () => {
 
     await h.collab.flush();
     const rowsBefore = (await h.store.size('robust')).rows;
-    const t = `?token=${token('robust', 'edit', 'evil')}`;
+    // A token opens one connection: each attempt gets its own.
+    const t = () => `?token=${token('robust', 'edit', 'evil')}`;
     const garbage = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
     const cases: [string, (ws: WebSocket) => void, number][] = [
       ['bad varint', (ws) => ws.send(garbage), COLLAB_CLOSE.badMessage],
@@ -355,7 +365,7 @@ describe('CollabServer with stock y-websocket clients', () => {
       ['oversized message', (ws) => ws.send(new Uint8Array(COLLAB_MAX_MESSAGE_BYTES + 1)), COLLAB_CLOSE.messageTooLarge],
     ];
     for (const [what, send, code] of cases) {
-      const raw = await rawClient(h, 'robust', t);
+      const raw = await rawClient(h, 'robust', t());
       send(raw.ws);
       expect(await raw.closed, what).toBe(code);
     }
@@ -422,7 +432,7 @@ describe('CollabServer with stock y-websocket clients', () => {
         appendUpdate: (name, update) => (failing ? Promise.reject(new Error('disk full')) : store.appendUpdate(name, update)),
       }),
     });
-    const a = connect(h, 'fail', { token: token('fail', 'edit', 'pa') });
+    const a = connect(h, 'fail', { token: token('fail', 'edit', 'pa') }, new Y.Doc(), () => ({ token: token('fail', 'edit', 'pa') }));
     const b = connect(h, 'fail', { token: token('fail', 'edit', 'pb') });
     await synced(a, b);
 
@@ -569,7 +579,7 @@ describe('CollabServer with stock y-websocket clients', () => {
         loadDocument: (name) => (++loads === 1 ? Promise.reject(new Error('disk on fire')) : store.loadDocument(name)),
       }),
     });
-    const a = connect(h, 'flaky', { token: token('flaky') });
+    const a = connect(h, 'flaky', { token: token('flaky') }, new Y.Doc(), () => ({ token: token('flaky') }));
     await synced(a);
     expect(a.closeCodes).toEqual([COLLAB_CLOSE.internalError]);
     expect(loads).toBe(2);

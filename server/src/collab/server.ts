@@ -6,10 +6,11 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { COLLAB_CLOSE, COLLAB_MAX_MESSAGE_BYTES, COLLAB_PATH_PREFIX } from '@werkraum/shared/closeCodes';
+import { COLLAB_CLOSE, COLLAB_MAX_MESSAGE_BYTES, COLLAB_PATH_PREFIX, COLLAB_RATE_LIMITS } from '@werkraum/shared/closeCodes';
 import { renderNotesHtml, renderNotesMarkdown, DEFAULT_NOTES_FIELD } from './render.js';
 import type { CollabStore } from './store.js';
 import { verifyCollabToken, type CollabClaims } from './tokens.js';
+import type { ConnectionPolicy, WriteCheck } from './validate.js';
 
 /** Top-level message types of the y-websocket protocol (as the stock client numbers them). */
 const MESSAGE_SYNC = 0;
@@ -18,11 +19,18 @@ const MESSAGE_AUTH = 2;
 const MESSAGE_QUERY_AWARENESS = 3;
 
 /**
- * Hard cap for ws itself. Messages up to COLLAB_MAX_MESSAGE_BYTES are accepted; messages between it
- * and this cap are read and refused with our own code 4413 (so the stock client stops resending
- * them); only beyond this cap does ws cut the connection itself (close code 1009) without buffering.
+ * Cap for ws itself: ws refuses a longer message as soon as its frame header announces the length,
+ * without buffering it, and closes with 1009; the server turns that close into its own 4413 (see
+ * `accept`), so every oversize message, whatever its size, ends with 4413 and the stock client
+ * stops resending it.
  */
-const WS_MAX_PAYLOAD = COLLAB_MAX_MESSAGE_BYTES * 4;
+const WS_MAX_PAYLOAD = COLLAB_MAX_MESSAGE_BYTES;
+/** How long a slow reader closed with 4508 may take for the close handshake before its socket is cut. */
+const SLOW_READER_GRACE_MS = 10_000;
+/** Longest presence (awareness) state of one client, as JSON, characters. */
+const MAX_AWARENESS_STATE_CHARS = 16 * 1024;
+/** How long a used token id is remembered after the token's expiry (clock skew between tests and servers). */
+const USED_TOKEN_SLACK_MS = 5_000;
 /** A client normally speaks for exactly one awareness client id (its Y.Doc); a few more are tolerated. */
 const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 8;
 /** Allowed document names: they travel unencoded in the client's URL (`serverUrl + '/' + name`); ids are base64url. */
@@ -67,8 +75,44 @@ export interface CollabServerOptions {
    * allowed directly in it. Updates that put anything else there are refused (4400).
    */
   allowedRoots?: (docName: string) => RootRules;
+  /**
+   * What the server knows about the person behind a connection (display name, role, the room's
+   * private writing), asked when the connection opens and again on `refreshPolicies`.
+   */
+  connectionPolicy?: (claims: CollabClaims) => ConnectionPolicy | Promise<ConnectionPolicy>;
+  /**
+   * Checks a write on a scratch copy of the document with the update applied: a reason refuses it
+   * (closed with 4400, not stored, not relayed), null accepts it.
+   */
+  validate?: (check: WriteCheck) => string | null;
+  /** The budget of every connection (defaults: COLLAB_RATE_LIMITS); tests lower or raise it. */
+  limits?: Partial<CollabLimits>;
   /** Where problems are reported (the app's logger); defaults to console.error. */
   log?: (message: string, error?: unknown) => void;
+}
+
+/** The budget of one connection, see COLLAB_RATE_LIMITS. */
+export type CollabLimits = { -readonly [K in keyof typeof COLLAB_RATE_LIMITS]: number };
+
+/** A token bucket: `take` answers false once more was taken than the rate refills (plus the burst). */
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(amount: number): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    this.tokens -= amount;
+    return this.tokens >= 0;
+  }
 }
 
 /** Counters for monitoring and tests. */
@@ -92,11 +136,19 @@ class Connection {
   detached = false;
   alive = true;
   doc: LoadedDoc | undefined;
+  /** Who is behind the connection (null without a `connectionPolicy` option). */
+  policy: ConnectionPolicy | null = null;
+  readonly messages: TokenBucket;
+  readonly bytes: TokenBucket;
 
   constructor(
     readonly ws: WebSocket,
     readonly claims: CollabClaims,
-  ) {}
+    limits: CollabLimits,
+  ) {
+    this.messages = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.bytes = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
+  }
 }
 
 /** A document held in memory with its connections and presence. */
@@ -120,6 +172,13 @@ interface LoadedDoc {
   /** Stored and applied updates not yet relayed, with their senders (see `relay`). */
   relayQueue: { update: Uint8Array; from: Connection }[];
   relayScheduled: boolean;
+  /**
+   * A scratch copy of the document, equal to `ydoc` between writes: each incoming update is applied
+   * here first and checked; only an accepted one is stored and applied to `ydoc`.
+   */
+  shadow: Y.Doc;
+  /** Writes of one document run one at a time (check, store, apply), so `ydoc` is the state before each. */
+  writeLock: Promise<void>;
 }
 
 /** Root name -> the Yjs type constructors that may stand directly in that root, or 'any' content. */
@@ -145,6 +204,16 @@ function rootsAllowed(structs: ReturnType<typeof Y.decodeUpdate>['structs'], rul
 
 /** A refusal: the message is malformed, of an unknown type, or otherwise not acceptable. */
 class BadMessage extends Error {}
+
+/** A refusal with its own close code (budget exceeded). */
+class Refusal extends BadMessage {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Yjs collaboration server speaking the y-websocket protocol (sync steps 1/2, updates, awareness,
@@ -175,6 +244,11 @@ export class CollabServer {
   private readonly awarenessFlushMs: number;
   private readonly authorize: ((claims: CollabClaims) => boolean | Promise<boolean>) | undefined;
   private readonly allowedRoots: ((docName: string) => RootRules) | undefined;
+  private readonly connectionPolicy: ((claims: CollabClaims) => ConnectionPolicy | Promise<ConnectionPolicy>) | undefined;
+  private readonly validate: ((check: WriteCheck) => string | null) | undefined;
+  private readonly limits: CollabLimits;
+  /** Ids of tokens that opened a connection, with their expiry: a token opens one connection only. */
+  private readonly usedTokens = new Map<string, number>();
   private readonly log: (message: string, error?: unknown) => void;
   private readonly wss: WebSocketServer;
   private readonly docs = new Map<string, LoadedDoc>();
@@ -204,6 +278,9 @@ export class CollabServer {
     this.awarenessFlushMs = options.awarenessFlushMs ?? 100;
     this.authorize = options.authorize;
     this.allowedRoots = options.allowedRoots;
+    this.connectionPolicy = options.connectionPolicy;
+    this.validate = options.validate;
+    this.limits = { ...COLLAB_RATE_LIMITS, ...options.limits };
     this.log = options.log ?? ((message, error) => console.error(message, error ?? ''));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
@@ -224,7 +301,15 @@ export class CollabServer {
       ? ({ ok: false, code: COLLAB_CLOSE.serverShutdown, reason: 'server shutting down' } as const)
       : this.checkRequest(request);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', (error) => this.log('collab socket error', error));
+      // ws closes with 1009 when a frame announces more than maxPayload (before reading it): the
+      // documented code for an oversize message is 4413, which the stock client treats as final.
+      const close = ws.close.bind(ws);
+      ws.close = (code?: number, reason?: string | Buffer) =>
+        code === 1009 ? close(COLLAB_CLOSE.messageTooLarge, 'message too large') : close(code, reason);
+      ws.on('error', (error) => {
+        // Protocol errors of a client (oversize or malformed frames) are its input, not our failure: one line.
+        this.log(`collab: connection error: ${error.message}`);
+      });
       if (!decision.ok) {
         ws.close(decision.code, decision.reason);
         return;
@@ -287,12 +372,25 @@ export class CollabServer {
     if (!isValidCollabDocName(name)) throw new Error(`invalid document name ${name}`);
     const doc = await this.acquire(name);
     try {
+      return await this.exclusive(doc, () => this.writeAsServerNow(doc, makeUpdate));
+    } finally {
+      if (doc.conns.size === 0) this.scheduleIdle(doc);
+    }
+  }
+
+  private async writeAsServerNow(doc: LoadedDoc, makeUpdate: (doc: LoadedDoc) => Uint8Array | null): Promise<boolean> {
+    {
       const update = makeUpdate(doc);
       if (!update) return false;
+      // The server's own writes are trusted (templates, reveal); the scratch copy follows them.
+      Y.applyUpdate(doc.shadow, update, 'server');
       doc.inflight++;
       let seq: number;
       try {
         seq = await this.store.appendUpdate(doc.name, update);
+      } catch (error) {
+        this.rebuildShadow(doc);
+        throw error;
       } finally {
         doc.inflight--;
       }
@@ -303,8 +401,6 @@ export class CollabServer {
       const message = syncUpdateMessage(update);
       for (const conn of doc.conns) this.send(conn, message);
       return true;
-    } finally {
-      if (doc.conns.size === 0) this.scheduleIdle(doc);
     }
   }
 
@@ -401,11 +497,24 @@ export class CollabServer {
     if (verdict.claims.doc !== docName) {
       return { ok: false, code: COLLAB_CLOSE.documentMismatch, reason: 'token is for another document' };
     }
+    if (this.usedTokens.has(verdict.tokenId)) {
+      return { ok: false, code: COLLAB_CLOSE.invalidToken, reason: 'token already used' };
+    }
+    this.rememberToken(verdict.tokenId, verdict.expiresAt);
     return { ok: true, claims: verdict.claims };
   }
 
+  /** Marks a token as used until it expires (then it is refused as expired anyway). */
+  private rememberToken(id: string, expiresAt: number): void {
+    const now = this.now();
+    if (this.usedTokens.size >= 1_000) {
+      for (const [known, expiry] of this.usedTokens) if (expiry + USED_TOKEN_SLACK_MS < now) this.usedTokens.delete(known);
+    }
+    this.usedTokens.set(id, expiresAt);
+  }
+
   private accept(ws: WebSocket, claims: CollabClaims): void {
-    const conn = new Connection(ws, claims);
+    const conn = new Connection(ws, claims, this.limits);
     this.connections.add(conn);
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
     ws.on('close', () => this.detach(conn));
@@ -440,6 +549,7 @@ export class CollabServer {
       this.refuse(conn, COLLAB_CLOSE.accessRevoked, 'access revoked');
       return;
     }
+    if (this.connectionPolicy) conn.policy = await this.connectionPolicy(conn.claims);
     const doc = await this.acquire(conn.claims.doc);
     if (!conn.acceptingInput) {
       if (doc.conns.size === 0) this.scheduleIdle(doc);
@@ -468,11 +578,17 @@ export class CollabServer {
     if (!conn.acceptingInput) return;
     const bytes = toUint8Array(data);
     if (bytes.byteLength > COLLAB_MAX_MESSAGE_BYTES) {
-      this.refuse(conn, COLLAB_CLOSE.messageTooLarge, 'message too large');
+      this.refuseInput(conn, COLLAB_CLOSE.messageTooLarge, 'message too large');
+      return;
+    }
+    // Both buckets are charged, so a flood of tiny messages and a stream of large ones both run dry.
+    const withinMessages = conn.messages.take(1);
+    if (!conn.bytes.take(bytes.byteLength) || !withinMessages) {
+      this.refuseInput(conn, COLLAB_CLOSE.rateLimited, 'too many messages');
       return;
     }
     if (!isBinary) {
-      this.refuse(conn, COLLAB_CLOSE.badMessage, 'expected a binary message');
+      this.refuseInput(conn, COLLAB_CLOSE.badMessage, 'expected a binary message');
       return;
     }
     this.enqueue(conn, () => this.handleMessage(conn, bytes));
@@ -505,9 +621,34 @@ export class CollabServer {
           throw new BadMessage(`unknown message type ${type}`);
       }
     } catch (error) {
-      if (!(error instanceof BadMessage)) this.log(`collab: bad message on ${doc.name}`, error);
-      this.refuse(conn, COLLAB_CLOSE.badMessage, 'bad message');
+      // Refused input is the client's problem, not the server's: one line, no stack.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.refuseInput(conn, error instanceof Refusal ? error.code : COLLAB_CLOSE.badMessage, reason.slice(0, 200));
     }
+  }
+
+  /** Refuses a connection's input: one log line (who, which document, why) and the close code. */
+  private refuseInput(conn: Connection, code: number, reason: string): void {
+    if (!conn.acceptingInput) return;
+    this.log(`collab: refused input from ${conn.claims.personId} on ${conn.claims.doc} (${code}): ${reason}`);
+    // The close reason must fit a control frame (123 bytes).
+    this.refuse(conn, code, code === COLLAB_CLOSE.badMessage ? 'bad message' : reason.slice(0, 100));
+  }
+
+  /**
+   * Asks `connectionPolicy` again for every open connection whose claims match (for example when
+   * private writing is switched, or a person's name or role changed).
+   */
+  async refreshPolicies(predicate: (claims: CollabClaims) => boolean): Promise<void> {
+    const policy = this.connectionPolicy;
+    if (!policy) return;
+    await Promise.all(
+      [...this.connections]
+        .filter((conn) => predicate(conn.claims))
+        .map(async (conn) => {
+          conn.policy = await policy(conn.claims);
+        }),
+    );
   }
 
   private async handleSync(conn: Connection, doc: LoadedDoc, decoder: decoding.Decoder): Promise<void> {
@@ -546,12 +687,67 @@ export class CollabServer {
     if (this.allowedRoots && !rootsAllowed(decoded.structs, this.allowedRoots(doc.name))) {
       throw new BadMessage('update writes outside the document structure');
     }
+    await this.exclusive(doc, () => this.writeChecked(conn, doc, update));
+  }
+
+  /** Runs one write of a document after the previous one has finished (see `LoadedDoc.writeLock`). */
+  private exclusive<T>(doc: LoadedDoc, task: () => Promise<T>): Promise<T> {
+    const run = doc.writeLock.then(task);
+    doc.writeLock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Applies an update to the document's scratch copy and checks the result. Returns why it is
+   * refused, or null; after a refusal the copy is rebuilt from the live document.
+   */
+  private checkOnShadow(doc: LoadedDoc, update: Uint8Array, policy: ConnectionPolicy | null, origin: unknown): string | null {
+    let transaction: Y.Transaction | undefined;
+    const capture = (tr: Y.Transaction) => {
+      transaction ??= tr;
+    };
+    const pendingBefore = hasPending(doc.shadow);
+    doc.shadow.on('afterTransaction', capture);
+    let problem: string | null = null;
+    try {
+      Y.applyUpdate(doc.shadow, update, origin);
+      if (this.validate && !pendingBefore && hasPending(doc.shadow)) {
+        // Content waiting for something the server does not have could not be checked now.
+        problem = 'update depends on content the server does not have';
+      } else if (this.validate && transaction) {
+        problem = this.validate({ docName: doc.name, before: doc.ydoc, after: doc.shadow, transaction, policy });
+      }
+    } catch {
+      problem = 'update could not be applied';
+    } finally {
+      doc.shadow.off('afterTransaction', capture);
+    }
+    if (problem !== null) this.rebuildShadow(doc);
+    return problem;
+  }
+
+  /** Makes the scratch copy equal to the live document again. */
+  private rebuildShadow(doc: LoadedDoc): void {
+    doc.shadow.destroy();
+    doc.shadow = new Y.Doc({ gc: doc.ydoc.gc });
+    Y.applyUpdate(doc.shadow, Y.encodeStateAsUpdate(doc.ydoc));
+  }
+
+  /** The write path of an editor's update: check, append durably, then apply and relay. */
+  private async writeChecked(conn: Connection, doc: LoadedDoc, update: Uint8Array): Promise<void> {
+    if (!conn.acceptingInput) return;
+    const problem = this.checkOnShadow(doc, update, conn.policy, conn);
+    if (problem !== null) throw new BadMessage(`invalid change: ${problem}`);
     doc.inflight++;
     let seq: number;
     try {
       seq = await this.store.appendUpdate(doc.name, update);
     } catch (error) {
       doc.inflight--;
+      this.rebuildShadow(doc);
       this.log(`collab: could not store an update of ${doc.name}`, error);
       // Nothing was applied or relayed; the client keeps the edit and re-sends it after reconnecting.
       this.refuse(conn, COLLAB_CLOSE.internalError, 'storage failed');
@@ -608,7 +804,7 @@ export class CollabServer {
     // times. Those echoes change nothing; they are recognised without parsing their JSON.
     if (isAwarenessEcho(doc.awareness, update)) return;
     // Malformed updates throw (bad varints, bad JSON) and close this connection in handleMessage.
-    awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn);
+    awarenessProtocol.applyAwarenessUpdate(doc.awareness, checkedAwareness(update, conn.policy), conn);
     if (conn.awarenessClients.size > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
       throw new BadMessage('too many awareness clients');
     }
@@ -640,6 +836,17 @@ export class CollabServer {
 
   private send(conn: Connection, message: Uint8Array): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
+    // A client that does not read (a paused tab, a stalled network) would make the server hold every
+    // update for it. Past the limit its pending updates are dropped: it reconnects and re-syncs.
+    // Checked before sending, so one large message (a first sync) always goes out.
+    if (conn.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.log(`collab: closing a slow reader (${conn.claims.personId} on ${conn.claims.doc}): ${conn.ws.bufferedAmount} bytes unsent`);
+      const ws = conn.ws;
+      this.refuse(conn, COLLAB_CLOSE.slowReader, 'not reading');
+      // The close frame waits behind the unsent data; a reader that never comes back is cut off.
+      setTimeout(() => ws.terminate(), SLOW_READER_GRACE_MS).unref();
+      return;
+    }
     conn.ws.send(message, (error) => {
       // A failed send means the socket is gone; 'close' cleans up. Logging keeps it visible.
       if (error) this.log('collab: send failed', error);
@@ -694,7 +901,10 @@ export class CollabServer {
       idleTimer: undefined,
       relayQueue: [],
       relayScheduled: false,
+      shadow: new Y.Doc(),
+      writeLock: Promise.resolve(),
     };
+    Y.applyUpdate(doc.shadow, Y.encodeStateAsUpdate(ydoc));
     awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -782,6 +992,7 @@ export class CollabServer {
     for (const conn of doc.conns) this.refuse(conn, COLLAB_CLOSE.serverShutdown, 'document unloaded');
     const done = (doc.storedRows > 1 ? this.compact(doc) : Promise.resolve()).finally(() => {
       doc.awareness.destroy();
+      doc.shadow.destroy();
       doc.ydoc.destroy();
     });
     this.track(done);
@@ -837,6 +1048,41 @@ export class CollabServer {
   }
 }
 
+/**
+ * An awareness update as the server accepts it: every state is a JSON object (or null, leaving) of
+ * bounded size, and the name a client shows for its person (`user.name`, what the editor's carets
+ * display) is that person's display name: a different one is replaced, so nobody shows a caret
+ * under someone else's name. Malformed input throws.
+ */
+export function checkedAwareness(update: Uint8Array, policy: ConnectionPolicy | null): Uint8Array {
+  const decoder = decoding.createDecoder(update);
+  const encoder = encoding.createEncoder();
+  const entries = decoding.readVarUint(decoder);
+  if (entries > MAX_AWARENESS_CLIENTS_PER_CONNECTION) throw new BadMessage('too many awareness clients');
+  encoding.writeVarUint(encoder, entries);
+  for (let index = 0; index < entries; index += 1) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const json = decoding.readVarString(decoder);
+    if (json.length > MAX_AWARENESS_STATE_CHARS) throw new BadMessage('presence state too large');
+    const state: unknown = JSON.parse(json);
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new BadMessage('presence state is not an object');
+    let out = json;
+    if (state !== null && policy && 'user' in state) {
+      const user = (state as { user: unknown }).user;
+      const fields = typeof user === 'object' && user !== null && !Array.isArray(user) ? user : {};
+      if ((fields as { name?: unknown }).name !== policy.displayName) {
+        out = JSON.stringify({ ...state, user: { ...fields, name: policy.displayName } });
+      }
+    }
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, out);
+  }
+  if (decoding.hasContent(decoder)) throw new BadMessage('trailing bytes in a presence update');
+  return encoding.toUint8Array(encoder);
+}
+
 function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
@@ -849,6 +1095,11 @@ function syncUpdateMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
   syncProtocol.writeUpdate(encoder, update);
   return encoding.toUint8Array(encoder);
+}
+
+/** Whether a document holds content waiting for something it has not received. */
+function hasPending(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 }
 
 /** An update with no structs and an empty delete set (what a client with nothing new sends). */

@@ -10,7 +10,12 @@ describe('collab tokens', () => {
   test('a signed token verifies and returns its claims until it expires', () => {
     const token = signCollabToken(secret, claims, t0);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    expect(verifyCollabToken(secret, token, t0)).toEqual({ ok: true, claims, expiresAt: t0 + COLLAB_TOKEN_TTL_MS });
+    expect(verifyCollabToken(secret, token, t0)).toEqual({ ok: true, claims, expiresAt: t0 + COLLAB_TOKEN_TTL_MS, tokenId: expect.any(String) });
+    // Two tokens with the same claims at the same moment still differ: each opens one connection only.
+    const again = signCollabToken(secret, claims, t0);
+    expect(again).not.toBe(token);
+    const ids = [token, again].map((t) => { const v = verifyCollabToken(secret, t, t0); return v.ok ? v.tokenId : ''; });
+    expect(ids[0]).not.toBe(ids[1]);
     expect(verifyCollabToken(secret, token, t0 + COLLAB_TOKEN_TTL_MS - 1).ok).toBe(true);
   });
 
@@ -43,10 +48,12 @@ describe('collab tokens', () => {
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
     };
-    const valid = { v: 1, doc: 'd', mode: 'edit', personId: 'p', workshopId: 'w', exp: t0 + 1000 };
+    const valid = { v: 2, id: 'abc', doc: 'd', mode: 'edit', personId: 'p', workshopId: 'w', exp: t0 + 1000 };
     expect(verifyCollabToken(secret, sign(valid), t0).ok).toBe(true);
     for (const payload of [
-      { ...valid, v: 2 },
+      { ...valid, v: 1 },
+      { ...valid, id: undefined },
+      { ...valid, id: '' },
       { ...valid, mode: 'admin' },
       { ...valid, doc: '' },
       { ...valid, exp: 'later' },

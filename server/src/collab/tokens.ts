@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a collaboration token grants: one document, in one mode, to one person of one workshop. */
 export interface CollabClaims {
@@ -12,7 +12,7 @@ export interface CollabClaims {
 
 /** Result of `verifyCollabToken`. */
 export type CollabTokenResult =
-  | { ok: true; claims: CollabClaims; expiresAt: number }
+  | { ok: true; claims: CollabClaims; expiresAt: number; /** Random id of this token: it opens one connection only. */ tokenId: string }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 /** Default lifetime of a token: long enough to open the socket, short enough that a leaked URL is useless. */
@@ -23,7 +23,7 @@ const MIN_SECRET_BYTES = 16;
 /** Tokens travel in a URL; anything longer than this is not one of ours and is not even decoded. */
 const MAX_TOKEN_CHARS = 4096;
 /** Version tag inside the payload, so the format can change without accepting old tokens by accident. */
-const TOKEN_VERSION = 1;
+const TOKEN_VERSION = 2;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
@@ -36,6 +36,8 @@ export function signCollabToken(secret: Buffer, claims: CollabClaims, now: numbe
   assertSecret(secret);
   const payload = {
     v: TOKEN_VERSION,
+    // A random id, so the server can refuse a second connection with the same token.
+    id: randomBytes(12).toString('base64url'),
     doc: claims.doc,
     mode: claims.mode,
     personId: claims.personId,
@@ -70,8 +72,8 @@ export function verifyCollabToken(secret: Buffer, token: string, now: number): C
   const claims = parsePayload(body);
   if (!claims) return { ok: false, reason: 'malformed' };
   if (now >= claims.exp) return { ok: false, reason: 'expired' };
-  const { exp, ...rest } = claims;
-  return { ok: true, claims: rest, expiresAt: exp };
+  const { exp, id, ...rest } = claims;
+  return { ok: true, claims: rest, expiresAt: exp, tokenId: id };
 }
 
 function sign(secret: Buffer, body: string): Buffer {
@@ -85,7 +87,7 @@ function assertSecret(secret: Buffer): void {
 }
 
 /** Reads a signed payload; a signed but odd payload (another version, missing fields) is still rejected. */
-function parsePayload(body: string): (CollabClaims & { exp: number }) | undefined {
+function parsePayload(body: string): (CollabClaims & { exp: number; id: string }) | undefined {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -95,9 +97,10 @@ function parsePayload(body: string): (CollabClaims & { exp: number }) | undefine
   if (typeof value !== 'object' || value === null) return undefined;
   const p = value as Record<string, unknown>;
   if (p.v !== TOKEN_VERSION) return undefined;
+  if (typeof p.id !== 'string' || p.id.length === 0) return undefined;
   if (typeof p.doc !== 'string' || p.doc.length === 0) return undefined;
   if (p.mode !== 'edit' && p.mode !== 'read') return undefined;
   if (typeof p.personId !== 'string' || typeof p.workshopId !== 'string') return undefined;
   if (typeof p.exp !== 'number' || !Number.isFinite(p.exp)) return undefined;
-  return { doc: p.doc, mode: p.mode, personId: p.personId, workshopId: p.workshopId, exp: p.exp };
+  return { doc: p.doc, mode: p.mode, personId: p.personId, workshopId: p.workshopId, exp: p.exp, id: p.id };
 }

@@ -44,8 +44,12 @@ export interface BoardDeps {
 export class BoardDomain {
   constructor(private readonly deps: BoardDeps) {}
 
-  /** A token for the board, or for this person's private cards while private writing is on. */
-  token(actor: Actor, roomId: string, drafts: boolean) {
+  /** A token for the board, or for this person's private cards while private writing is on (only then). */
+  async token(actor: Actor, roomId: string, drafts: boolean) {
+    if (drafts) await this.requireAccess(actor, roomId, 'read');
+    if (drafts && !((await this.load(actor.workshopId)).rooms[roomId]?.privateWriting ?? false)) {
+      throw new DomainError('invalid_state', 'Private writing is off: cards go straight onto the board.');
+    }
     return this.deps.notes.token(actor, roomId, drafts ? 'drafts' : 'board');
   }
 
@@ -58,7 +62,10 @@ export class BoardDomain {
   /** Facilitators: private writing on or off. */
   async setPrivateWriting(actor: Actor, input: { roomId: string; on: boolean }): Promise<BoardState> {
     await this.requireFacilitator(actor, input.roomId);
-    return this.changeRoom(actor, input.roomId, (room) => ({ ...room, privateWriting: input.on }));
+    const state = await this.changeRoom(actor, input.roomId, (room) => (room.privateWriting === input.on ? room : { ...room, privateWriting: input.on }));
+    // Open board connections of the room learn it at once: the server refuses new cards straight onto the board.
+    await this.deps.collab.refreshPolicies((claims) => claims.workshopId === actor.workshopId);
+    return state;
   }
 
   /** Facilitators: moves everyone's private cards onto the board and empties the drafts. */

@@ -5,9 +5,10 @@ import type { BreakoutRound, CollabGrant } from '@werkraum/shared/protocol';
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM, draftDocName, parseDraftDocName, parseRoomDocName, roomDocName, type RoomDocumentKind } from '@werkraum/shared/rooms';
 import * as Y from 'yjs';
-import type { CollabServer, RootRules } from '../collab/server.js';
+import type { CollabServer } from '../collab/server.js';
+import type { ConnectionPolicy } from '../collab/validate.js';
 import { signCollabToken } from '../collab/tokens.js';
-import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
+import type { AgendaStore, BoardStore, BreakoutStore, WorkshopStore } from '../store/types.js';
 import { boardTemplateUpdate, templateUpdate } from './templates.js';
 import { DomainError } from './errors.js';
 import type { Actor, PeopleDomain } from './people.js';
@@ -57,15 +58,6 @@ export function documentAccess(
   return roomAccess(person, draft.roomId, rounds, timer, now) === 'edit' ? 'edit' : null;
 }
 
-/**
- * The top-level structure each kind of document may have: notes are one XML fragment of elements
- * and text (what the editor writes); boards and drafts are maps of items and settings.
- */
-export function documentRoots(docName: string): RootRules {
-  if (parseRoomDocName(docName)?.kind === 'notes') return { default: [Y.XmlElement, Y.XmlText] };
-  return { items: [Y.Map], settings: 'any' };
-}
-
 /** The breakout rounds and the running block's timer of a workshop: what room access depends on. */
 export async function loadRoomState(
   store: AgendaStore & BreakoutStore,
@@ -77,7 +69,7 @@ export async function loadRoomState(
 
 /** Dependencies of the notes domain. */
 export interface NotesDeps {
-  store: WorkshopStore & AgendaStore & BreakoutStore;
+  store: WorkshopStore & AgendaStore & BreakoutStore & BoardStore;
   people: PeopleDomain;
   collab: CollabServer;
   secret: Buffer;
@@ -155,6 +147,21 @@ export class NotesDomain {
   private async prefill(docName: string, kind: RoomDocumentKind, template: string): Promise<void> {
     const update = () => (kind === 'notes' ? templateUpdate(template) : boardTemplateUpdate(template));
     await serialized(`prefill:${docName}`, () => this.deps.collab.initializeIfEmpty(docName, update));
+  }
+
+  /**
+   * Who is behind a collaboration connection, for the checks of what it writes: the person's display
+   * name (shown at their caret), whether they moderate, and whether private writing is on in the room.
+   */
+  async policy(claims: { doc: string; personId: string; workshopId: string }): Promise<ConnectionPolicy> {
+    const person = await this.deps.store.getPerson(claims.workshopId, claims.personId);
+    const roomId = parseRoomDocName(claims.doc)?.roomId ?? parseDraftDocName(claims.doc)?.roomId;
+    const boards = roomId === undefined ? null : await this.deps.store.getBoards(claims.workshopId);
+    return {
+      displayName: person?.displayName ?? '',
+      facilitator: person ? isFacilitator(person.role) : false,
+      privateWriting: roomId !== undefined && (boards?.rooms[roomId]?.privateWriting ?? false),
+    };
   }
 
   /**

@@ -4,3 +4,4 @@
  */
 export * from './model.js';
 export * from './scene.js';
+export * from './validate.js';

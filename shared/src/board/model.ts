@@ -73,6 +73,20 @@ export const BOARD_LIMITS = {
   strokePointsMax: 5_000,
 } as const;
 
+/** Coordinates and sizes a board item may have, in board units. */
+export const BOARD_BOUNDS = {
+  /** Largest |x| and |y| of an item (and of every point of a stroke). */
+  coordinateMax: 100_000,
+  /** Largest width or height of a card or cluster (sizes must also be above 0). */
+  sizeMax: 50_000,
+  /** Largest pen diameter of a stroke. */
+  strokeSizeMax: 200,
+  /** Longest item id (the key in the items map), characters. */
+  idMax: 100,
+  /** Longest `order` key (fractional index), characters. */
+  orderMax: 1_000,
+} as const;
+
 /** Fallback colour of a stroke whose colour is missing or not a hex colour. */
 export const DEFAULT_STROKE_COLOR = '#1c1917';
 /** Fallback size (diameter, board units) of a stroke. */
@@ -277,6 +291,16 @@ function positive(value: unknown, fallback: number): number {
   return n > 0 ? n : fallback;
 }
 
+/** A coordinate as readers return it: finite, within ±`BOARD_BOUNDS.coordinateMax`. */
+function coordinate(value: unknown): number {
+  return Math.min(BOARD_BOUNDS.coordinateMax, Math.max(-BOARD_BOUNDS.coordinateMax, finite(value, 0)));
+}
+
+/** A width or height as readers return it: positive, at most `BOARD_BOUNDS.sizeMax`. */
+function size(value: unknown, fallback: number): number {
+  return Math.min(BOARD_BOUNDS.sizeMax, positive(value, fallback));
+}
+
 function cut(value: string, max: number): string {
   return value.length > max ? value.slice(0, max) : value;
 }
@@ -284,7 +308,12 @@ function cut(value: string, max: number): string {
 function numbersOf(value: unknown): number[] {
   const raw = value instanceof Y.Array ? (value.toArray() as unknown[]) : Array.isArray(value) ? (value as unknown[]) : [];
   const out: number[] = [];
-  for (const v of raw) out.push(finite(v, 0));
+  const limit = Math.min(raw.length, BOARD_LIMITS.strokePointsMax * 3);
+  for (let i = 0; i < limit; i += 1) {
+    const v = finite(raw[i], 0);
+    // Pressure in [0, 1]; a point's offset within twice the coordinate range (x, y are clamped too).
+    out.push(i % 3 === 2 ? Math.min(1, Math.max(0, v)) : Math.min(2 * BOARD_BOUNDS.coordinateMax, Math.max(-2 * BOARD_BOUNDS.coordinateMax, v)));
+  }
   // Only whole points (x, y, pressure).
   return out.slice(0, out.length - (out.length % 3));
 }
@@ -312,14 +341,14 @@ function readItem(id: string, m: ItemMap): BoardItem | undefined {
       return {
         kind: 'card',
         id,
-        text: text(m.get('text')),
+        text: cut(text(m.get('text')), BOARD_LIMITS.cardTextMax),
         color: isCardColor(m.get('color')) ? (m.get('color') as CardColor) : 'yellow',
-        x: finite(m.get('x'), 0),
-        y: finite(m.get('y'), 0),
-        w: positive(m.get('w'), BOARD_LAYOUT.cardWidth),
-        h: positive(m.get('h'), BOARD_LAYOUT.cardHeight),
+        x: coordinate(m.get('x')),
+        y: coordinate(m.get('y')),
+        w: size(m.get('w'), BOARD_LAYOUT.cardWidth),
+        h: size(m.get('h'), BOARD_LAYOUT.cardHeight),
         authorId: text(m.get('authorId')),
-        authorName: text(m.get('authorName')),
+        authorName: cut(text(m.get('authorName')), BOARD_LIMITS.authorNameMax),
         clusterId: typeof m.get('clusterId') === 'string' ? (m.get('clusterId') as string) : null,
         order,
         locked: bool(m.get('locked'), false),
@@ -329,11 +358,11 @@ function readItem(id: string, m: ItemMap): BoardItem | undefined {
       return {
         kind: 'cluster',
         id,
-        title: text(m.get('title')),
-        x: finite(m.get('x'), 0),
-        y: finite(m.get('y'), 0),
-        w: positive(m.get('w'), BOARD_LAYOUT.clusterWidth),
-        h: positive(m.get('h'), BOARD_LAYOUT.clusterHeight),
+        title: cut(text(m.get('title')), BOARD_LIMITS.clusterTitleMax),
+        x: coordinate(m.get('x')),
+        y: coordinate(m.get('y')),
+        w: size(m.get('w'), BOARD_LAYOUT.clusterWidth),
+        h: size(m.get('h'), BOARD_LAYOUT.clusterHeight),
         order,
         locked: bool(m.get('locked'), false),
       };
@@ -342,10 +371,10 @@ function readItem(id: string, m: ItemMap): BoardItem | undefined {
         kind: 'stroke',
         id,
         points: numbersOf(m.get('points')),
-        x: finite(m.get('x'), 0),
-        y: finite(m.get('y'), 0),
+        x: coordinate(m.get('x')),
+        y: coordinate(m.get('y')),
         color: isHexColor(m.get('color')) ? (m.get('color') as string) : DEFAULT_STROKE_COLOR,
-        size: positive(m.get('size'), DEFAULT_STROKE_SIZE),
+        size: Math.min(BOARD_BOUNDS.strokeSizeMax, positive(m.get('size'), DEFAULT_STROKE_SIZE)),
         authorId: text(m.get('authorId')),
         order,
       };
@@ -353,9 +382,9 @@ function readItem(id: string, m: ItemMap): BoardItem | undefined {
       return {
         kind: 'label',
         id,
-        text: text(m.get('text')),
-        x: finite(m.get('x'), 0),
-        y: finite(m.get('y'), 0),
+        text: cut(text(m.get('text')), BOARD_LIMITS.labelTextMax),
+        x: coordinate(m.get('x')),
+        y: coordinate(m.get('y')),
         order,
       };
     default:

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
 import type { CollabHandle } from '../../realtime/collab.js';
 import { useAppStore } from '../../store/index.js';
 import { useErrorText } from '../../ui/errors.js';
@@ -17,7 +18,9 @@ function NotesStatus({ handle }: { handle: CollabHandle }) {
     state.status === 'noAccess'
       ? t('notes.noAccess')
       : state.status === 'refused'
-        ? t('notes.refused')
+        ? state.refusedCode === COLLAB_CLOSE.rateLimited
+          ? t('notes.rateLimited')
+          : t('notes.refused')
       : state.status === 'connected' && state.synced
         ? t('notes.saved')
         : state.status === 'offline'
