@@ -52,14 +52,14 @@ export const BOARD_PNG_MAX_WIDTH = 8000;
 export const BOARD_PNG_MAX_PIXELS = 4_000_000;
 /** Longest side of a rendered PNG, pixels. */
 export const BOARD_PNG_MAX_SIDE = 16_384;
-/** Items with a coordinate farther than this from the origin (board units) are left out of renderings. */
+/** Items with a coordinate this far or farther from the origin (board units) are left out of renderings; the board readers clamp anything beyond it to exactly this value. */
 export const BOARD_RENDER_EXTENT = 100_000;
 /** Widths and heights of cards and clusters are drawn at most this large (board units). */
 export const BOARD_RENDER_ITEM_MAX = 10_000;
 /** Pen sizes are drawn at most this large (board units). */
 export const BOARD_RENDER_PEN_MAX = 200;
 
-const near = (value: number) => Number.isFinite(value) && Math.abs(value) <= BOARD_RENDER_EXTENT;
+const near = (value: number) => Number.isFinite(value) && Math.abs(value) < BOARD_RENDER_EXTENT;
 const clampSize = (value: number, max: number) => (Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
 
 /** An item as it can be drawn: sizes clamped, or undefined when it lies out of any sane area. */
