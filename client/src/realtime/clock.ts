@@ -68,21 +68,26 @@ const WHOLE_SECONDS: readonly number[] = [0];
 export function useServerNow(anchors: readonly number[] = WHOLE_SECONDS): number {
   const [now, setNow] = useState(() => serverClock.now());
   const key = anchors.join(' ');
-  useEffect(() => {
-    const redraw = () => setNow(serverClock.now());
-    const scheduler = new BoundaryScheduler(serverClock, redraw);
-    scheduler.setAnchors(key.split(' ').map(Number));
-    const onSample = () => {
-      redraw();
-      scheduler.reschedule();
-    };
-    listeners.add(onSample);
-    return () => {
-      scheduler.stop();
-      listeners.delete(onSample);
-    };
-  }, [key]);
+  useEffect(() => redrawAtBoundaries(key.split(' ').map(Number), () => setNow(serverClock.now())), [key]);
   return now;
+}
+
+/**
+ * Calls `redraw` at every second boundary of `anchors` (server times) and whenever the clock
+ * estimate changes; returns the function that stops it (an effect's clean-up).
+ */
+function redrawAtBoundaries(anchors: number[], redraw: () => void): () => void {
+  const scheduler = new BoundaryScheduler(serverClock, redraw);
+  scheduler.setAnchors(anchors);
+  const onSample = () => {
+    redraw();
+    scheduler.reschedule();
+  };
+  listeners.add(onSample);
+  return () => {
+    scheduler.stop();
+    listeners.delete(onSample);
+  };
 }
 
 /** What a countdown shows now: the text, its signed seconds (see `countdownSeconds`) and whether the deadline has passed. */
@@ -103,18 +108,7 @@ export function useCountdown(deadlineMs: number | null, frozenAtMs: number | nul
   const [, setRevision] = useState(0);
   useEffect(() => {
     if (deadlineMs === null || frozenAtMs !== null) return;
-    const redraw = () => setRevision((revision) => revision + 1);
-    const scheduler = new BoundaryScheduler(serverClock, redraw);
-    scheduler.setAnchors([deadlineMs]);
-    const onSample = () => {
-      redraw();
-      scheduler.reschedule();
-    };
-    listeners.add(onSample);
-    return () => {
-      scheduler.stop();
-      listeners.delete(onSample);
-    };
+    return redrawAtBoundaries([deadlineMs], () => setRevision((revision) => revision + 1));
   }, [deadlineMs, frozenAtMs]);
   if (deadlineMs === null) return null;
   const seconds = countdownSeconds(deadlineMs, frozenAtMs ?? serverClock.now());
