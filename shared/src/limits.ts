@@ -37,6 +37,8 @@ export const LIMITS = {
   pollOptionMax: 200,
   /** Options of one poll. */
   pollOptionsMax: 30,
+  /** Polls of one workshop. */
+  pollsMax: 100,
   /** An open-text answer, characters. */
   pollTextAnswerMax: 280,
   /** Largest JSON body the HTTP API accepts. */

@@ -8,6 +8,7 @@ import {
   type PollView,
 } from '@werkraum/shared/protocol';
 import { isFacilitator } from '@werkraum/shared/roles';
+import { LIMITS } from '@werkraum/shared/limits';
 import type { AgendaStore, PersonRecord, PollStore, PollsRecord, StoredAnswer, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
@@ -199,7 +200,12 @@ export class PollDomain {
     if (!('viaKey' in actor)) await this.requireFacilitator(actor);
     await this.requireBlock(actor.workshopId, input.blockId);
     const pollId = newId();
-    await this.change(actor.workshopId, pollId, (record) => ({ ...record, polls: [...record.polls, pollFromInput(pollId, input)] }));
+    await this.change(actor.workshopId, pollId, (record) => {
+      if (record.polls.length >= LIMITS.pollsMax) {
+        throw new DomainError('invalid_state', `A workshop can have at most ${LIMITS.pollsMax} polls.`);
+      }
+      return { ...record, polls: [...record.polls, pollFromInput(pollId, input)] };
+    });
     return { pollId };
   }
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import { agendaFromTimetable } from '@werkraum/shared/agendaImport';
-import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput } from '@werkraum/shared/protocol';
+import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput, summarizeTemplate } from '@werkraum/shared/protocol';
 import { parseTimetable } from '@werkraum/shared/timetable';
 import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
@@ -19,12 +19,15 @@ import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
-import type { BreakoutStore, WorkshopStore } from '../store/types.js';
+import { applyTemplate, loadTemplate } from '../domain/workshopTemplates.js';
+import { newId } from '../domain/secrets.js';
+import { BUILT_IN_TEMPLATES } from '../templates/builtIn.js';
+import type { AgendaStore, BreakoutStore, PollStore, WorkshopStore } from '../store/types.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
-  store: WorkshopStore & BreakoutStore;
+  store: WorkshopStore & BreakoutStore & AgendaStore & PollStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   polls: PollDomain;
@@ -223,7 +226,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       if (limited(req, res, deps.limits.create, true)) return;
       const input = parseBody(createWorkshopRequest, req, res);
       if (!input) return;
-      const { workshop, secrets } = await createWorkshop(deps.store, input, deps.now());
+      const { template } = input;
+      const { workshop, secrets } = await createWorkshop(
+        deps.store,
+        template && !input.description ? { ...input, description: template.description } : input,
+        deps.now(),
+      );
+      if (template) await applyTemplate(deps.store, workshop.id, template, newId);
       const base = `${baseUrl(req)}/w/${workshop.id}/join#`;
       res.status(201).json({
         id: workshop.id,
@@ -252,6 +261,28 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       });
     }),
   );
+
+  app.get(
+    '/api/workshops/:id/template',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json(await loadTemplate(deps.store, access.workshop));
+    }),
+  );
+
+  app.get('/api/templates', (_req, res) => {
+    res.json({ templates: [...BUILT_IN_TEMPLATES].map(([id, template]) => summarizeTemplate(id, template, true)) });
+  });
+
+  app.get('/api/templates/:templateId', (req, res) => {
+    const template = BUILT_IN_TEMPLATES.get(String(req.params.templateId));
+    if (!template) {
+      sendError(res, 404, 'not_found', 'There is no template with this id.');
+      return;
+    }
+    res.json(template);
+  });
 
   app.get(
     '/api/workshops/:id/agenda',

@@ -33,7 +33,8 @@ export const agendaReplaceRequest = z.object({
     .optional(),
 });
 
-const warningThreshold = z.discriminatedUnion('kind', [
+/** One warning point of the clock: a share of the block's time or an absolute rest. */
+export const warningThreshold = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fraction'), remaining: z.number().gt(0).lt(1) }),
   z.object({ kind: z.literal('absolute'), remainingMs: z.number().int().min(1_000).max(3_600_000) }),
 ]);

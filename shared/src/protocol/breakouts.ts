@@ -16,7 +16,7 @@ const roomInput = z.object({
 
 export { ASSIGNMENT_MODES, type AssignmentMode } from '../choices.js';
 
-const saveRoundRequest = z.object({
+export const saveRoundRequest = z.object({
   /** The agenda block (of type breakout) that runs this round. */
   blockId: id,
   rooms: z.array(roomInput).min(1, 'A round needs at least one room.').max(LIMITS.roomsMax),

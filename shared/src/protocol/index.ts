@@ -23,6 +23,7 @@ export * from './notes.js';
 export * from './board.js';
 export * from './documentation.js';
 export * from './text.js';
+export * from './template.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {

@@ -9,42 +9,49 @@ export { POLL_TYPES, RESULTS_VISIBILITY, YES_NO_OPTIONS, type PollType, type Res
 
 const option = z.object({ id: id.optional(), label: safeText(z.string().trim().min(1, 'Options need a text.').max(LIMITS.pollOptionMax)) });
 
-/** A poll as the moderation prepares it. */
-export const pollInput = z
-  .object({
-    blockId: id.nullable().default(null),
-    question: safeText(z.string().trim().min(1, 'Please enter a question.').max(LIMITS.pollQuestionMax), 'multiline'),
-    type: z.enum(POLL_TYPES),
-    options: z.array(option).max(LIMITS.pollOptionsMax).default([]),
-    /** Multiple choice: most options a person may tick. */
-    maxChoices: z.number().int().min(1).max(LIMITS.pollOptionsMax).nullable().default(null),
-    scale: z
-      .object({
-        min: z.number().int().min(0).max(1),
-        max: z.number().int().min(2).max(10),
-        minLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
-        maxLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
-      })
-      .nullable()
-      .default(null),
-    anonymous: z.boolean().default(true),
-    resultsVisibility: z.enum(RESULTS_VISIBILITY).default('live'),
-    allowChange: z.boolean().default(true),
-  })
-  .superRefine((poll, context) => {
-    if ((poll.type === 'single' || poll.type === 'multiple') && poll.options.length < 2) {
-      context.addIssue({ code: 'custom', path: ['options'], message: 'A choice poll needs at least two options.' });
-    }
-    const seen = new Set<string>();
-    poll.options.forEach((option, index) => {
-      if (option.id === undefined) return;
-      if (seen.has(option.id)) context.addIssue({ code: 'custom', path: ['options', index, 'id'], message: 'Each option needs its own id.' });
-      seen.add(option.id);
-    });
-    if (poll.type === 'scale' && !poll.scale) {
-      context.addIssue({ code: 'custom', path: ['scale'], message: 'A rating scale needs its range.' });
-    }
+/** The fields of a poll definition, before the checks across fields (`checkPoll`). */
+export const pollFields = z.object({
+  blockId: id.nullable().default(null),
+  question: safeText(z.string().trim().min(1, 'Please enter a question.').max(LIMITS.pollQuestionMax), 'multiline'),
+  type: z.enum(POLL_TYPES),
+  options: z.array(option).max(LIMITS.pollOptionsMax).default([]),
+  /** Multiple choice: most options a person may tick. */
+  maxChoices: z.number().int().min(1).max(LIMITS.pollOptionsMax).nullable().default(null),
+  scale: z
+    .object({
+      min: z.number().int().min(0).max(1),
+      max: z.number().int().min(2).max(10),
+      minLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
+      maxLabel: safeText(z.string().max(LIMITS.pollOptionMax)).default(''),
+    })
+    .nullable()
+    .default(null),
+  anonymous: z.boolean().default(true),
+  resultsVisibility: z.enum(RESULTS_VISIBILITY).default('live'),
+  allowChange: z.boolean().default(true),
+});
+
+/** The checks across a poll's fields: enough options, distinct option ids, a range for scales. */
+export function checkPoll(
+  poll: { type: PollType; options: { id?: string | undefined }[]; scale: unknown },
+  context: z.RefinementCtx,
+): void {
+  if ((poll.type === 'single' || poll.type === 'multiple') && poll.options.length < 2) {
+    context.addIssue({ code: 'custom', path: ['options'], message: 'A choice poll needs at least two options.' });
+  }
+  const seen = new Set<string>();
+  poll.options.forEach((option, index) => {
+    if (option.id === undefined) return;
+    if (seen.has(option.id)) context.addIssue({ code: 'custom', path: ['options', index, 'id'], message: 'Each option needs its own id.' });
+    seen.add(option.id);
   });
+  if (poll.type === 'scale' && !poll.scale) {
+    context.addIssue({ code: 'custom', path: ['scale'], message: 'A rating scale needs its range.' });
+  }
+}
+
+/** A poll as the moderation prepares it. */
+export const pollInput = pollFields.superRefine(checkPoll);
 /** A valid poll definition. */
 export type PollInput = z.output<typeof pollInput>;
 

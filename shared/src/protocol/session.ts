@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES, type ConnectionState, type Language, type Role } from '../roles.js';
 import { LIMITS } from '../limits.js';
+import { workshopTemplate } from './template.js';
 import { safeText } from './text.js';
 
 /** A display name: trimmed, not empty, no control characters. */
@@ -36,6 +37,8 @@ export const createWorkshopRequest = z.object({
   coModeratorNames: safeText(z.string().trim().max(LIMITS.moderationNamesMax)).optional().default(''),
   /** The server's create key, when it requires one (see `createKeyRequired` of GET /api/health). */
   createKey: z.string().max(256).optional(),
+  /** Start from a template (GET /api/workshops/:id/template, GET /api/templates/:id): agenda, polls and rounds. */
+  template: workshopTemplate.optional(),
 });
 /** A valid request to create a workshop. */
 export type CreateWorkshopRequest = z.output<typeof createWorkshopRequest>;
