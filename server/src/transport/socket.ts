@@ -18,8 +18,10 @@ import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
-import { inspectLink } from '../domain/workshops.js';
-import type { WorkshopStore } from '../store/types.js';
+import { requireRole } from '../domain/people.js';
+import { loadTemplate } from '../domain/workshopTemplates.js';
+import { inspectLink, requireWorkshop } from '../domain/workshops.js';
+import type { AgendaStore, BreakoutStore, PollStore, WorkshopStore } from '../store/types.js';
 import { clientAddress, type RateLimiters } from './rateLimit.js';
 
 /** Unsent bytes a socket.io connection may pile up (a reader that stopped reading) before it is closed. */
@@ -46,7 +48,7 @@ const facilitatorRoom = (workshopId: string) => `w:${workshopId}:f`;
 
 /** Dependencies of the socket transport. */
 export interface SocketDeps {
-  store: WorkshopStore;
+  store: WorkshopStore & AgendaStore & PollStore & BreakoutStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   breakouts: BreakoutDomain;
@@ -193,6 +195,11 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'people:updateSelf': async (socket, input) => people.updateSelf(actorOf(socket), input),
     'clock:ping': async () => ({ serverTime: deps.clock() }),
     'agenda:get': async (socket) => agenda.snapshot(actorOf(socket)),
+    'template:get': async (socket) => {
+      const actor = actorOf(socket);
+      requireRole(await people.current(actor), ['moderator', 'coModerator'], 'save the workshop as a template');
+      return loadTemplate(deps.store, await requireWorkshop(deps.store, actor.workshopId));
+    },
     'agenda:addBlock': async (socket, input) => agenda.addBlock(actorOf(socket), input),
     'agenda:updateBlock': async (socket, input) => agenda.updateBlock(actorOf(socket), input),
     'agenda:duplicateBlock': async (socket, input) => agenda.duplicateBlock(actorOf(socket), input),

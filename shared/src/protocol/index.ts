@@ -11,6 +11,7 @@ import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } fro
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
+import { templateClientEvents, type TemplateClientEvents } from './template.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -35,10 +36,11 @@ export const clientEventSchemas = {
   ...notesClientEvents,
   ...boardClientEvents,
   ...documentationClientEvents,
+  ...templateClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents & TemplateClientEvents;
 
 /** Payload types of every event the server sends. */
 export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;

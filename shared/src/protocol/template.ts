@@ -110,3 +110,14 @@ export function summarizeTemplate(id: string, template: WorkshopTemplate, builtI
     builtIn,
   };
 }
+
+/** Schemas of the template events a client sends. */
+export const templateClientEvents = {
+  'template:get': z.object({}).optional(),
+};
+
+/** Template events a client sends. */
+export interface TemplateClientEvents {
+  /** Facilitators: the workshop's format as a template file (the same as GET /api/workshops/:id/template). */
+  'template:get': { request: Record<string, never> | undefined; response: WorkshopTemplate };
+}
