@@ -98,6 +98,23 @@ export const de: Messages = {
     listMe: 'Meinen Namen in der Dokumentation nennen',
     saved: 'Gespeichert',
   },
+  templates: {
+    startFrom: 'Beginnen mit',
+    empty: 'Einem leeren Workshop',
+    summary: '{{minutes}} Min., {{blocks}} Blöcke, {{polls}} Umfragen, {{rounds}} Breakout-Runden',
+    file: 'Oder einer Vorlagendatei (.json)',
+    fileChosen: 'Vorlagendatei: {{name}}',
+    fileProblems: {
+      tooLarge: 'Diese Datei ist für eine Vorlage zu groß.',
+      notJson: 'Diese Datei ist keine Vorlagendatei (kein JSON).',
+      notTemplate: 'Diese Datei ist keine Werkraum-Vorlage.',
+      otherVersion: 'Diese Vorlage wurde für eine andere Werkraum-Version erstellt.',
+    },
+    invalid: 'Die Vorlage ist nicht verwendbar: {{message}}',
+    save: 'Als Vorlage speichern',
+    saveHint: 'Eine Datei mit Ablauf, Umfragen und Breakout-Runden, ohne Personen und Antworten, als Start für den nächsten Workshop',
+    saved: 'Vorlage als Datei gespeichert.',
+  },
   agenda: {
     heading: 'Ablauf',
     empty: 'Der Ablauf hat noch keine Blöcke.',

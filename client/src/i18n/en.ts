@@ -95,6 +95,23 @@ export const en = {
     listMe: 'List my name in the documentation',
     saved: 'Saved',
   },
+  templates: {
+    startFrom: 'Start from',
+    empty: 'An empty workshop',
+    summary: '{{minutes}} min, {{blocks}} blocks, {{polls}} polls, {{rounds}} breakout rounds',
+    file: 'Or a template file (.json)',
+    fileChosen: 'Template file: {{name}}',
+    fileProblems: {
+      tooLarge: 'This file is too large for a template.',
+      notJson: 'This file is not a template file (no JSON).',
+      notTemplate: 'This file is not a Werkraum template.',
+      otherVersion: 'This template was made for another version of Werkraum.',
+    },
+    invalid: 'The template cannot be used: {{message}}',
+    save: 'Save as template',
+    saveHint: 'A file with the agenda, polls and breakout rounds, without people or answers, to start the next workshop from',
+    saved: 'Template saved as a file.',
+  },
   agenda: {
     heading: 'Agenda',
     empty: 'The agenda has no blocks yet.',

@@ -15,6 +15,7 @@ import { Dialog } from '../../ui/Dialog.js';
 import { TextAreaField } from '../../ui/Field.js';
 import { useAgendaAction } from './useAgenda.js';
 import { FormError } from '../../ui/FormError.js';
+import { SaveTemplateButton } from '../templates/SaveTemplateButton.js';
 
 /** The planned time table in the workshop's own time of day, as it is published. */
 function useTimetable(): TimetableEntry[] {
@@ -100,6 +101,7 @@ export function AgendaTools() {
       <span role="status" className="copy-status">
         {copied ? t('agenda.copied') : ''}
       </span>
+      <SaveTemplateButton />
       <Dialog
         open={open}
         title={t('agenda.import')}

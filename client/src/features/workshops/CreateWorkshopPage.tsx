@@ -11,8 +11,9 @@ import { TextAreaField, TextField } from '../../ui/Field.js';
 import { useErrorText } from '../../ui/errors.js';
 import { createKeyRequired, createWorkshop } from './createWorkshop.js';
 import { FormError } from '../../ui/FormError.js';
+import { TemplatePicker, templateOfChoice, type TemplateChoice } from '../templates/TemplatePicker.js';
 
-type FieldName = 'title' | 'date' | 'time' | 'description' | 'moderatorNames' | 'coModeratorNames' | 'createKey';
+type FieldName = 'title' | 'date' | 'time' | 'description' | 'moderatorNames' | 'coModeratorNames' | 'createKey' | 'template';
 
 /** Landing page: create a workshop, get its three links, and find workshops created here before. */
 export function CreateWorkshopPage() {
@@ -23,6 +24,7 @@ export function CreateWorkshopPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [language, setWorkshopLanguage] = useState<Language>(i18n.language === 'en' ? 'en' : 'de');
+  const [templateChoice, setTemplateChoice] = useState<TemplateChoice>({ kind: 'empty' });
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const previous = loadCreatedWorkshops();
   // A server with CREATE_KEY set asks for it; the field shows once the server says so.
@@ -58,6 +60,7 @@ export function CreateWorkshopPage() {
     setBusy(true);
     try {
       const timeZone = browserTimeZone();
+      const template = await templateOfChoice(templateChoice);
       const response = await createWorkshop({
         title: value('title'),
         startsAt,
@@ -67,6 +70,7 @@ export function CreateWorkshopPage() {
         moderatorNames: value('moderatorNames'),
         coModeratorNames: value('coModeratorNames'),
         ...(needsKey ? { createKey: value('createKey') } : {}),
+        ...(template ? { template } : {}),
       });
       const workshop: CreatedWorkshop = { id: response.id, title: value('title'), startsAt, links: response.links };
       saveCreatedWorkshop(workshop);
@@ -77,6 +81,10 @@ export function CreateWorkshopPage() {
       if (problem.code === 'invalid_create_key') {
         setNeedsKey(true);
         setErrors({ createKey: errorText(error) });
+        return;
+      }
+      if (problem.field === 'template' || problem.field?.startsWith('template.')) {
+        setErrors({ template: t('templates.invalid', { message: problem.message ?? errorText(error) }) });
         return;
       }
       const field = problem.field === 'startsAt' ? 'date' : (problem.field as FieldName | undefined);
@@ -131,6 +139,7 @@ export function CreateWorkshopPage() {
             </label>
           ))}
         </fieldset>
+        <TemplatePicker language={language} choice={templateChoice} onChange={setTemplateChoice} error={errors.template ?? null} />
         <TextAreaField
           label={t('create.description')}
           name="description"

@@ -1,4 +1,5 @@
 import type { ProtocolError } from '@werkraum/shared/errors';
+import type { WorkshopTemplate } from '@werkraum/shared/protocol';
 import type { Language } from '@werkraum/shared/roles';
 
 /** What the create form sends (the body of POST /api/workshops). */
@@ -12,6 +13,8 @@ export interface CreateWorkshopInput {
   coModeratorNames: string;
   /** The server's create key, when it requires one. */
   createKey?: string;
+  /** Start from this template (agenda, polls, rounds). */
+  template?: WorkshopTemplate;
 }
 
 /** The answer of POST /api/workshops. */
