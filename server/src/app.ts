@@ -13,6 +13,7 @@ import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
+import { SeriesDomain } from './domain/series.js';
 import { createHttpApp } from './transport/http.js';
 import { DEFAULT_RATE_LIMITS, rateLimiters, type RateLimitSettings } from './transport/rateLimit.js';
 import { SOCKET_UNSENT_BYTES_MAX, attachSocketTransport, socketNotifier, type AppServer } from './transport/socket.js';
@@ -136,6 +137,16 @@ export function createApp(deps: AppDeps): App {
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
   const rasterizer = new BoardRasterizer(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {});
   const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock, rasterizer });
+  const series = new SeriesDomain({
+    store: deps.store,
+    notifier,
+    people,
+    polls,
+    renderNotes: (workshopId, roomId) => notes.render(workshopId, roomId, 'markdown'),
+    renderBoardOutline: async (workshopId, roomId) => String(await board.render(workshopId, roomId, 'outline')),
+    clock,
+    onAdvanced: (workshopId) => accessChanged(workshopId).then(() => undefined),
+  });
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
@@ -151,6 +162,7 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    series,
     now,
     log,
     limits,
@@ -177,6 +189,7 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    series,
     clock,
     log,
     limits,

@@ -7,8 +7,9 @@ export const AGENDA_BLOCK_TYPES = [
   'breakout',
   'break',
   'closing',
+  'review',
   'other',
 ] as const;
 
-/** One kind of agenda block (arrival, input talk, plenary discussion, poll, breakout, break, closing, other). */
+/** One kind of agenda block (arrival, input talk, plenary discussion, poll, breakout, break, closing, review of an earlier date, other). */
 export type AgendaBlockType = (typeof AGENDA_BLOCK_TYPES)[number];

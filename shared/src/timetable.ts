@@ -543,6 +543,7 @@ const TYPE_KEYWORDS: ReadonlyArray<readonly [AgendaBlockType, readonly string[]]
     ['ankommen', 'ankunft', 'einlass', 'check-in', 'arrival', 'welcome', '*begrüßung', '*begrüssung', '*begruessung', '*willkommen'],
   ],
   ['input', ['*input', 'impuls', '*vortrag', 'keynote', 'talk', 'presentation', '*präsentation', 'lecture']],
+  ['review', ['*rückblick', '*rueckblick', 'review', 'recap', 'looking back']],
   [
     'discussion',
     [

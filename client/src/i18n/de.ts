@@ -143,6 +143,7 @@ export const de: Messages = {
       breakout: 'Breakout',
       break: 'Pause',
       closing: 'Abschluss',
+      review: 'Rückblick (auf das letzte Treffen)',
       other: 'Sonstiges',
     },
     moderationNotes: 'Moderationsnotizen (nur für die Moderation)',

@@ -140,6 +140,7 @@ export const en = {
       breakout: 'Breakout',
       break: 'Break',
       closing: 'Closing',
+      review: 'Review (of the last meeting)',
       other: 'Other',
     },
     moderationNotes: 'Moderation notes (only for the moderation)',

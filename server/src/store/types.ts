@@ -1,5 +1,5 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
+import type { AgendaBlockView, AgendaRun, ArchivedPoll, BreakoutRound, Poll, PollAnswer, SeriesDate, WorkshopInfo } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import type { CollabStore } from '../collab/store.js';
 
@@ -140,7 +140,36 @@ export interface BoardStore {
   saveBoards(record: BoardsRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore {
+/** An earlier date of a series as it ended: its agenda and run, polls with results, rounds and board states. */
+export interface ArchivedDate {
+  agenda: AgendaRecord;
+  polls: ArchivedPoll[];
+  rounds: BreakoutRound[];
+  boards: BoardsRecord['rooms'];
+}
+
+/** One date of a workshop series as stored. */
+export interface StoredSeriesDate extends SeriesDate {
+  /** Set when the date is done: what it produced. */
+  archive: ArchivedDate | null;
+  /** Polls of this date repeated from the date before: poll id -> the earlier poll's id. */
+  repeats: Record<string, string>;
+}
+
+/** The dates of a workshop, stored as one versioned unit. */
+export interface SeriesRecord {
+  workshopId: string;
+  version: number;
+  dates: StoredSeriesDate[];
+}
+
+/** Storage of a workshop's dates. */
+export interface SeriesStore {
+  getSeries(workshopId: string): Promise<SeriesRecord | undefined>;
+  saveSeries(record: SeriesRecord): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, SeriesStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

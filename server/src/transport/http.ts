@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import { agendaFromTimetable } from '@werkraum/shared/agendaImport';
-import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput, summarizeTemplate } from '@werkraum/shared/protocol';
+import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput, seriesClientEvents, summarizeTemplate } from '@werkraum/shared/protocol';
 import { parseTimetable } from '@werkraum/shared/timetable';
 import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
@@ -18,12 +18,15 @@ import type { PeopleDomain } from '../domain/people.js';
 import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
+import type { SeriesDomain } from '../domain/series.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import { applyTemplate, loadTemplate } from '../domain/workshopTemplates.js';
 import { newId } from '../domain/secrets.js';
 import { BUILT_IN_TEMPLATES } from '../templates/builtIn.js';
 import type { AgendaStore, BreakoutStore, PollStore, WorkshopStore } from '../store/types.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
+
+const addDateRequest = seriesClientEvents['series:addDate'];
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
@@ -33,6 +36,7 @@ export interface HttpDeps {
   polls: PollDomain;
   notes: NotesDomain;
   board: BoardDomain;
+  series: SeriesDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -257,8 +261,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.json({
         ...workshopInfo(workshop),
         createdAt: workshop.createdAt,
+        sessions: (await deps.series.view(workshop.id)).dates,
         people: people.map((person) => ({ ...deps.people.view(person), joinedAt: person.joinedAt })),
       });
+    }),
+  );
+
+  app.post(
+    '/api/workshops/:id/sessions',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      const input = parseBody(addDateRequest, req, res);
+      if (!input) return;
+      const { dateId, view } = await deps.series.addDate({ workshopId: access.workshop.id, viaKey: true }, input);
+      res.status(201).json({ session: view.dates.find((date) => date.id === dateId), sessions: view.dates });
     }),
   );
 

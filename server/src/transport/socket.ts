@@ -17,6 +17,7 @@ import type { BoardDomain } from '../domain/board.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
+import type { SeriesDomain } from '../domain/series.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { requireRole } from '../domain/people.js';
 import { loadTemplate } from '../domain/workshopTemplates.js';
@@ -55,6 +56,7 @@ export interface SocketDeps {
   polls: PollDomain;
   notes: NotesDomain;
   board: BoardDomain;
+  series: SeriesDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -195,6 +197,13 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'people:updateSelf': async (socket, input) => people.updateSelf(actorOf(socket), input),
     'clock:ping': async () => ({ serverTime: deps.clock() }),
     'agenda:get': async (socket) => agenda.snapshot(actorOf(socket)),
+    'series:get': async (socket) => deps.series.get(actorOf(socket)),
+    'series:addDate': async (socket, input) => ({ dateId: (await deps.series.addDate(actorOf(socket), input)).dateId }),
+    'series:moveDate': async (socket, input) => deps.series.moveDate(actorOf(socket), input),
+    'series:removeDate': async (socket, input) => deps.series.removeDate(actorOf(socket), input),
+    'series:advance': async (socket) => deps.series.advance(actorOf(socket)),
+    'series:review': async (socket, input) => deps.series.review(actorOf(socket), input),
+    'series:pollHistory': async (socket, input) => deps.series.pollHistory(actorOf(socket), input),
     'template:get': async (socket) => {
       const actor = actorOf(socket);
       requireRole(await people.current(actor), ['moderator', 'coModerator'], 'save the workshop as a template');

@@ -11,6 +11,7 @@ import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } fro
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
+import { seriesClientEvents, type SeriesClientEvents, type SeriesServerEvents } from './series.js';
 import { templateClientEvents, type TemplateClientEvents } from './template.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
@@ -25,6 +26,7 @@ export * from './board.js';
 export * from './documentation.js';
 export * from './text.js';
 export * from './template.js';
+export * from './series.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -37,13 +39,14 @@ export const clientEventSchemas = {
   ...boardClientEvents,
   ...documentationClientEvents,
   ...templateClientEvents,
+  ...seriesClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents & TemplateClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents & TemplateClientEvents & SeriesClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents & SeriesServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;
