@@ -1,6 +1,7 @@
 import type { WorkshopSnapshot } from '@werkraum/shared/protocol';
 import type { AppState } from '../store/index.js';
 import type { AppSocket } from './socket.js';
+import { currentDateId } from '../features/series/seriesSlice.js';
 
 type StoreApi = { getState(): AppState };
 
@@ -50,8 +51,16 @@ export function attachDispatch(
   const onParticipation: Parameters<typeof socket.on<'poll:participation'>>[1] = ({ pollId, participants }) =>
     store.getState().applyParticipation(pollId, participants);
 
+  const onSeries: Parameters<typeof socket.on<'series:changed'>>[1] = (series) => {
+    const state = store.getState();
+    const movedOn = currentDateId(state.series) !== currentDateId(series);
+    state.setSeries(series);
+    // A new date brings its own polls (the agenda and rooms arrive as their own events).
+    if (movedOn) onPollsChanged();
+  };
   const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
   socket.on('board:changed', onBoard);
+  socket.on('series:changed', onSeries);
   socket.on('poll:changed', onPollChanged);
   socket.on('poll:results', onPollResults);
   socket.on('poll:participation', onParticipation);
@@ -65,6 +74,7 @@ export function attachDispatch(
   socket.on('agenda:notes', onNotes);
   return () => {
     socket.off('board:changed', onBoard);
+    socket.off('series:changed', onSeries);
     socket.off('poll:changed', onPollChanged);
     socket.off('poll:results', onPollResults);
     socket.off('poll:participation', onParticipation);

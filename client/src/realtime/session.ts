@@ -114,11 +114,13 @@ class WorkshopSession {
   /** Fetches the agenda and the breakout rounds (after joining, reconnecting, or a change of one's own role). */
   private async loadAgenda(): Promise<void> {
     try {
-      const [agenda, breakouts, polls] = await Promise.all([
+      const [agenda, breakouts, polls, series] = await Promise.all([
         request(this.socket(), 'agenda:get', {}),
         request(this.socket(), 'breakout:get', {}),
         request(this.socket(), 'poll:list', {}),
+        request(this.socket(), 'series:get', {}),
       ]);
+      this.store.getState().setSeries(series);
       this.store.getState().setAgendaSnapshot(agenda);
       this.store.getState().setRounds(breakouts.rounds);
       this.store.getState().setPolls(polls.polls);

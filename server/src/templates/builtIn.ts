@@ -21,7 +21,8 @@ const exchangeMeetingDe: WorkshopTemplateInput = {
       {
         key: 'welcome',
         title: 'Begrüßung, Vorstellung des Formats, Rückblick auf das letzte Treffen, Vorstellung des Themas',
-        type: 'input',
+        type: 'review',
+        description: 'Auf dem Bildschirm: die Ergebnisse des letzten Treffens.',
         plannedMinutes: 5,
       },
       { key: 'survey', title: 'Kurze Umfrage', type: 'poll', plannedMinutes: 5 },
@@ -77,7 +78,13 @@ const exchangeMeetingEn: WorkshopTemplateInput = {
   agenda: {
     blocks: [
       { key: 'arrival', title: 'Arrival', type: 'arrival', plannedMinutes: 5, description: 'Check sound and video, enter your name.' },
-      { key: 'welcome', title: 'Welcome, the format, review of the last meeting, today’s topic', type: 'input', plannedMinutes: 5 },
+      {
+        key: 'welcome',
+        title: 'Welcome, the format, review of the last meeting, today’s topic',
+        type: 'review',
+        plannedMinutes: 5,
+        description: 'On screen: the results of the last meeting.',
+      },
       { key: 'survey', title: 'Short survey', type: 'poll', plannedMinutes: 5 },
       { key: 'input', title: 'Input: the topic of the meeting', type: 'input', plannedMinutes: 5 },
       { key: 'practice', title: 'Input from practice', type: 'input', plannedMinutes: 15, description: 'Two examples from practice.' },

@@ -225,7 +225,7 @@ describe('workshop templates over HTTP', () => {
     expect(workshop.description).toMatch(/Austauschtreffen/);
     const made = await format(server, id);
     expect(made.blocks.map((block) => block.type)).toEqual([
-      'arrival', 'input', 'poll', 'input', 'input', 'discussion', 'breakout', 'discussion', 'breakout', 'closing', 'closing',
+      'arrival', 'review', 'poll', 'input', 'input', 'discussion', 'breakout', 'discussion', 'breakout', 'closing', 'closing',
     ]);
     expect(made.polls.map((poll) => poll.block)).toEqual([2, 2]);
     expect(made.rounds.map((round) => [round.block, round.rooms.length])).toEqual([[6, 3], [8, 3]]);

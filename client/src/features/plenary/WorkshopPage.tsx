@@ -21,6 +21,8 @@ import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { InvitePanel } from './InvitePanel.js';
+import { ReviewPanel } from '../series/ReviewPanel.js';
+import { SeriesPanel } from '../series/SeriesPanel.js';
 
 /** The workshop as a joined person sees it: the plenary with the workshop, people and own settings. */
 export function WorkshopPage({ workshopId }: { workshopId: string }) {
@@ -67,6 +69,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
           <PeopleList />
           <AboutMe />
           {isFacilitator(session.role) ? <InvitePanel workshopId={workshopId} /> : null}
+          <SeriesPanel />
         </aside>
       </div>
     </AppShell>
@@ -84,6 +87,11 @@ function WorkshopMain() {
   const myRoom = useMyRoom(now);
   const workshop = useAppStore((state) => state.workshop)!;
   const role = useAppStore((state) => state.session?.role);
+  // A review block shows the previous date's results to everyone while it runs.
+  const reviewRunning = useAppStore((state) => {
+    const timer = state.agenda?.run.timer;
+    return timer ? state.agenda?.blocks.find((block) => block.id === timer.blockId)?.type === 'review' : false;
+  });
   if (myRoom) {
     return (
       <div className="workshop-main">
@@ -102,6 +110,7 @@ function WorkshopMain() {
         {role ? <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${role}`) })}</p> : null}
       </section>
       <BreakoutArea now={now} />
+      {reviewRunning ? <ReviewPanel /> : null}
       <PollsPanel />
       <AgendaPanel />
       <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />

@@ -6,6 +6,7 @@ import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
 import { AnswerForm } from './AnswerForm.js';
 import { PollForm } from './PollForm.js';
 import { PollResultsView } from './PollResultsView.js';
+import { PollHistory } from '../series/PollHistory.js';
 import { FormError } from '../../ui/FormError.js';
 
 /** One poll: its question, the answer form while open, results where visible, and the moderation's actions. */
@@ -29,7 +30,10 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
       </p>
       {poll.status === 'open' ? <AnswerForm view={view} /> : null}
       {view.results ? (
-        <PollResultsView poll={poll} results={view.results} fullScreenButton={facilitator} />
+        <>
+          <PollResultsView poll={poll} results={view.results} fullScreenButton={facilitator} />
+          <PollHistory poll={poll} results={view.results} />
+        </>
       ) : poll.status !== 'draft' ? (
         <p className="muted">{t('polls.resultsHidden')}</p>
       ) : null}
