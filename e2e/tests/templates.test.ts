@@ -15,7 +15,7 @@ describe('starting a workshop from a template', () => {
 
   beforeAll(async () => {
     server = new ServerProcess();
-    await server.start();
+    await server.start({ TEMPLATE_KEY: 'vorlagen-2027' });
     browser = await launchBrowser();
     moderator = await newActor(browser, 'Kai');
   });
@@ -84,5 +84,43 @@ describe('starting a workshop from a template', () => {
     await create.submit({ title: 'Mit kaputter Vorlage', date: '2027-01-20', time: '14:00' });
     await expect.poll(() => page.getByText(/Die Vorlage ist nicht verwendbar: .*template\.rounds\.0\.blockKey/).count(), POLL).toBe(1);
     expect(await page.getByRole('heading', { level: 1, name: 'Workshop anlegen' }).count()).toBe(1);
+  });
+
+  it('keeps a format in the server\'s template library for everyone who holds the key', async () => {
+    const page = moderator.page;
+    const create = new CreateWorkshopPage(page);
+    await create.goto(server.url);
+    await page.getByRole('radio', { name: /Input und Diskussion \(90 Minuten\)/ }).check();
+    await create.create({ title: 'Städtepartnerschaften digital', date: '2027-01-15', time: '17:30' });
+    await create.openAsModerator();
+    await new JoinPage(page).join('Dr. Kai Pfundheller');
+    const agenda = new AgendaPanel(page);
+    await expect.poll(() => agenda.items.count(), POLL).toBe(7);
+
+    await agenda.region.getByRole('button', { name: 'In der Vorlagenbibliothek speichern' }).click();
+    const dialog = page.getByRole('dialog', { name: 'In der Vorlagenbibliothek speichern' });
+    await dialog.getByLabel('Vorlagen-Schlüssel').fill('geraten');
+    await dialog.getByRole('button', { name: 'Speichern' }).click();
+    await dialog.getByText('gültigen Vorlagen-Schlüssel').waitFor(POLL);
+    await dialog.getByLabel('Vorlagen-Schlüssel').fill('vorlagen-2027');
+    await dialog.getByRole('button', { name: 'Speichern' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('„Städtepartnerschaften digital“ ist in der Vorlagenbibliothek.').waitFor(POLL);
+
+    // A colleague's browser: the library shows after entering the key.
+    const colleague = await newActor(browser, 'Sigmar');
+    const other = new CreateWorkshopPage(colleague.page);
+    await other.goto(server.url);
+    expect(await colleague.page.getByRole('radio', { name: /Städtepartnerschaften digital/ }).count()).toBe(0);
+    await colleague.page.getByText('Vorlagenbibliothek dieses Servers (mit Schlüssel)').click();
+    await colleague.page.getByLabel('Vorlagen-Schlüssel').fill('vorlagen-2027');
+    await colleague.page.getByRole('button', { name: 'Bibliothek anzeigen' }).click();
+    await colleague.page.getByRole('radio', { name: /Städtepartnerschaften digital/ }).check();
+    await other.create({ title: 'Transfer-Seminar', date: '2027-01-29', time: '17:30' });
+    await other.openAsModerator();
+    await new JoinPage(colleague.page).join('Sigmar Fischer');
+    const copied = new AgendaPanel(colleague.page);
+    await expect.poll(() => copied.items.count(), POLL).toBe(7);
+    expect(await titles(copied)).toEqual(await titles(agenda));
   });
 });

@@ -45,6 +45,8 @@ export interface AppDeps {
   log?: (message: string, error?: unknown) => void;
   /** When set, creating a workshop requires this key (the CREATE_KEY setting). */
   createKey?: string;
+  /** When set, the template library takes templates from holders of this key (the TEMPLATE_KEY setting). */
+  templateKey?: string;
   /** Per-address limits; the defaults of a public server when absent (tests pass their own). */
   rateLimits?: RateLimitSettings;
   /** Proxies in front of the server that append to X-Forwarded-For (TRUST_PROXY); 0 when absent. */
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps): App {
     log,
     limits,
     ...(deps.createKey ? { createKey: deps.createKey } : {}),
+    ...(deps.templateKey ? { templateKey: deps.templateKey } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.clientDir ? { clientDir: deps.clientDir } : {}),
   });

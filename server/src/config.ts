@@ -10,6 +10,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** When set, creating a workshop requires this key (CREATE_KEY). */
   createKey: string | undefined;
+  /** When set, facilitators who hold this key keep templates in the installation's library (TEMPLATE_KEY). */
+  templateKey: string | undefined;
   /** Per-address limits (RATE_LIMIT_CREATE, RATE_LIMIT_JOIN, RATE_LIMIT_BAD_KEY). */
   rateLimits: RateLimitSettings;
   /** Proxies in front of the server that append to X-Forwarded-For (TRUST_PROXY); 0 trusts none. */
@@ -29,7 +31,7 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 }
 
 /**
- * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
+ * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, TEMPLATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
  * RENDER_TIMEOUT_MS; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,6 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || './data'),
     publicUrl: env.PUBLIC_URL || undefined,
     createKey: env.CREATE_KEY || undefined,
+    templateKey: env.TEMPLATE_KEY || undefined,
     rateLimits: {
       create: parseRateLimit('RATE_LIMIT_CREATE', env.RATE_LIMIT_CREATE, DEFAULT_RATE_LIMITS.create),
       join: parseRateLimit('RATE_LIMIT_JOIN', env.RATE_LIMIT_JOIN, DEFAULT_RATE_LIMITS.join),

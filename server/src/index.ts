@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     renderTimeoutMs: config.renderTimeoutMs,
     ...(config.createKey ? { createKey: config.createKey } : {}),
+    ...(config.templateKey ? { templateKey: config.templateKey } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   const port = await app.listen(config.port, config.host);

@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'rate_limited',
   /** Creating a workshop needs the server's create key, and none or a wrong one was sent. */
   'invalid_create_key',
+  /** The template library needs the server's template key (header X-Template-Key); also when the server keeps no library. */
+  'invalid_template_key',
   /** Rendering a picture took too long and was stopped (HTTP 503). */
   'render_timeout',
   /** Too many pictures are being rendered at once (HTTP 503); try again shortly. */

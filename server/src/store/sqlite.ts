@@ -71,6 +71,12 @@ const MIGRATIONS: string[] = [
      answer_json TEXT NOT NULL,
      PRIMARY KEY (poll_id, ballot_key)
    ) WITHOUT ROWID;`,
+  // The installation's template library (TEMPLATE_KEY): workshop formats saved by facilitators.
+  `CREATE TABLE workshop_templates (
+     id TEXT PRIMARY KEY,
+     body_json TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 interface WorkshopRow {
@@ -162,6 +168,14 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const statements = {
+    listTemplates: db.prepare<[], { id: string; body_json: string; created_at: string }>(
+      'SELECT id, body_json, created_at FROM workshop_templates ORDER BY created_at, id',
+    ),
+    getTemplate: db.prepare<[string], { id: string; body_json: string; created_at: string }>(
+      'SELECT id, body_json, created_at FROM workshop_templates WHERE id = ?',
+    ),
+    insertTemplate: db.prepare<[string, string, string]>('INSERT INTO workshop_templates (id, body_json, created_at) VALUES (?, ?, ?)'),
+    deleteTemplate: db.prepare<[string]>('DELETE FROM workshop_templates WHERE id = ?'),
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, title, starts_at, time_zone, language, description, moderator_names,
          co_moderator_names, created_at, moderator_secret_hash, co_moderator_secret_hash, participant_secret_hash)
@@ -421,6 +435,19 @@ export function openSqliteStore(file: string): Store {
     },
     async saveSeries(record) {
       return writeDocument(record.workshopId, 'series', record.version, record.dates);
+    },
+    async listTemplates() {
+      return statements.listTemplates.all().map((row) => ({ id: row.id, body: JSON.parse(row.body_json) as unknown, createdAt: row.created_at }));
+    },
+    async getTemplate(id) {
+      const row = statements.getTemplate.get(id);
+      return row && { id: row.id, body: JSON.parse(row.body_json) as unknown, createdAt: row.created_at };
+    },
+    async insertTemplate(entry) {
+      statements.insertTemplate.run(entry.id, JSON.stringify(entry.body), entry.createdAt);
+    },
+    async deleteTemplate(id) {
+      return statements.deleteTemplate.run(id).changes === 1;
     },
     async getPolls(workshopId) {
       const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');

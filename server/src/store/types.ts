@@ -169,7 +169,23 @@ export interface SeriesStore {
   saveSeries(record: SeriesRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, SeriesStore {
+/** A template saved into the installation's library; the body is checked when it is read. */
+export interface StoredTemplate {
+  id: string;
+  body: unknown;
+  createdAt: string;
+}
+
+/** The installation's template library. */
+export interface TemplateLibraryStore {
+  listTemplates(): Promise<StoredTemplate[]>;
+  getTemplate(id: string): Promise<StoredTemplate | undefined>;
+  insertTemplate(entry: StoredTemplate): Promise<void>;
+  /** False when there was no such template. */
+  deleteTemplate(id: string): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, SeriesStore, TemplateLibraryStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

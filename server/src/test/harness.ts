@@ -67,6 +67,8 @@ export interface StartOptions {
   trustProxy?: number;
   /** createApp's `createKey`. */
   createKey?: string;
+  /** createApp's `templateKey`. */
+  templateKey?: string;
   /** createApp's `renderTimeoutMs`. */
   renderTimeoutMs?: number;
   /** createApp's `socketUnsentBytesMax`. */
@@ -155,6 +157,7 @@ export class Harness {
       rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.createKey !== undefined ? { createKey: options.createKey } : {}),
+      ...(options.templateKey !== undefined ? { templateKey: options.templateKey } : {}),
       ...(options.renderTimeoutMs !== undefined ? { renderTimeoutMs: options.renderTimeoutMs } : {}),
       ...(options.socketUnsentBytesMax !== undefined ? { socketUnsentBytesMax: options.socketUnsentBytesMax } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,

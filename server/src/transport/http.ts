@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import { agendaFromTimetable } from '@werkraum/shared/agendaImport';
-import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput, seriesClientEvents, summarizeTemplate } from '@werkraum/shared/protocol';
+import { PROTOCOL_VERSION, agendaReplaceRequest, createWorkshopRequest, pollInput, seriesClientEvents, summarizeTemplate, workshopTemplate, type TemplateSummary, type WorkshopTemplate } from '@werkraum/shared/protocol';
 import { parseTimetable } from '@werkraum/shared/timetable';
 import { agendaDocument, agendaMarkdown, agendaText } from '../domain/agendaDocument.js';
 import type { Role } from '@werkraum/shared/roles';
@@ -23,14 +23,17 @@ import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../
 import { applyTemplate, loadTemplate } from '../domain/workshopTemplates.js';
 import { newId } from '../domain/secrets.js';
 import { BUILT_IN_TEMPLATES } from '../templates/builtIn.js';
-import type { AgendaStore, BreakoutStore, PollStore, WorkshopStore } from '../store/types.js';
+import type { AgendaStore, BreakoutStore, PollStore, TemplateLibraryStore, WorkshopStore } from '../store/types.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
 
 const addDateRequest = seriesClientEvents['series:addDate'];
 
+/** Most templates one installation's library holds. */
+const TEMPLATE_LIBRARY_MAX = 500;
+
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
-  store: WorkshopStore & BreakoutStore & AgendaStore & PollStore;
+  store: WorkshopStore & BreakoutStore & AgendaStore & PollStore & TemplateLibraryStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   polls: PollDomain;
@@ -47,6 +50,8 @@ export interface HttpDeps {
   limits: RateLimiters;
   /** When set, creating a workshop requires this key (header `X-Create-Key` or body field `createKey`). */
   createKey?: string;
+  /** When set, holders of this key keep templates in the installation's library (header `X-Template-Key`). */
+  templateKey?: string;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -288,18 +293,98 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }),
   );
 
-  app.get('/api/templates', (_req, res) => {
-    res.json({ templates: [...BUILT_IN_TEMPLATES].map(([id, template]) => summarizeTemplate(id, template, true)) });
-  });
-
-  app.get('/api/templates/:templateId', (req, res) => {
-    const template = BUILT_IN_TEMPLATES.get(String(req.params.templateId));
-    if (!template) {
-      sendError(res, 404, 'not_found', 'There is no template with this id.');
-      return;
+  /**
+   * Whether the request may use the template library: 'none' without a key header, 'ok' with the
+   * right key; a wrong key (or a server without TEMPLATE_KEY) is answered here with 403.
+   */
+  function libraryAccess(req: Request, res: Response, required: boolean): 'ok' | 'none' | 'refused' {
+    const sent = req.get('x-template-key');
+    if (sent === undefined && !required) return 'none';
+    if (!deps.templateKey) {
+      sendError(res, 403, 'invalid_template_key', 'This server keeps no template library (its TEMPLATE_KEY is not set).');
+      return 'refused';
     }
-    res.json(template);
-  });
+    if (limited(req, res, deps.limits.badKey, false)) return 'refused';
+    if (sent === undefined || !sameKey(sent, deps.templateKey)) {
+      deps.limits.badKey.take(addressOf(req));
+      sendError(res, 403, 'invalid_template_key', 'The template library needs the server\'s template key (header X-Template-Key).');
+      return 'refused';
+    }
+    return 'ok';
+  }
+
+  /** The library's templates that this server reads (a stored one in an unknown format is left out). */
+  async function libraryTemplates(): Promise<{ id: string; template: WorkshopTemplate }[]> {
+    return (await deps.store.listTemplates()).flatMap((entry) => {
+      const parsed = workshopTemplate.safeParse(entry.body);
+      return parsed.success ? [{ id: entry.id, template: parsed.data }] : [];
+    });
+  }
+
+  app.get(
+    '/api/templates',
+    route(async (req, res) => {
+      const access = libraryAccess(req, res, false);
+      if (access === 'refused') return;
+      const templates: TemplateSummary[] = [...BUILT_IN_TEMPLATES].map(([id, template]) => summarizeTemplate(id, template, true));
+      if (access === 'ok') for (const { id, template } of await libraryTemplates()) templates.push(summarizeTemplate(id, template, false));
+      res.json({ templates });
+    }),
+  );
+
+  app.get(
+    '/api/templates/:templateId',
+    route(async (req, res) => {
+      const id = String(req.params.templateId);
+      const builtIn = BUILT_IN_TEMPLATES.get(id);
+      if (builtIn) {
+        res.json(builtIn);
+        return;
+      }
+      const access = libraryAccess(req, res, false);
+      if (access === 'refused') return;
+      const stored = access === 'ok' ? await deps.store.getTemplate(id) : undefined;
+      const parsed = stored ? workshopTemplate.safeParse(stored.body) : undefined;
+      if (!parsed?.success) {
+        sendError(res, 404, 'not_found', 'There is no template with this id.');
+        return;
+      }
+      res.json(parsed.data);
+    }),
+  );
+
+  app.post(
+    '/api/templates',
+    route(async (req, res) => {
+      if (libraryAccess(req, res, true) !== 'ok') return;
+      const template = parseBody(workshopTemplate, req, res);
+      if (!template) return;
+      if ((await deps.store.listTemplates()).length >= TEMPLATE_LIBRARY_MAX) {
+        sendError(res, 409, 'invalid_state', `The template library holds at most ${TEMPLATE_LIBRARY_MAX} templates; remove one first.`);
+        return;
+      }
+      const id = newId();
+      await deps.store.insertTemplate({ id, body: template, createdAt: deps.now().toISOString() });
+      res.status(201).json(summarizeTemplate(id, template, false));
+    }),
+  );
+
+  app.delete(
+    '/api/templates/:templateId',
+    route(async (req, res) => {
+      if (libraryAccess(req, res, true) !== 'ok') return;
+      const id = String(req.params.templateId);
+      if (BUILT_IN_TEMPLATES.has(id)) {
+        sendError(res, 403, 'forbidden', 'Built-in templates cannot be removed.');
+        return;
+      }
+      if (!(await deps.store.deleteTemplate(id))) {
+        sendError(res, 404, 'not_found', 'There is no template with this id.');
+        return;
+      }
+      res.status(204).end();
+    }),
+  );
 
   app.get(
     '/api/workshops/:id/agenda',

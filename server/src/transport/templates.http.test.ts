@@ -230,4 +230,48 @@ describe('workshop templates over HTTP', () => {
     expect(made.polls.map((poll) => poll.block)).toEqual([2, 2]);
     expect(made.rounds.map((round) => [round.block, round.rooms.length])).toEqual([[6, 3], [8, 3]]);
   });
+
+  it('keeps an installation library for holders of the template key, and nobody else', async () => {
+    const server = await harness.start({ templateKey: 'vorlagen-2027' });
+    const url = `${server.baseUrl}/api/templates`;
+    const withKey = (key: string) => ({ 'x-template-key': key, ...json });
+    const base = (await (await fetch(`${url}/input-discussion-de`)).json()) as WorkshopTemplate;
+    const own = { ...base, name: 'Transfer-Seminar (Städtepartnerschaften)' };
+
+    const refused = await fetch(url, { method: 'POST', headers: withKey('geraten'), body: JSON.stringify(own) });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('invalid_template_key');
+    expect((await fetch(url, { method: 'POST', headers: json, body: JSON.stringify(own) })).status).toBe(403);
+    const broken = await fetch(url, { method: 'POST', headers: withKey('vorlagen-2027'), body: JSON.stringify({ ...own, formatVersion: 9 }) });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as ErrorBody).error.field).toBe('formatVersion');
+
+    const saved = await fetch(url, { method: 'POST', headers: withKey('vorlagen-2027'), body: JSON.stringify(own) });
+    expect(saved.status).toBe(201);
+    const summary = (await saved.json()) as TemplateSummary;
+    expect(summary).toMatchObject({ name: 'Transfer-Seminar (Städtepartnerschaften)', builtIn: false, plannedMinutes: 90 });
+
+    // Only key holders see and read the library; everyone sees the built-in templates.
+    const names = async (headers: Record<string, string>) =>
+      ((await (await fetch(url, { headers })).json()) as { templates: TemplateSummary[] }).templates.map((entry) => entry.name);
+    expect(await names({})).not.toContain(own.name);
+    expect(await names(withKey('vorlagen-2027'))).toContain(own.name);
+    expect((await fetch(`${url}/${summary.id}`)).status).toBe(404);
+    expect((await fetch(`${url}/${summary.id}`, { headers: withKey('falsch') })).status).toBe(403);
+    const read = (await (await fetch(`${url}/${summary.id}`, { headers: withKey('vorlagen-2027') })).json()) as WorkshopTemplate;
+    expect(read).toEqual(workshopTemplate.parse(own));
+
+    expect((await fetch(`${url}/input-discussion-de`, { method: 'DELETE', headers: withKey('vorlagen-2027') })).status).toBe(403);
+    expect((await fetch(`${url}/${summary.id}`, { method: 'DELETE', headers: withKey('falsch') })).status).toBe(403);
+    expect((await fetch(`${url}/${summary.id}`, { method: 'DELETE', headers: withKey('vorlagen-2027') })).status).toBe(204);
+    expect((await fetch(`${url}/${summary.id}`, { method: 'DELETE', headers: withKey('vorlagen-2027') })).status).toBe(404);
+    expect(await names(withKey('vorlagen-2027'))).not.toContain(own.name);
+  });
+
+  it('says so when the server keeps no library', async () => {
+    const server = await harness.start();
+    const response = await fetch(`${server.baseUrl}/api/templates`, { method: 'POST', headers: { 'x-template-key': 'x', ...json }, body: '{}' });
+    expect(response.status).toBe(403);
+    expect((await response.json()) as ErrorBody).toMatchObject({ error: { code: 'invalid_template_key', message: expect.stringContaining('TEMPLATE_KEY') } });
+  });
 });

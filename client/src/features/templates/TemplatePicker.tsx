@@ -2,16 +2,20 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TemplateSummary, WorkshopTemplate } from '@werkraum/shared/protocol';
 import type { Language } from '@werkraum/shared/roles';
-import { fetchTemplate, listTemplates, readTemplateFile, type TemplateFileProblem } from './templatesApi.js';
+import { useErrorText } from '../../ui/errors.js';
+import { fetchTemplate, listTemplates, readTemplateFile, storeTemplateKey, storedTemplateKey, type TemplateFileProblem } from './templatesApi.js';
 
 /** What the create form starts the workshop from. */
-export type TemplateChoice = { kind: 'empty' } | { kind: 'builtIn'; id: string } | { kind: 'file'; template: WorkshopTemplate };
+export type TemplateChoice =
+  | { kind: 'empty' }
+  | { kind: 'builtIn'; id: string; key?: string }
+  | { kind: 'file'; template: WorkshopTemplate };
 
 /** Resolves a choice to the template to send with the create request (undefined: an empty workshop). */
 export async function templateOfChoice(choice: TemplateChoice): Promise<WorkshopTemplate | undefined> {
   if (choice.kind === 'empty') return undefined;
   if (choice.kind === 'file') return choice.template;
-  return fetchTemplate(choice.id);
+  return fetchTemplate(choice.id, choice.key);
 }
 
 interface Props {
@@ -31,14 +35,29 @@ export function TemplatePicker({ language, choice, onChange, error }: Props) {
   const [fileName, setFileName] = useState<string | null>(null);
   const fileId = useId();
   const problemId = useId();
+  const errorText = useErrorText();
+  const keyId = useId();
+  const [libraryKey, setLibraryKey] = useState(storedTemplateKey);
+  const [libraryProblem, setLibraryProblem] = useState<string | null>(null);
+  const [opened, setOpened] = useState(false);
+  const load = async (key: string) => {
+    setLibraryProblem(null);
+    try {
+      setTemplates(await listTemplates(key || undefined));
+      if (key) {
+        storeTemplateKey(key);
+        setOpened(true);
+      }
+    } catch (failure) {
+      setLibraryProblem(errorText(failure));
+      storeTemplateKey('');
+      setTemplates(await listTemplates().catch(() => []));
+    }
+  };
   useEffect(() => {
-    let current = true;
-    void listTemplates().then((list) => {
-      if (current) setTemplates(list);
-    });
-    return () => {
-      current = false;
-    };
+    void load(storedTemplateKey());
+    // The list is read once; the library again when a key is entered.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const ordered = [...templates.filter((entry) => entry.language === language), ...templates.filter((entry) => entry.language !== language)];
   const chooseFile = async (file: File | undefined) => {
@@ -73,16 +92,43 @@ export function TemplatePicker({ language, choice, onChange, error }: Props) {
             name="templateChoice"
             value={entry.id}
             checked={choice.kind === 'builtIn' && choice.id === entry.id}
-            onChange={() => onChange({ kind: 'builtIn', id: entry.id })}
+            onChange={() => onChange({ kind: 'builtIn', id: entry.id, ...(entry.builtIn ? {} : { key: libraryKey }) })}
           />
           <span>
             <span lang={entry.language}>{entry.name}</span>{' '}
+            {entry.builtIn ? null : <span className="badge">{t('templates.library')}</span>}{' '}
             <span className="muted">
               {t('templates.summary', { minutes: entry.plannedMinutes, blocks: entry.blocks, polls: entry.polls, rounds: entry.rounds })}
             </span>
           </span>
         </label>
       ))}
+      <details className="template-library" open={opened || undefined}>
+        <summary>{t('templates.libraryOpen')}</summary>
+        <div className="inline-form">
+          <div className="field">
+            <label htmlFor={keyId}>{t('templates.libraryKey')}</label>
+            <input
+              id={keyId}
+              type="password"
+              autoComplete="off"
+              value={libraryKey}
+              maxLength={256}
+              aria-invalid={libraryProblem ? true : undefined}
+              aria-describedby={libraryProblem ? `${keyId}-problem` : undefined}
+              onChange={(event) => setLibraryKey(event.currentTarget.value)}
+            />
+          </div>
+          <button type="button" onClick={() => void load(libraryKey.trim())} disabled={!libraryKey.trim()}>
+            {t('templates.libraryShow')}
+          </button>
+        </div>
+        {libraryProblem ? (
+          <p id={`${keyId}-problem`} className="field-error" role="alert">
+            {libraryProblem}
+          </p>
+        ) : null}
+      </details>
       <div className="field">
         <label htmlFor={fileId}>{t('templates.file')}</label>
         <input

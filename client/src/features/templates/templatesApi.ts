@@ -2,29 +2,59 @@ import type { ProtocolError } from '@werkraum/shared/errors';
 import { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND, type TemplateSummary, type WorkshopTemplate } from '@werkraum/shared/protocol';
 import { LIMITS } from '@werkraum/shared/limits';
 
-/** The server's templates (GET /api/templates); empty when the server cannot be reached. */
-export async function listTemplates(): Promise<TemplateSummary[]> {
+const LIBRARY_KEY = 'werkraum:templateKey';
+
+/** The template key this browser was given, if any. */
+export function storedTemplateKey(): string {
   try {
-    const response = await fetch('/api/templates');
-    if (!response.ok) return [];
-    const body = (await response.json()) as { templates?: TemplateSummary[] };
-    return body.templates ?? [];
+    return localStorage.getItem(LIBRARY_KEY) ?? '';
   } catch {
-    return [];
+    return '';
   }
 }
 
-/** One template of the server (GET /api/templates/:id); rejects with the server's error. */
-export async function fetchTemplate(id: string): Promise<WorkshopTemplate> {
+/** Remembers (or, with '', forgets) the template key in this browser. */
+export function storeTemplateKey(key: string): void {
+  try {
+    if (key) localStorage.setItem(LIBRARY_KEY, key);
+    else localStorage.removeItem(LIBRARY_KEY);
+  } catch {
+    // Private mode: the key is asked again next time.
+  }
+}
+
+/** Sends a request to the template API; rejects with the server's error (code, message, field). */
+async function templateApi<T>(path: string, init: RequestInit & { key?: string | undefined } = {}): Promise<T> {
+  const { key, ...rest } = init;
   let response: Response;
   try {
-    response = await fetch(`/api/templates/${encodeURIComponent(id)}`);
+    response = await fetch(path, {
+      ...rest,
+      headers: { ...(rest.body ? { 'Content-Type': 'application/json' } : {}), ...(key ? { 'X-Template-Key': key } : {}) },
+    });
   } catch {
     throw { code: 'timeout', message: 'The server cannot be reached.' };
   }
-  const body = (await response.json().catch(() => null)) as WorkshopTemplate | { error: ProtocolError } | null;
-  if (!response.ok || !body || 'error' in body) throw (body && 'error' in body ? body.error : { code: 'internal', message: `HTTP ${response.status}` });
-  return body;
+  const body = (await response.json().catch(() => null)) as T | { error: ProtocolError } | null;
+  if (!response.ok || !body || (typeof body === 'object' && 'error' in body)) {
+    throw body && typeof body === 'object' && 'error' in body ? body.error : { code: 'internal', message: `HTTP ${response.status}` };
+  }
+  return body as T;
+}
+
+/** The server's templates (GET /api/templates), with the library's when a key is given. */
+export async function listTemplates(key?: string): Promise<TemplateSummary[]> {
+  return (await templateApi<{ templates: TemplateSummary[] }>('/api/templates', { key })).templates;
+}
+
+/** One template of the server (GET /api/templates/:id); rejects with the server's error. */
+export function fetchTemplate(id: string, key?: string): Promise<WorkshopTemplate> {
+  return templateApi<WorkshopTemplate>(`/api/templates/${encodeURIComponent(id)}`, { key });
+}
+
+/** Saves a template into the installation's library (POST /api/templates). */
+export function saveToLibrary(template: WorkshopTemplate, key: string): Promise<TemplateSummary> {
+  return templateApi<TemplateSummary>('/api/templates', { method: 'POST', body: JSON.stringify(template), key });
 }
 
 /** Why a chosen file is not a template this version reads; the server checks the rest. */
