@@ -134,7 +134,7 @@ export const de: Messages = {
     librarySaved: '„{{name}}“ ist in der Vorlagenbibliothek.',
     startFrom: 'Beginnen mit',
     empty: 'Einem leeren Workshop',
-    summary: '{{minutes}} Min., {{blocks}} Blöcke, {{polls}} Umfragen, {{rounds}} Breakout-Runden',
+    summary: '{{minutes}} Min. · Blöcke: {{blocks}} · Umfragen: {{polls}} · Breakout-Runden: {{rounds}}',
     file: 'Oder einer Vorlagendatei (.json)',
     fileChosen: 'Vorlagendatei: {{name}}',
     fileProblems: {

@@ -131,7 +131,7 @@ export const en = {
     librarySaved: '“{{name}}” is in the template library.',
     startFrom: 'Start from',
     empty: 'An empty workshop',
-    summary: '{{minutes}} min, {{blocks}} blocks, {{polls}} polls, {{rounds}} breakout rounds',
+    summary: '{{minutes}} min · blocks: {{blocks}} · polls: {{polls}} · breakout rounds: {{rounds}}',
     file: 'Or a template file (.json)',
     fileChosen: 'Template file: {{name}}',
     fileProblems: {
