@@ -5,15 +5,9 @@ import { agendaBlockInput, warningThreshold } from './agenda.js';
 import { saveRoundRequest } from './breakouts.js';
 import { checkPoll, pollFields } from './polls.js';
 import { safeText } from './text.js';
+import { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND } from '../templateFormat.js';
 
-/**
- * The version of the template file format. A reader refuses any other version; a later format
- * that adds fields gets a new number and a converter from the older ones.
- */
-export const TEMPLATE_FORMAT_VERSION = 1;
-
-/** Marks a JSON file as a workshop template, so a wrong file is refused with a clear answer. */
-export const TEMPLATE_KIND = 'werkraum.workshop-template';
+export { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND };
 
 /** A name that blocks, polls and rounds use to point at a block inside one template file. */
 const blockKey = z.string().trim().min(1, 'Each block needs a key.').max(64);

@@ -1,5 +1,6 @@
 import type { ProtocolError } from '@werkraum/shared/errors';
-import { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND, type TemplateSummary, type WorkshopTemplate } from '@werkraum/shared/protocol';
+import type { TemplateSummary, WorkshopTemplate } from '@werkraum/shared/protocol';
+import { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND } from '@werkraum/shared/templateFormat';
 import { LIMITS } from '@werkraum/shared/limits';
 
 const LIBRARY_KEY = 'werkraum:templateKey';
