@@ -4,7 +4,7 @@
  * reused tokens, borrowed presence names and participants writing what the room's rules forbid.
  * Each attacker is closed with the documented code while everyone else keeps working.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -87,8 +87,8 @@ describe('the collaboration socket against hostile and broken clients', () => {
     let socket: Socket | undefined;
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/collab/${docName}?token=${encodeURIComponent(token)}`, {
       // Hold on to the TCP socket: a test stops reading it like a frozen laptop would.
-      createConnection: (options) => {
-        socket = netConnect(options as Parameters<typeof netConnect>[0]);
+      createConnection: (options: object) => {
+        socket = netConnect(options as NetConnectOpts);
         return socket;
       },
     });

@@ -235,16 +235,16 @@ function applyNotesOp(doc: Y.Doc, op: NotesOp): void {
   }
 }
 
-function toYValue(kind: 'array' | 'map' | 'text', values: unknown[]): Y.AbstractType<unknown> {
+function toYValue(kind: 'array' | 'map' | 'text', values: unknown[]): Y.Text | Y.Array<unknown> | Y.Map<unknown> {
   if (kind === 'text') return new Y.Text(values.map(String).join(''));
   if (kind === 'array') {
     const array = new Y.Array<unknown>();
     array.push(values);
-    return array as Y.AbstractType<unknown>;
+    return array;
   }
   const map = new Y.Map<unknown>();
   values.forEach((entry, index) => map.set(String(index), entry));
-  return map as Y.AbstractType<unknown>;
+  return map;
 }
 
 function applyBoardOp(doc: Y.Doc, op: BoardOp): void {
