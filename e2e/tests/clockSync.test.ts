@@ -40,6 +40,9 @@ describe('one clock, to the second: every screen changes the countdown together'
     await server?.dispose();
   });
 
+  /** The server's clock (ms), as GET /api/health reports it. */
+  const serverTime = async () => Date.parse(((await (await fetch(`${server.url}/api/health`)).json()) as { time: string }).time);
+
   it('shows the same seconds in the same order on every screen across a pause, a resume and an extension', async () => {
     const create = new CreateWorkshopPage(moderator.page);
     await create.goto(server.url);
@@ -69,12 +72,14 @@ describe('one clock, to the second: every screen changes the countdown together'
     };
 
     await waitAll(3);
-    // A pause of no whole number of seconds moves the deadline off its second grid.
+    // A pause of no whole number of seconds moves the deadline off its second grid: resumed once the
+    // server's clock reads 1.37 s past the moment every screen showed the pause.
     await moderation.control('Pausieren');
     for (const actor of [moderator, ahead, behind]) {
       await actor.page.locator('.clock-paused').waitFor();
     }
-    await moderator.page.waitForTimeout(1_370);
+    const pausedSeenAt = await serverTime();
+    await expect.poll(serverTime, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(pausedSeenAt + 1_370);
     await moderation.control('Fortsetzen');
     await waitAll(3);
     await moderation.control('+1 Min.');

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { addCard, boardProblems, readBoard } from '@werkraum/shared/board';
 import { renderBoardOutline, renderBoardSvg } from '../board/render.js';
 import { renderNotesHtml, renderNotesMarkdown } from './render.js';
-import { notesFragmentProblem } from './validate.js';
+import { notesFragmentProblem, notesProblem } from './validate.js';
 
 function paragraph(text: string): Y.XmlElement {
   const p = new Y.XmlElement('paragraph');
@@ -36,6 +36,26 @@ describe('notes shapes the editor never writes', () => {
     expect(notesFragmentProblem(doc.getXmlFragment('default'))).toMatch(/deeper/);
     expect(renderNotesHtml(doc)).toContain('<p>oben</p>');
     expect(renderNotesMarkdown(doc)).toContain('oben');
+  });
+
+  test('notes stored with foreign content (by an older version) stay editable; new foreign content is still refused', () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment('default');
+    fragment.insert(0, [paragraph('Alt'), new Y.XmlText('lose'), paragraph('Auch alt')]);
+    const check = (change: () => void): string | null | undefined => {
+      let problem: string | null | undefined;
+      const listener = (transaction: Y.Transaction) => {
+        problem = notesProblem(transaction, fragment);
+      };
+      doc.on('afterTransaction', listener);
+      doc.transact(change);
+      doc.off('afterTransaction', listener);
+      return problem;
+    };
+    expect(check(() => fragment.insert(3, [paragraph('Neu')]))).toBeNull();
+    expect(check(() => fragment.insert(0, [new Y.XmlText('noch mehr')]))).toMatch(/top level/);
+    expect(check(() => fragment.insert(1, [paragraph('Neu'), new Y.XmlElement('script')]))).toMatch(/unknown node type script/);
+    expect(check(() => fragment.delete(2, 1))).toBeNull();
   });
 
   test('what the editor writes passes', () => {
