@@ -11,6 +11,10 @@ import { NotesDomain } from './domain/notes.js';
 import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
+import { FindingsDomain } from './domain/findings.js';
+import { SpeakingDomain } from './domain/speaking.js';
+import { readBoard } from '@werkraum/shared/board';
+import { roomDocName } from '@werkraum/shared/rooms';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
 import { createHttpApp } from './transport/http.js';
@@ -136,6 +140,24 @@ export function createApp(deps: AppDeps): App {
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
   const rasterizer = new BoardRasterizer(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {});
   const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock, rasterizer });
+  const findings = new FindingsDomain({
+    store: deps.store,
+    notifier,
+    people,
+    clock,
+    roomOf: (workshopId, personId) => breakouts!.roomOf(workshopId, personId),
+    readBoard: async (workshopId, roomId) => {
+      const doc = await collab.snapshot(roomDocName('board', workshopId, roomId));
+      try {
+        return readBoard(doc);
+      } finally {
+        doc.destroy();
+      }
+    },
+    notesHtml: (workshopId, roomId) => notes!.render(workshopId, roomId, 'html'),
+    boardSvg: async (workshopId, roomId) => String(await board.render(workshopId, roomId, 'svg')),
+  });
+  const speaking = new SpeakingDomain({ store: deps.store, notifier, people, clock });
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
@@ -151,6 +173,8 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    findings,
+    speaking,
     now,
     log,
     limits,
@@ -177,6 +201,8 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    findings,
+    speaking,
     clock,
     log,
     limits,

@@ -1,5 +1,5 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
+import type { AgendaBlockView, AgendaRun, BreakoutRound, FindingSource, Poll, PollAnswer, SpeakingState, WorkshopInfo } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import type { CollabStore } from '../collab/store.js';
 
@@ -140,7 +140,58 @@ export interface BoardStore {
   saveBoards(record: BoardsRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore {
+/** A finding as stored: who agreed (never sent out, only counted) and who proposed it. */
+export interface StoredFinding {
+  id: string;
+  text: string;
+  heading: string;
+  priority: boolean;
+  roundId: string | null;
+  roomId: string | null;
+  sources: FindingSource[];
+  /** People who agreed, each once. */
+  agreedBy: string[];
+  /** The person who proposed or created it. */
+  createdBy: string;
+  createdAt: number;
+}
+
+/** What a facilitator put on everyone's screen. */
+export type StoredStage = { since: number; reactions: boolean } & (
+  | { kind: 'notes'; roundId: string | null; roomId: string }
+  | { kind: 'board'; roundId: string | null; roomId: string }
+  | { kind: 'findings'; roundId: string | null }
+  | { kind: 'finding'; roundId: string | null; index: number }
+);
+
+/** A workshop's findings in their order, and the stage, stored as one versioned unit. */
+export interface FindingsRecord {
+  workshopId: string;
+  version: number;
+  findings: StoredFinding[];
+  stage: StoredStage | null;
+}
+
+/** A workshop's raised hands and speaking rounds, stored as one versioned unit. */
+export interface SpeakingRecord {
+  workshopId: string;
+  version: number;
+  speaking: SpeakingState;
+}
+
+/** Storage of findings and the stage (same versioned save as the agenda). */
+export interface FindingsStore {
+  getFindings(workshopId: string): Promise<FindingsRecord | undefined>;
+  saveFindings(record: FindingsRecord): Promise<boolean>;
+}
+
+/** Storage of the speaking order (same versioned save as the agenda). */
+export interface SpeakingStore {
+  getSpeaking(workshopId: string): Promise<SpeakingRecord | undefined>;
+  saveSpeaking(record: SpeakingRecord): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, FindingsStore, SpeakingStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

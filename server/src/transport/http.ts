@@ -18,6 +18,8 @@ import type { PeopleDomain } from '../domain/people.js';
 import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
+import type { FindingsDomain } from '../domain/findings.js';
+import type { SpeakingDomain } from '../domain/speaking.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import type { BreakoutStore, WorkshopStore } from '../store/types.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
@@ -30,6 +32,8 @@ export interface HttpDeps {
   polls: PollDomain;
   notes: NotesDomain;
   board: BoardDomain;
+  findings: FindingsDomain;
+  speaking: SpeakingDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -358,6 +362,24 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         return;
       }
       res.json(found);
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/findings',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json({ findings: await deps.findings.all(access.workshop.id) });
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/speaking',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json({ rounds: await deps.speaking.documentation(access.workshop.id) });
     }),
   );
 

@@ -11,6 +11,9 @@ import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } fro
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
+import { findingsClientEvents, type FindingsClientEvents, type FindingsServerEvents } from './findings.js';
+import { stageClientEvents, type StageClientEvents, type StageServerEvents } from './stage.js';
+import { speakingClientEvents, type SpeakingClientEvents, type SpeakingServerEvents } from './speaking.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -23,6 +26,9 @@ export * from './notes.js';
 export * from './board.js';
 export * from './documentation.js';
 export * from './text.js';
+export * from './findings.js';
+export * from './stage.js';
+export * from './speaking.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -34,13 +40,16 @@ export const clientEventSchemas = {
   ...notesClientEvents,
   ...boardClientEvents,
   ...documentationClientEvents,
+  ...findingsClientEvents,
+  ...stageClientEvents,
+  ...speakingClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents & FindingsClientEvents & StageClientEvents & SpeakingClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents & FindingsServerEvents & StageServerEvents & SpeakingServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;
