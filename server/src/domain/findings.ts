@@ -1,6 +1,7 @@
 import type { BoardSnapshot } from '@werkraum/shared/board';
 import {
   FINDINGS_MAX,
+  FINDING_EXCERPT_MAX,
   FINDING_TEXT_MAX,
   type BreakoutRound,
   type Finding,
@@ -320,7 +321,7 @@ export class FindingsDomain {
       roundId: input.roundId,
       roomId: input.roomId,
       itemId: input.itemId,
-      excerpt: shorten(item.excerpt, 2_000),
+      excerpt: item.excerpt.length > FINDING_EXCERPT_MAX ? `${item.excerpt.slice(0, FINDING_EXCERPT_MAX - 1)}…` : item.excerpt,
     });
   }
 
