@@ -3,6 +3,7 @@ import {
   FINDINGS_MAX,
   FINDING_EXCERPT_MAX,
   FINDING_TEXT_MAX,
+  type BoardItemChoice,
   type BreakoutRound,
   type Finding,
   type FindingSource,
@@ -323,6 +324,21 @@ export class FindingsDomain {
       itemId: input.itemId,
       excerpt: item.excerpt.length > FINDING_EXCERPT_MAX ? `${item.excerpt.slice(0, FINDING_EXCERPT_MAX - 1)}…` : item.excerpt,
     });
+  }
+
+  /** Facilitators: the cards and clusters of a room's board to choose from. */
+  async boardItems(actor: Actor, input: { roundId: string; roomId: string }): Promise<{ items: BoardItemChoice[] }> {
+    await this.requireFacilitator(actor, 'collect findings');
+    await this.requireRoom(actor.workshopId, input.roundId, input.roomId);
+    const snapshot = await this.deps.readBoard(actor.workshopId, input.roomId);
+    const items: BoardItemChoice[] = [];
+    for (const item of snapshot.items) {
+      if (item.kind === 'cluster') {
+        const cards = snapshot.items.filter((candidate) => candidate.kind === 'card' && candidate.clusterId === item.id).length;
+        items.push({ id: item.id, kind: 'cluster', text: item.title, cards });
+      } else if (item.kind === 'card' && item.text.trim()) items.push({ id: item.id, kind: 'card', text: item.text, cards: 0 });
+    }
+    return { items };
   }
 
   /** Facilitators: wording, heading, priority. */

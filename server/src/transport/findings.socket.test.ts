@@ -96,6 +96,11 @@ describe('findings, stage and speaking order over the socket', () => {
         doc.destroy();
       }
     }, 'the cluster and its card reached the server');
+    const choices = okData(await cem.call('findings:boardItems', { roundId, roomId: anaRoom })).items;
+    expect(choices.map((item) => [item.kind, item.text, item.cards])).toEqual([
+      ['cluster', 'Regelmäßige Treffen', 1],
+      ['card', 'Stammtisch jeden Monat', 0],
+    ]);
     okData(await cem.call('findings:fromBoard', { roundId, roomId: anaRoom, itemId: clusterId }));
     const listed = okData(await cem.call('findings:list', {}));
     const fromCluster = listed.findings.find((finding) => finding.sources[0]!.kind === 'cluster')!;
@@ -106,6 +111,7 @@ describe('findings, stage and speaking order over the socket', () => {
     // Participants may not collect, edit, merge, order, delete or present.
     const refusals: [ClientEventName, unknown][] = [
       ['findings:fromBoard', { roundId, roomId: anaRoom, itemId: clusterId }],
+      ['findings:boardItems', { roundId, roomId: anaRoom }],
       ['findings:fromNotes', { roundId, roomId: anaRoom, excerpt: 'Absatz' }],
       ['findings:update', { findingId: proposal, text: 'anders' }],
       ['findings:merge', { findingId: fromCluster.id, mergeIds: [proposal] }],

@@ -242,6 +242,7 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'findings:propose': async (socket, input) => findings.propose(actorOf(socket), input),
     'findings:fromNotes': async (socket, input) => findings.fromNotes(actorOf(socket), input),
     'findings:fromBoard': async (socket, input) => findings.fromBoard(actorOf(socket), input),
+    'findings:boardItems': async (socket, input) => findings.boardItems(actorOf(socket), input),
     'findings:update': async (socket, input) => findings.update(actorOf(socket), input),
     'findings:merge': async (socket, input) => findings.merge(actorOf(socket), input),
     'findings:move': async (socket, input) => findings.move(actorOf(socket), input),

@@ -47,6 +47,16 @@ export interface Finding {
   createdAt: number;
 }
 
+/** A card or cluster of a room's board that can become a finding. */
+export interface BoardItemChoice {
+  id: string;
+  kind: 'card' | 'cluster';
+  /** The card text or the cluster title. */
+  text: string;
+  /** Cluster: how many cards it holds. */
+  cards: number;
+}
+
 /** How many findings each room proposed, for the overview. */
 export interface RoomFindingCount {
   roundId: string;
@@ -93,6 +103,7 @@ export const findingsClientEvents = {
   'findings:propose': proposeRequest,
   'findings:fromNotes': fromNotesRequest,
   'findings:fromBoard': fromBoardRequest,
+  'findings:boardItems': z.object({ roundId: id, roomId: id }),
   'findings:update': updateRequest,
   'findings:merge': mergeRequest,
   'findings:move': moveRequest,
@@ -112,6 +123,8 @@ export interface FindingsClientEvents {
   'findings:fromNotes': { request: z.input<typeof fromNotesRequest>; response: { findingId: string } };
   /** Facilitators: turn a card or a whole cluster of a room's board into a finding (the server reads the words). */
   'findings:fromBoard': { request: z.input<typeof fromBoardRequest>; response: { findingId: string } };
+  /** Facilitators: the cards and clusters of a room's board to choose from. */
+  'findings:boardItems': { request: { roundId: string; roomId: string }; response: { items: BoardItemChoice[] } };
   /** Facilitators: change wording, heading or priority (only the fields sent). */
   'findings:update': { request: z.input<typeof updateRequest>; response: { findingId: string } };
   /** Facilitators: merge duplicates into one finding that keeps every source. */
