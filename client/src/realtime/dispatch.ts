@@ -1,6 +1,7 @@
 import type { WorkshopSnapshot } from '@werkraum/shared/protocol';
 import type { AppState } from '../store/index.js';
 import type { AppSocket } from './socket.js';
+import { reloadFindings } from '../features/findings/loadFindings.js';
 
 type StoreApi = { getState(): AppState };
 
@@ -51,6 +52,12 @@ export function attachDispatch(
     store.getState().applyParticipation(pollId, participants);
 
   const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
+  const onFindings = () => void reloadFindings(socket, store);
+  const onStage: Parameters<typeof socket.on<'stage:changed'>>[1] = ({ stage }) => store.getState().setStage(stage);
+  const onSpeaking: Parameters<typeof socket.on<'speaking:changed'>>[1] = ({ speaking }) => store.getState().setSpeaking(speaking);
+  socket.on('findings:changed', onFindings);
+  socket.on('stage:changed', onStage);
+  socket.on('speaking:changed', onSpeaking);
   socket.on('board:changed', onBoard);
   socket.on('poll:changed', onPollChanged);
   socket.on('poll:results', onPollResults);
@@ -64,6 +71,9 @@ export function attachDispatch(
   socket.on('agenda:run', onRun);
   socket.on('agenda:notes', onNotes);
   return () => {
+    socket.off('findings:changed', onFindings);
+    socket.off('stage:changed', onStage);
+    socket.off('speaking:changed', onSpeaking);
     socket.off('board:changed', onBoard);
     socket.off('poll:changed', onPollChanged);
     socket.off('poll:results', onPollResults);
