@@ -107,9 +107,8 @@ export function FindingItem({
         </form>
       ) : (
         <>
-          <p className="finding-text">
-            {finding.priority ? <strong className="finding-badge">{t('findings.priority')}</strong> : null} {finding.text}
-          </p>
+          {finding.priority ? <strong className="finding-badge">{t('findings.priority')}</strong> : null}
+          <p className="finding-text">{finding.text}</p>
           <p className="muted finding-meta">
             {room ? t('findings.fromRoom', { room }) : t('findings.wholeWorkshop')}
             {' · '}

@@ -1,0 +1,130 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** The findings of a breakout room, inside the room. */
+export class RoomFindingsPanel {
+  constructor(private readonly page: Page) {}
+
+  get region(): Locator {
+    return this.page.locator('section.room-findings');
+  }
+
+  get findings(): Locator {
+    return this.region.getByTestId('room-finding');
+  }
+
+  async propose(text: string): Promise<void> {
+    await this.region.getByLabel('Erkenntnis vorschlagen').fill(text);
+    await this.region.getByRole('button', { name: 'Vorschlagen', exact: true }).click();
+    await this.region.getByText('Ihre Erkenntnis wurde aufgenommen.').waitFor();
+  }
+}
+
+/** The findings lists in the plenary. */
+export class FindingsPanel {
+  constructor(private readonly page: Page) {}
+
+  get region(): Locator {
+    return this.page.getByTestId('findings-panel');
+  }
+
+  get findings(): Locator {
+    return this.region.getByTestId('finding');
+  }
+
+  finding(text: string): Locator {
+    return this.findings.filter({ hasText: text });
+  }
+
+  async texts(): Promise<string[]> {
+    return this.region.locator('.finding-text').allInnerTexts();
+  }
+
+  async chooseRound(title: string): Promise<void> {
+    await this.region.getByLabel('Liste', { exact: true }).selectOption({ label: title });
+  }
+
+  /** Proposed findings of a room in the per-room table. */
+  proposedIn(roomName: string): Locator {
+    return this.region.getByTestId('room-count').filter({ hasText: roomName }).locator('td').first();
+  }
+
+  async collectFromNotes(passage: string): Promise<void> {
+    await this.region.getByLabel('Passage aus den Notizen').fill(passage);
+    await this.region.getByRole('button', { name: 'Passage als Erkenntnis übernehmen' }).click();
+  }
+
+  async select(text: string): Promise<void> {
+    await this.finding(text).getByLabel('Auswählen').check();
+  }
+
+  async merge(): Promise<void> {
+    await this.region.getByRole('button', { name: /^Auswahl zusammenführen/ }).click();
+  }
+
+  async moveUp(text: string): Promise<void> {
+    // Keyboard: focus the button and press Enter.
+    const button = this.finding(text).getByRole('button', { name: `Nach oben: ${text}` });
+    await button.focus();
+    await this.page.keyboard.press('Enter');
+  }
+
+  async presentOneByOne(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Einzeln präsentieren' }).click();
+  }
+}
+
+/** What is on everyone's screen. */
+export class StagePanel {
+  constructor(private readonly page: Page) {}
+
+  get region(): Locator {
+    return this.page.getByTestId('stage');
+  }
+
+  get finding(): Locator {
+    return this.region.getByTestId('stage-finding');
+  }
+
+  async next(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Weiter', exact: true }).click();
+  }
+}
+
+/** The speaking order. */
+export class SpeakingPanel {
+  constructor(private readonly page: Page) {}
+
+  get region(): Locator {
+    return this.page.getByTestId('speaking-panel');
+  }
+
+  get queue(): Locator {
+    return this.region.getByTestId('hand-queue').getByRole('listitem');
+  }
+
+  get called(): Locator {
+    return this.region.getByTestId('called');
+  }
+
+  get speakerNow(): Locator {
+    return this.region.getByTestId('speaker-now');
+  }
+
+  async raiseHand(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Hand heben' }).click();
+  }
+
+  async callNext(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Nächste Person aufrufen' }).click();
+  }
+
+  async startRound(title: string, seconds: number): Promise<void> {
+    await this.region.getByLabel('Name der Runde').fill(title);
+    await this.region.getByLabel('Sekunden pro Person').fill(String(seconds));
+    await this.region.getByRole('button', { name: 'Runde starten' }).click();
+  }
+
+  async nextSpeaker(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Nächste Person', exact: true }).click();
+  }
+}
