@@ -63,7 +63,7 @@ export class FindingsPanel {
 
   async moveUp(text: string): Promise<void> {
     // Keyboard: focus the button and press Enter.
-    const button = this.finding(text).getByRole('button', { name: `Nach oben: ${text}` });
+    const button = this.finding(text).getByRole('button', { name: `Hoch: ${text}` });
     await button.focus();
     await this.page.keyboard.press('Enter');
   }

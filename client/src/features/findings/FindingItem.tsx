@@ -139,10 +139,10 @@ export function FindingItem({
             aria-label={t('findings.moveUpNamed', { text: finding.text })}
             onClick={() => previousId && void send('findings:move', { findingId: finding.id, beforeId: previousId })}
           >
-            ↑ <span aria-hidden="true">{t('findings.moveUp')}</span>
+            <span aria-hidden="true">↑</span> {t('findings.moveUp')}
           </button>
           <button type="button" disabled={!nextId} aria-label={t('findings.moveDownNamed', { text: finding.text })} onClick={moveDown}>
-            ↓ <span aria-hidden="true">{t('findings.moveDown')}</span>
+            <span aria-hidden="true">↓</span> {t('findings.moveDown')}
           </button>
           <button type="button" className="danger" aria-label={t('findings.deleteNamed', { text: finding.text })} onClick={() => void send('findings:delete', { findingId: finding.id })}>
             {t('findings.delete')}
