@@ -53,6 +53,16 @@ export class FindingsPanel {
     await this.region.getByRole('button', { name: 'Passage als Erkenntnis übernehmen' }).click();
   }
 
+  /** Turns a cluster of the chosen room's board into a finding (after reloading the board's items). */
+  async collectCluster(title: string, cards: number): Promise<void> {
+    await this.region.getByRole('button', { name: 'Pinnwand neu laden' }).click();
+    const label = `Cluster: ${title} (${cards} ${cards === 1 ? 'Karte' : 'Karten'})`;
+    const select = this.region.getByLabel('Karte oder Cluster der Pinnwand');
+    await select.locator('option', { hasText: label }).waitFor({ state: 'attached' });
+    await select.selectOption({ label });
+    await this.region.getByRole('button', { name: 'Von der Pinnwand übernehmen' }).click();
+  }
+
   async select(text: string): Promise<void> {
     await this.finding(text).getByLabel('Auswählen').check();
   }

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
 import { ServerProcess } from '../fixtures/server.js';
 import { AgendaPanel } from '../pages/agenda.js';
+import { BoardPage } from '../pages/board.js';
 import { RoomPage, setUpRound } from '../pages/breakouts.js';
 import { FindingsPanel, RoomFindingsPanel, SpeakingPanel, StagePanel } from '../pages/findings.js';
 import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
@@ -65,21 +66,33 @@ describe('from the rooms to the closing round: findings, the stage and the speak
       'Öfter treffen, z. B. monatlich',
     ]);
 
-    // The co-moderator sees which room proposed how much, collects a passage of the notes, merges the duplicates and orders the list.
+    // The room clusters its cards on the board.
+    const board = new BoardPage(anna.page, 'Pinnwand dieses Raums');
+    await board.addCluster('Regelmäßige Treffen');
+    await board.addCard('Stammtisch');
+    await board.clusterWithKeyboard('Stammtisch', 'Regelmäßige Treffen');
+    await expect.poll(() => board.cardsIn('Regelmäßige Treffen'), POLL).toEqual(['Stammtisch']);
+
+    // The co-moderator sees which room proposed how much, turns the cluster and a passage of the notes into findings,
+    // merges the duplicates and orders the list.
+    await expect.poll(() => coModerator.page.getByTestId('room-finding-count').innerText(), POLL).toBe('2 Erkenntnisse vorgeschlagen');
     const collecting = new FindingsPanel(coModerator.page);
     await collecting.chooseRound(ROUND);
     await expect.poll(() => collecting.proposedIn('Raum Nord').innerText(), POLL).toBe('2');
+    await collecting.collectCluster('Regelmäßige Treffen', 1);
     await collecting.collectFromNotes('Ein gemeinsamer Newsletter fehlt.');
     await expect.poll(() => collecting.texts(), POLL).toEqual([
       'Wir wollen uns öfter treffen',
       'Öfter treffen, z. B. monatlich',
+      'Regelmäßige Treffen',
       'Ein gemeinsamer Newsletter fehlt.',
     ]);
     await collecting.select('Wir wollen uns öfter treffen');
     await collecting.select('Öfter treffen, z. B. monatlich');
+    await collecting.select('Regelmäßige Treffen');
     await collecting.merge();
     await expect.poll(() => collecting.texts(), POLL).toEqual(['Wir wollen uns öfter treffen', 'Ein gemeinsamer Newsletter fehlt.']);
-    await expect.poll(() => collecting.finding('Wir wollen uns öfter treffen').locator('summary').innerText(), POLL).toBe('2 Quellen');
+    await expect.poll(() => collecting.finding('Wir wollen uns öfter treffen').locator('summary').innerText(), POLL).toBe('3 Quellen');
     await collecting.moveUp('Ein gemeinsamer Newsletter fehlt.');
     await expect.poll(() => collecting.texts(), POLL).toEqual(['Ein gemeinsamer Newsletter fehlt.', 'Wir wollen uns öfter treffen']);
     // The moderator's list follows live.

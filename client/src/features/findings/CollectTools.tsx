@@ -19,6 +19,19 @@ export function CollectTools({ roundId, roomId, roomLabel }: { roundId: string; 
   const [itemId, setItemId] = useState('');
   const [done, setDone] = useState<string | null>(null);
 
+  /** A passage selected in the room's notes becomes a finding. */
+  async function addSelection() {
+    const selection = document.getSelection();
+    const anchor = selection?.anchorNode;
+    const element = anchor instanceof Element ? anchor : anchor?.parentElement;
+    const text = selection?.toString().trim() ?? '';
+    if (!text || !element?.closest('.ProseMirror, .notes-content')) {
+      setDone(t('findings.noSelection'));
+      return;
+    }
+    if (await send('findings:fromNotes', { roundId, roomId, excerpt: text.slice(0, 2000) })) setDone(t('findings.added'));
+  }
+
   async function loadItems() {
     try {
       const { items: loaded } = await request(workshopSession.socket(), 'findings:boardItems', { roundId, roomId });
@@ -55,9 +68,15 @@ export function CollectTools({ roundId, roomId, roomLabel }: { roundId: string; 
           rows={3}
           onChange={(event) => setPassage(event.target.value)}
         />
-        <button type="submit" disabled={!passage.trim()}>
-          {t('findings.addFromNotes')}
-        </button>
+        <div className="button-row">
+          <button type="submit" disabled={!passage.trim()}>
+            {t('findings.addFromNotes')}
+          </button>
+          {/* Keeps the selection in the notes while pressed, then takes it in one action. */}
+          <button type="button" onMouseDown={(event) => event.preventDefault()} onClick={() => void addSelection()}>
+            {t('findings.addSelection')}
+          </button>
+        </div>
       </form>
       <form
         className="collect-board"

@@ -45,6 +45,11 @@ export function StagePanel() {
               {t('stage.allowReactions')}
             </label>
           ) : null}
+          {stage.kind === 'notes' || stage.kind === 'board' ? (
+            <button type="button" onClick={() => void send('stage:show', { kind: stage.kind, roundId: stage.roundId, roomId: stage.roomId })}>
+              {t('stage.refresh')}
+            </button>
+          ) : null}
           <button type="button" className="danger" onClick={() => void send('stage:stop', {})}>
             {t('stage.stop')}
           </button>
