@@ -44,7 +44,17 @@ export function attachDispatch(
   const onNotes: Parameters<typeof socket.on<'agenda:notes'>>[1] = ({ moderationNotes }) =>
     store.getState().setModerationNotes(moderationNotes);
 
-  const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
+  /** The rooms this person sits in (participants see the findings of these rooms). */
+  const myRooms = () => {
+    const state = store.getState();
+    const personId = state.session?.personId ?? '';
+    return state.rounds.map((round) => `${round.id}:${round.assignments[personId] ?? ''}`).join(' ');
+  };
+  const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => {
+    const before = myRooms();
+    store.getState().setRounds(rounds);
+    if (myRooms() !== before) void reloadFindings(socket, store);
+  };
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);

@@ -167,6 +167,12 @@ export function roundsForDocumentation(history: readonly SpeakingHistoryEntry[],
   }));
 }
 
+/** The speaking rounds held in a workshop, for the documentation export (names only of people listed). */
+export async function speakingForDocumentation(store: SpeakingStore & WorkshopStore, workshopId: string): Promise<DocumentedSpeakingRound[]> {
+  const [record, people] = await Promise.all([store.getSpeaking(workshopId), store.listPeople(workshopId)]);
+  return roundsForDocumentation(record?.speaking.history ?? [], people);
+}
+
 /** Dependencies of the speaking domain. */
 export interface SpeakingDeps {
   store: SpeakingStore & WorkshopStore;
@@ -194,8 +200,7 @@ export class SpeakingDomain {
 
   /** The rounds held, for the moderation over HTTP and the documentation. */
   async documentation(workshopId: string): Promise<DocumentedSpeakingRound[]> {
-    const [record, people] = await Promise.all([this.load(workshopId), this.deps.store.listPeople(workshopId)]);
-    return roundsForDocumentation(record.speaking.history, people);
+    return speakingForDocumentation(this.deps.store, workshopId);
   }
 
   /** Anyone joined: raise or lower one's own hand. */

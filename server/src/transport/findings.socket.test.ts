@@ -3,6 +3,7 @@ import { addCard, addCluster, readBoard } from '@werkraum/shared/board';
 import { roomDocName } from '@werkraum/shared/rooms';
 import type { Ack } from '@werkraum/shared/errors';
 import type { AgendaBlockView, BreakoutRound, ClientEventName, ClientEvents, StageView } from '@werkraum/shared/protocol';
+import { remainingMs } from '@werkraum/shared/agendaClock';
 import { findingsForDocumentation } from '../domain/findings.js';
 import { okData, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness } from '../test/notesHarness.js';
@@ -207,6 +208,45 @@ describe('findings, stage and speaking order over the socket', () => {
     okData(await mia.call('stage:stop', {}));
     await waitFor(() => lastStage(ana) === null, 'Ana back in her own view');
     expect(okData(await late.call('stage:get', {})).stage).toBeNull();
+  });
+
+  it('two facilitators ordering and editing at the same moment both keep their change', async () => {
+    await startInRooms();
+    const [ana] = participants as [TestClient];
+    const anaRoom = await roomOf(ana);
+    const ids: string[] = [];
+    for (const text of ['A', 'B', 'C', 'D', 'E']) ids.push(okData(await ana.call('findings:propose', { roundId, roomId: anaRoom, text })).findingId);
+    const [a, b, , d, e] = ids as [string, string, string, string, string];
+    // Sent together: Cem moves E in front of B, Mia moves A in front of D and rewords B, Cem marks B as priority.
+    const acks = await Promise.all([
+      cem.call('findings:move', { findingId: e, beforeId: b }),
+      mia.call('findings:move', { findingId: a, beforeId: d }),
+      mia.call('findings:update', { findingId: b, text: 'B, neu formuliert' }),
+      cem.call('findings:update', { findingId: b, priority: true }),
+    ]);
+    for (const ack of acks) okData(ack);
+    const list = okData(await mia.call('findings:list', {})).findings;
+    expect(list.map((finding) => finding.text)).toEqual(['E', 'B, neu formuliert', 'C', 'A', 'D']);
+    expect(list[1]!.priority).toBe(true);
+  });
+
+  it('keeps the speaking round and its clock through a server restart', async () => {
+    await startInRooms();
+    okData(await mia.call('speaking:start', { title: 'Blitzlicht', order: 'list', speakerSeconds: 30 }));
+    clock.advance(10_000);
+    okData(await mia.call('speaking:control', { action: 'pause' }));
+    const dataFile = server.dataFile;
+    await server.close();
+    clock.advance(60_000);
+    server = await harness.startNotes({ now: clock.now, dataFile, accessCheckMs: NO_PERIODIC_CHECK_MS });
+    const back = await harness.join(server, workshop, 'moderator', 'Mia 2');
+    let { speaking } = okData(await back.call('speaking:get', {}));
+    // Paused at 20 s left; the minute the server was down does not count.
+    expect(remainingMs(speaking.round!.timer, clock.ms)).toBe(20_000);
+    okData(await back.call('speaking:control', { action: 'resume' }));
+    clock.advance(5_000);
+    speaking = okData(await back.call('speaking:get', {})).speaking;
+    expect(remainingMs(speaking.round!.timer, clock.ms)).toBe(15_000);
   });
 
   it('raised hands queue in order and a round moves on the server clock', async () => {
