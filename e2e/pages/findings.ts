@@ -63,6 +63,20 @@ export class FindingsPanel {
     await this.region.getByRole('button', { name: 'Von der Pinnwand übernehmen' }).click();
   }
 
+  /** Groups a finding under a heading and marks it as a priority. */
+  async setHeading(text: string, heading: string): Promise<void> {
+    await this.finding(text).getByRole('button', { name: `Erkenntnis bearbeiten: ${text}` }).click();
+    const form = this.region.locator('form.finding-edit');
+    await form.getByLabel('Überschrift').fill(heading);
+    await form.getByLabel('Priorität').check();
+    await form.getByRole('button', { name: 'Speichern' }).click();
+    await form.waitFor({ state: 'detached' });
+  }
+
+  get headings(): Locator {
+    return this.region.locator('.findings-group-heading h3');
+  }
+
   async select(text: string): Promise<void> {
     await this.finding(text).getByLabel('Auswählen').check();
   }

@@ -97,6 +97,8 @@ describe('from the rooms to the closing round: findings, the stage and the speak
     await expect.poll(() => collecting.texts(), POLL).toEqual(['Ein gemeinsamer Newsletter fehlt.', 'Wir wollen uns öfter treffen']);
     // The moderator's list follows live.
     await expect.poll(() => new FindingsPanel(moderator.page).texts(), POLL).toEqual(['Ein gemeinsamer Newsletter fehlt.', 'Wir wollen uns öfter treffen']);
+    await collecting.setHeading('Wir wollen uns öfter treffen', 'Austausch');
+    await expect.poll(() => new FindingsPanel(moderator.page).headings.allInnerTexts(), POLL).toEqual(['Austausch']);
     expect(await accessibilityViolations(coModerator.page)).toEqual([]);
 
     // Closing round: everyone is back in the plenary, the moderator presents the findings one by one.

@@ -142,7 +142,7 @@ function FindingWithHeading({ heading, children }: { heading: string | null; chi
   if (!heading) return <>{children}</>;
   return (
     <>
-      <li className="findings-group-heading" role="presentation">
+      <li className="findings-group-heading">
         <h3>{heading}</h3>
       </li>
       {children}
