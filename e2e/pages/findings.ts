@@ -109,6 +109,18 @@ export class StagePanel {
     return this.region.getByTestId('stage-finding');
   }
 
+  get agreements(): Locator {
+    return this.region.getByTestId('stage-agreements');
+  }
+
+  async allowAgreement(): Promise<void> {
+    await this.region.getByLabel('Zustimmung erlauben').check();
+  }
+
+  async agree(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Stimme zu' }).click();
+  }
+
   async next(): Promise<void> {
     await this.region.getByRole('button', { name: 'Weiter', exact: true }).click();
   }

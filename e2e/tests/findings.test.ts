@@ -112,6 +112,12 @@ describe('from the rooms to the closing round: findings, the stage and the speak
     for (const actor of [anna, ben]) {
       await expect.poll(() => new StagePanel(actor.page).finding.innerText(), POLL).toBe('Wir wollen uns öfter treffen');
     }
+    // Agreement, once the moderator allows it, counted live on every screen.
+    await new StagePanel(moderator.page).allowAgreement();
+    await new StagePanel(ben.page).agree();
+    await new StagePanel(anna.page).agree();
+    await expect.poll(() => new StagePanel(moderator.page).agreements.innerText(), POLL).toBe('2 Zustimmungen');
+    await expect.poll(() => new StagePanel(ben.page).agreements.innerText(), POLL).toBe('2 Zustimmungen');
     expect(await accessibilityViolations(ben.page)).toEqual([]);
     // Nothing sticks out sideways on the phone.
     expect(await ben.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
