@@ -445,7 +445,7 @@ export class FindingsDomain {
       if (!onStage) throw new DomainError('invalid_state', 'This finding is not on the stage.', 'findingId');
       const findings = agreeWith(current.findings, input.findingId, person.id, input.agree);
       return findings === current.findings ? current : { ...current, findings };
-    });
+    }, false);
     const finding = record.findings.find((candidate) => candidate.id === input.findingId)!;
     return { agreements: finding.agreedBy.length, agreed: finding.agreedBy.includes(person.id) };
   }
@@ -501,18 +501,26 @@ export class FindingsDomain {
   }
 
   /** Applies an operation to the latest stored list and tells everyone. */
-  private async change(workshopId: string, apply: (record: FindingsRecord) => FindingsRecord): Promise<FindingsRecord> {
-    const before = await this.load(workshopId);
+  /**
+   * Applies an operation to the latest stored list and tells everyone. `listChanged: false` (an
+   * agreement) announces only the stage: every person re-reading the list for each agreement
+   * would multiply the traffic by the number of people.
+   */
+  private async change(workshopId: string, apply: (record: FindingsRecord) => FindingsRecord, listChanged = true): Promise<FindingsRecord> {
+    let stageBefore = false;
     const { record, changed } = await updateVersioned(
       `findings:${workshopId}`,
       () => this.load(workshopId),
       (next) => this.deps.store.saveFindings(next),
-      apply,
+      (current) => {
+        stageBefore = current.stage !== null;
+        return apply(current);
+      },
     );
     if (changed) {
-      this.deps.notifier.toWorkshop(workshopId, 'findings:changed', { version: record.version });
+      if (listChanged) this.deps.notifier.toWorkshop(workshopId, 'findings:changed', { version: record.version });
       // The stage carries finding texts and agreement counts, so it follows every change while something is shown.
-      if (record.stage || before.stage) this.deps.notifier.toWorkshop(workshopId, 'stage:changed', { stage: await this.stageView(record) });
+      if (record.stage || stageBefore) this.deps.notifier.toWorkshop(workshopId, 'stage:changed', { stage: await this.stageView(record) });
     }
     return record;
   }
