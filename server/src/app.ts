@@ -11,6 +11,10 @@ import { NotesDomain } from './domain/notes.js';
 import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
+import { FindingsDomain } from './domain/findings.js';
+import { SpeakingDomain } from './domain/speaking.js';
+import { readBoard } from '@werkraum/shared/board';
+import { roomDocName } from '@werkraum/shared/rooms';
 import type { Scheduler } from './domain/presence.js';
 import type { Store } from './store/types.js';
 import { SeriesDomain } from './domain/series.js';
@@ -149,6 +153,24 @@ export function createApp(deps: AppDeps): App {
     clock,
     onAdvanced: (workshopId) => accessChanged(workshopId).then(() => undefined),
   });
+  const findings = new FindingsDomain({
+    store: deps.store,
+    notifier,
+    people,
+    clock,
+    roomOf: (workshopId, personId) => breakouts!.roomOf(workshopId, personId),
+    readBoard: async (workshopId, roomId) => {
+      const doc = await collab.snapshot(roomDocName('board', workshopId, roomId));
+      try {
+        return readBoard(doc);
+      } finally {
+        doc.destroy();
+      }
+    },
+    notesHtml: (workshopId, roomId) => notes!.render(workshopId, roomId, 'html'),
+    boardSvg: async (workshopId, roomId) => String(await board.render(workshopId, roomId, 'svg')),
+  });
+  const speaking = new SpeakingDomain({ store: deps.store, notifier, people, clock });
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
@@ -165,6 +187,8 @@ export function createApp(deps: AppDeps): App {
     notes,
     board,
     series,
+    findings,
+    speaking,
     now,
     log,
     limits,
@@ -193,6 +217,8 @@ export function createApp(deps: AppDeps): App {
     notes,
     board,
     series,
+    findings,
+    speaking,
     clock,
     log,
     limits,

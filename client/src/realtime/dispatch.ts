@@ -2,6 +2,7 @@ import type { WorkshopSnapshot } from '@werkraum/shared/protocol';
 import type { AppState } from '../store/index.js';
 import type { AppSocket } from './socket.js';
 import { currentDateId } from '../features/series/seriesSlice.js';
+import { reloadFindings } from '../features/findings/loadFindings.js';
 
 type StoreApi = { getState(): AppState };
 
@@ -44,7 +45,17 @@ export function attachDispatch(
   const onNotes: Parameters<typeof socket.on<'agenda:notes'>>[1] = ({ moderationNotes }) =>
     store.getState().setModerationNotes(moderationNotes);
 
-  const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
+  /** The rooms this person sits in (participants see the findings of these rooms). */
+  const myRooms = () => {
+    const state = store.getState();
+    const personId = state.session?.personId ?? '';
+    return state.rounds.map((round) => `${round.id}:${round.assignments[personId] ?? ''}`).join(' ');
+  };
+  const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => {
+    const before = myRooms();
+    store.getState().setRounds(rounds);
+    if (myRooms() !== before) void reloadFindings(socket, store);
+  };
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
@@ -59,6 +70,12 @@ export function attachDispatch(
     if (movedOn) onPollsChanged();
   };
   const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
+  const onFindings = () => void reloadFindings(socket, store);
+  const onStage: Parameters<typeof socket.on<'stage:changed'>>[1] = ({ stage }) => store.getState().setStage(stage);
+  const onSpeaking: Parameters<typeof socket.on<'speaking:changed'>>[1] = ({ speaking }) => store.getState().setSpeaking(speaking);
+  socket.on('findings:changed', onFindings);
+  socket.on('stage:changed', onStage);
+  socket.on('speaking:changed', onSpeaking);
   socket.on('board:changed', onBoard);
   socket.on('series:changed', onSeries);
   socket.on('poll:changed', onPollChanged);
@@ -73,6 +90,9 @@ export function attachDispatch(
   socket.on('agenda:run', onRun);
   socket.on('agenda:notes', onNotes);
   return () => {
+    socket.off('findings:changed', onFindings);
+    socket.off('stage:changed', onStage);
+    socket.off('speaking:changed', onSpeaking);
     socket.off('board:changed', onBoard);
     socket.off('series:changed', onSeries);
     socket.off('poll:changed', onPollChanged);

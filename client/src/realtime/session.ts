@@ -1,6 +1,7 @@
 import type { LinkInfo, WorkshopSnapshot } from '@werkraum/shared/protocol';
 import { useAppStore } from '../store/index.js';
 import { applySnapshot, attachDispatch } from './dispatch.js';
+import { loadPlenaryTools } from '../features/findings/loadFindings.js';
 import { forgetIdentity, loadIdentity, saveIdentity } from './identity.js';
 import { startClockSync } from './clock.js';
 import { RequestError, connectSocket, request, type AppSocket } from './socket.js';
@@ -124,6 +125,7 @@ class WorkshopSession {
       this.store.getState().setAgendaSnapshot(agenda);
       this.store.getState().setRounds(breakouts.rounds);
       this.store.getState().setPolls(polls.polls);
+      void loadPlenaryTools(this.socket(), this.store);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
     }

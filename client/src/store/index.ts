@@ -8,7 +8,10 @@ import { createSeriesSlice, type SeriesSlice } from '../features/series/seriesSl
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice & SeriesSlice;
+import { createFindingsSlice, type FindingsSlice } from '../features/findings/findingsSlice.js';
+import { createSpeakingSlice, type SpeakingSlice } from '../features/speaking/speakingSlice.js';
+
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice & SeriesSlice & FindingsSlice & SpeakingSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -20,6 +23,8 @@ export const createAppStore = () =>
     ...createPollsSlice(...args),
     ...createBoardSlice(...args),
     ...createSeriesSlice(...args),
+    ...createFindingsSlice(...args),
+    ...createSpeakingSlice(...args),
   }));
 
 /** The store of this tab. */

@@ -1,7 +1,21 @@
-import type { ArchivedPoll, PollHistory, ReviewRoom, SeriesDate, SeriesReview, SeriesView } from '@werkraum/shared/protocol';
+import type { ArchivedPoll, PollHistory, ReviewFinding, ReviewRoom, SeriesDate, SeriesReview, SeriesView } from '@werkraum/shared/protocol';
 import { SERIES_DATES_MAX } from '@werkraum/shared/protocol';
 import { isFacilitator } from '@werkraum/shared/roles';
-import type { AgendaRecord, AgendaStore, BoardStore, BreakoutStore, PollStore, SeriesRecord, SeriesStore, StoredSeriesDate, WorkshopRecord, WorkshopStore } from '../store/types.js';
+import type {
+  AgendaRecord,
+  AgendaStore,
+  BoardStore,
+  BreakoutStore,
+  FindingsStore,
+  PollStore,
+  SeriesRecord,
+  SeriesStore,
+  SpeakingStore,
+  StoredSeriesDate,
+  WorkshopRecord,
+  WorkshopStore,
+} from '../store/types.js';
+import { emptySpeaking } from './speaking.js';
 import { emptyAgenda } from './agenda.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
@@ -18,7 +32,7 @@ export const FIRST_DATE_ID = 'first';
 
 /** Dependencies of the series domain. */
 export interface SeriesDeps {
-  store: WorkshopStore & AgendaStore & PollStore & BreakoutStore & BoardStore & SeriesStore;
+  store: WorkshopStore & AgendaStore & PollStore & BreakoutStore & BoardStore & SeriesStore & FindingsStore & SpeakingStore;
   notifier: Notifier;
   people: PeopleDomain;
   polls: PollDomain;
@@ -141,7 +155,13 @@ export class SeriesDomain {
     // Every document this touches is held in one fixed order, so no other change slips in between.
     return serialized(key('series'), () =>
       serialized(key('agenda'), () =>
-        serialized(key('breakouts'), () => serialized(key('polls'), () => serialized(key('boards'), () => this.advanceNow(workshopId)))),
+        serialized(key('breakouts'), () =>
+          serialized(key('polls'), () =>
+            serialized(key('boards'), () =>
+              serialized(key('findings'), () => serialized(key('speaking'), () => this.advanceNow(workshopId))),
+            ),
+          ),
+        ),
       ),
     );
   }
@@ -158,6 +178,8 @@ export class SeriesDomain {
     const polls = await store.getPolls(workshopId);
     const breakouts = await store.getBreakouts(workshopId);
     const boards = await store.getBoards(workshopId);
+    const findings = await store.getFindings(workshopId);
+    const speaking = await store.getSpeaking(workshopId);
     const results = new Map((await this.deps.polls.results(workshopId)).map((entry) => [entry.poll.id, entry.results]));
     const archivedPolls: ArchivedPoll[] = (polls?.polls ?? []).flatMap((poll) => {
       const counted = results.get(poll.id);
@@ -176,12 +198,23 @@ export class SeriesDomain {
       await store.savePolls({ ...fresh.polls, version: (polls?.version ?? 0) + 1 }),
       await store.saveBreakouts({ ...fresh.breakouts, version: (breakouts?.version ?? 0) + 1 }),
       boards ? await store.saveBoards({ workshopId, version: boards.version + 1, rooms: {} }) : true,
+      // The next date collects its own findings and keeps its own speaking order.
+      findings ? await store.saveFindings({ workshopId, version: findings.version + 1, findings: [], stage: null }) : true,
+      speaking ? await store.saveSpeaking({ workshopId, version: speaking.version + 1, speaking: emptySpeaking() }) : true,
     ];
     if (saved.includes(false)) throw new DomainError('internal', 'This workshop is being changed elsewhere right now; please try again.');
     const closedAt = this.deps.clock();
     const dates = series.dates.map((date): StoredSeriesDate => {
       if (date.id === current.id) {
-        return { ...date, status: 'done', closedAt, archive: { agenda, polls: archivedPolls, rounds: breakouts?.rounds ?? [], boards: boards?.rooms ?? {} } };
+        return { ...date, status: 'done', closedAt, archive: {
+            agenda,
+            polls: archivedPolls,
+            rounds: breakouts?.rounds ?? [],
+            boards: boards?.rooms ?? {},
+            findings: findings?.findings ?? [],
+            speaking: speaking?.speaking ?? null,
+          },
+        };
       }
       if (date.id === next.id) return { ...date, status: 'current', repeats };
       return date;
@@ -197,6 +230,11 @@ export class SeriesDomain {
     notifier.toWorkshop(workshopId, 'agenda:changed', agendaView(fresh.agenda));
     notifier.toWorkshop(workshopId, 'agenda:run', { run: fresh.agenda.run, serverTime });
     notifier.toWorkshop(workshopId, 'breakout:changed', { rounds: fresh.breakouts.rounds, serverTime });
+    if (findings) {
+      notifier.toWorkshop(workshopId, 'findings:changed', { version: findings.version + 1 });
+      notifier.toWorkshop(workshopId, 'stage:changed', { stage: null });
+    }
+    if (speaking) notifier.toWorkshop(workshopId, 'speaking:changed', { speaking: emptySpeaking(), serverTime });
     notifier.toWorkshop(workshopId, 'series:changed', { dates: ordered(dates).map(publicDate) });
     await this.deps.onAdvanced?.(workshopId);
     return { dateId: next.id };
@@ -226,8 +264,19 @@ export class SeriesDomain {
         });
       }
     }
+    const roomNames = new Map(archive.rounds.flatMap((round) => round.rooms.map((room) => [room.id, room.name] as const)));
+    const roundTitles = new Map(archive.rounds.map((round) => [round.id, titleOf.get(round.blockId) ?? ''] as const));
+    const findings: ReviewFinding[] = (archive.findings ?? []).map((finding) => ({
+      id: finding.id,
+      text: finding.text,
+      heading: finding.heading,
+      priority: finding.priority,
+      roomName: finding.roomId === null ? '' : (roomNames.get(finding.roomId) ?? ''),
+      roundTitle: finding.roundId === null ? '' : (roundTitles.get(finding.roundId) ?? ''),
+    }));
     return {
       date: publicDate(date),
+      findings,
       polls: archive.polls.filter((entry) => facilitator || resultsVisibleToAll(entry.poll)),
       rooms,
     };

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
 import type { PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, BoardsRecord, BreakoutsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -455,6 +455,20 @@ export function openSqliteStore(file: string): Store {
     },
     async savePolls(record) {
       return writeDocument(record.workshopId, 'polls', record.version, record.polls);
+    },
+    async getFindings(workshopId) {
+      const document = readDocument<Pick<FindingsRecord, 'findings' | 'stage'>>(workshopId, 'findings');
+      return document && { workshopId, version: document.version, findings: document.body.findings, stage: document.body.stage };
+    },
+    async saveFindings(record) {
+      return writeDocument(record.workshopId, 'findings', record.version, { findings: record.findings, stage: record.stage });
+    },
+    async getSpeaking(workshopId) {
+      const document = readDocument<SpeakingRecord['speaking']>(workshopId, 'speaking');
+      return document && { workshopId, version: document.version, speaking: document.body };
+    },
+    async saveSpeaking(record) {
+      return writeDocument(record.workshopId, 'speaking', record.version, record.speaking);
     },
     async saveNamedAnswer(pollId, personId, answer, replace) {
       const statement = replace ? statements.upsertNamedAnswer : statements.insertNamedAnswer;

@@ -1,5 +1,16 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, ArchivedPoll, BreakoutRound, Poll, PollAnswer, SeriesDate, WorkshopInfo } from '@werkraum/shared/protocol';
+import type {
+  AgendaBlockView,
+  AgendaRun,
+  ArchivedPoll,
+  BreakoutRound,
+  FindingSource,
+  Poll,
+  PollAnswer,
+  SeriesDate,
+  SpeakingState,
+  WorkshopInfo,
+} from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import type { CollabStore } from '../collab/store.js';
 
@@ -146,6 +157,10 @@ export interface ArchivedDate {
   polls: ArchivedPoll[];
   rounds: BreakoutRound[];
   boards: BoardsRecord['rooms'];
+  /** The findings collected on the date (absent in dates archived before findings existed). */
+  findings?: StoredFinding[];
+  /** Raised hands and speaking rounds held on the date. */
+  speaking?: SpeakingState | null;
 }
 
 /** One date of a workshop series as stored. */
@@ -185,7 +200,67 @@ export interface TemplateLibraryStore {
   deleteTemplate(id: string): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, SeriesStore, TemplateLibraryStore {
+/** A finding as stored: who agreed (never sent out, only counted) and who proposed it. */
+export interface StoredFinding {
+  id: string;
+  text: string;
+  heading: string;
+  priority: boolean;
+  roundId: string | null;
+  roomId: string | null;
+  sources: FindingSource[];
+  /** People who agreed, each once. */
+  agreedBy: string[];
+  /** The person who proposed or created it. */
+  createdBy: string;
+  createdAt: number;
+}
+
+/** What a facilitator put on everyone's screen. */
+export type StoredStage = { since: number; reactions: boolean } & (
+  | { kind: 'notes'; roundId: string | null; roomId: string }
+  | { kind: 'board'; roundId: string | null; roomId: string }
+  | { kind: 'findings'; roundId: string | null }
+  | { kind: 'finding'; roundId: string | null; index: number }
+);
+
+/** A workshop's findings in their order, and the stage, stored as one versioned unit. */
+export interface FindingsRecord {
+  workshopId: string;
+  version: number;
+  findings: StoredFinding[];
+  stage: StoredStage | null;
+}
+
+/** A workshop's raised hands and speaking rounds, stored as one versioned unit. */
+export interface SpeakingRecord {
+  workshopId: string;
+  version: number;
+  speaking: SpeakingState;
+}
+
+/** Storage of findings and the stage (same versioned save as the agenda). */
+export interface FindingsStore {
+  getFindings(workshopId: string): Promise<FindingsRecord | undefined>;
+  saveFindings(record: FindingsRecord): Promise<boolean>;
+}
+
+/** Storage of the speaking order (same versioned save as the agenda). */
+export interface SpeakingStore {
+  getSpeaking(workshopId: string): Promise<SpeakingRecord | undefined>;
+  saveSpeaking(record: SpeakingRecord): Promise<boolean>;
+}
+
+export interface Store
+  extends WorkshopStore,
+    AgendaStore,
+    BreakoutStore,
+    PollStore,
+    BoardStore,
+    SeriesStore,
+    TemplateLibraryStore,
+    FindingsStore,
+    SpeakingStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

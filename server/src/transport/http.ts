@@ -19,6 +19,8 @@ import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import type { SeriesDomain } from '../domain/series.js';
+import type { FindingsDomain } from '../domain/findings.js';
+import type { SpeakingDomain } from '../domain/speaking.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
 import { applyTemplate, loadTemplate } from '../domain/workshopTemplates.js';
 import { newId } from '../domain/secrets.js';
@@ -40,6 +42,8 @@ export interface HttpDeps {
   notes: NotesDomain;
   board: BoardDomain;
   series: SeriesDomain;
+  findings: FindingsDomain;
+  speaking: SpeakingDomain;
   now: () => Date;
   /** Base URL for links, e.g. https://werkraum.example.org; taken from the request when unset. */
   publicUrl?: string;
@@ -491,6 +495,24 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         return;
       }
       res.json(found);
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/findings',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json({ findings: await deps.findings.all(access.workshop.id) });
+    }),
+  );
+
+  app.get(
+    '/api/workshops/:id/speaking',
+    route(async (req, res) => {
+      const access = await authorizeModeration(req, res, String(req.params.id));
+      if (!access) return;
+      res.json({ rounds: await deps.speaking.documentation(access.workshop.id) });
     }),
   );
 

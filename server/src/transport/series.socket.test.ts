@@ -65,6 +65,7 @@ describe('a workshop series: dates, moving on, review and repeated polls', () =>
     const notes = harness.collab(server, okData(await participant.call('notes:token', { roomId })));
     await waitFor(() => notes.provider.synced, 'notes open');
     writeParagraph(notes.doc, 'Netzwerk: Kulturbüro und Freiwilligenagentur');
+    okData(await participant.call('findings:propose', { roundId, roomId, text: 'Freiwilligenagenturen sind die besten Partner' }));
     const notesUrl = `${server.baseUrl}/api/workshops/${workshop.id}/notes/${roomId}?format=markdown`;
     await waitFor(async () => (await (await fetch(notesUrl, { headers: auth(workshop.keys.moderator) })).text()).includes('Kulturbüro'), 'notes stored');
 
@@ -103,6 +104,11 @@ describe('a workshop series: dates, moving on, review and repeated polls', () =>
     expect(review.rooms).toEqual([
       { roundTitle: 'Kleingruppen', roomId, name: 'Raum A', notes: 'Netzwerk: Kulturbüro und Freiwilligenagentur', board: expect.any(String) },
     ]);
+    expect(review.findings).toEqual([
+      { id: expect.any(String), text: 'Freiwilligenagenturen sind die besten Partner', heading: '', priority: false, roomName: 'Raum A', roundTitle: 'Kleingruppen' },
+    ]);
+    // Date 2 collects its own findings.
+    expect(okData(await moderator.call('findings:list', undefined)).findings).toEqual([]);
     expect(review.polls).toHaveLength(1);
     expect(review.polls[0]!.results).toMatchObject({ participants: 1, counts: { [fest]: 1 }, byPerson: null });
 

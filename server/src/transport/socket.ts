@@ -18,6 +18,8 @@ import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import type { SeriesDomain } from '../domain/series.js';
+import type { FindingsDomain } from '../domain/findings.js';
+import type { SpeakingDomain } from '../domain/speaking.js';
 import type { Actor, Admitted, PeopleDomain } from '../domain/people.js';
 import { requireRole } from '../domain/people.js';
 import { loadTemplate } from '../domain/workshopTemplates.js';
@@ -57,6 +59,8 @@ export interface SocketDeps {
   notes: NotesDomain;
   board: BoardDomain;
   series: SeriesDomain;
+  findings: FindingsDomain;
+  speaking: SpeakingDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -144,7 +148,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda, breakouts, polls, notes, board } = deps;
+  const { people, agenda, breakouts, polls, notes, board, findings, speaking } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -250,6 +254,27 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'board:endVoting': async (socket, input) => board.endVoting(actorOf(socket), input),
     'board:revealVotes': async (socket, input) => board.revealVotes(actorOf(socket), input),
     'board:preview': async (socket, input) => board.preview(actorOf(socket), input),
+    'findings:list': async (socket) => findings.list(actorOf(socket)),
+    'findings:propose': async (socket, input) => findings.propose(actorOf(socket), input),
+    'findings:fromNotes': async (socket, input) => findings.fromNotes(actorOf(socket), input),
+    'findings:fromBoard': async (socket, input) => findings.fromBoard(actorOf(socket), input),
+    'findings:boardItems': async (socket, input) => findings.boardItems(actorOf(socket), input),
+    'findings:update': async (socket, input) => findings.update(actorOf(socket), input),
+    'findings:merge': async (socket, input) => findings.merge(actorOf(socket), input),
+    'findings:move': async (socket, input) => findings.move(actorOf(socket), input),
+    'findings:delete': async (socket, input) => findings.delete(actorOf(socket), input),
+    'stage:get': async (socket) => findings.stage(actorOf(socket)),
+    'stage:show': async (socket, input) => findings.show(actorOf(socket), input),
+    'stage:step': async (socket, input) => findings.step(actorOf(socket), input),
+    'stage:stop': async (socket) => findings.stop(actorOf(socket)),
+    'stage:reactions': async (socket, input) => findings.reactions(actorOf(socket), input),
+    'stage:agree': async (socket, input) => findings.agree(actorOf(socket), input),
+    'speaking:get': async (socket) => speaking.get(actorOf(socket)),
+    'speaking:hand': async (socket, input) => speaking.hand(actorOf(socket), input),
+    'speaking:callNext': async (socket) => speaking.callNext(actorOf(socket)),
+    'speaking:lowerAll': async (socket) => speaking.lowerAll(actorOf(socket)),
+    'speaking:start': async (socket, input) => speaking.start(actorOf(socket), input),
+    'speaking:control': async (socket, input) => speaking.control(actorOf(socket), input),
     // The documentation domain answers these once it is wired; until then they are refused.
     'documentation:get': async () => {
       throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');

@@ -13,6 +13,9 @@ import { documentationClientEvents, type DocumentationClientEvents, type Documen
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { seriesClientEvents, type SeriesClientEvents, type SeriesServerEvents } from './series.js';
 import { templateClientEvents, type TemplateClientEvents } from './template.js';
+import { findingsClientEvents, type FindingsClientEvents, type FindingsServerEvents } from './findings.js';
+import { stageClientEvents, type StageClientEvents, type StageServerEvents } from './stage.js';
+import { speakingClientEvents, type SpeakingClientEvents, type SpeakingServerEvents } from './speaking.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
 
 export { PROTOCOL_VERSION } from './version.js';
@@ -27,6 +30,9 @@ export * from './documentation.js';
 export * from './text.js';
 export * from './template.js';
 export * from './series.js';
+export * from './findings.js';
+export * from './stage.js';
+export * from './speaking.js';
 
 /** Every event a client may send, with the zod schema of its payload. */
 export const clientEventSchemas = {
@@ -40,13 +46,38 @@ export const clientEventSchemas = {
   ...documentationClientEvents,
   ...templateClientEvents,
   ...seriesClientEvents,
+  ...findingsClientEvents,
+  ...stageClientEvents,
+  ...speakingClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents & TemplateClientEvents & SeriesClientEvents;
+export type ClientEvents = SessionClientEvents &
+  PeopleClientEvents &
+  AgendaClientEvents &
+  BreakoutClientEvents &
+  PollClientEvents &
+  NotesClientEvents &
+  BoardClientEvents &
+  DocumentationClientEvents &
+  TemplateClientEvents &
+  SeriesClientEvents &
+  FindingsClientEvents &
+  StageClientEvents &
+  SpeakingClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents & SeriesServerEvents;
+export type ServerEvents = SessionServerEvents &
+  PeopleServerEvents &
+  AgendaServerEvents &
+  BreakoutServerEvents &
+  PollServerEvents &
+  BoardServerEvents &
+  DocumentationServerEvents &
+  SeriesServerEvents &
+  FindingsServerEvents &
+  StageServerEvents &
+  SpeakingServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

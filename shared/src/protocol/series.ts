@@ -42,9 +42,23 @@ export interface ReviewRoom {
   board: string;
 }
 
+/** A finding of an earlier date, as its closing round left it. */
+export interface ReviewFinding {
+  id: string;
+  text: string;
+  heading: string;
+  priority: boolean;
+  /** The room it came from ('' for the plenary or several rooms). */
+  roomName: string;
+  /** The title of the breakout block it came from ('' when none). */
+  roundTitle: string;
+}
+
 /** What a review block ("Rückblick") shows of an earlier date. */
 export interface SeriesReview {
   date: SeriesDate;
+  /** The date's findings in their order; when there are none, the rooms' notes and boards stand in. */
+  findings: ReviewFinding[];
   /** Polls whose results everyone could see on that date. */
   polls: ArchivedPoll[];
   rooms: ReviewRoom[];

@@ -11,6 +11,7 @@ import { useAgendaAction } from '../agenda/useAgenda.js';
 import { BoardPreview } from '../board/BoardPreview.js';
 import { NotesPreview } from '../notes/NotesPreview.js';
 import { FormError } from '../../ui/FormError.js';
+import { RoomFindingCount } from '../findings/RoomFindingCount.js';
 
 /** The moderation's view of a round: rooms with members, moving people, help requests, messages, closing. */
 export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: number }) {
@@ -140,6 +141,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
                   </li>
                 ))}
               </ul>
+              {state.phase !== 'prepared' ? <RoomFindingCount roundId={round.id} roomId={room.id} /> : null}
               {state.phase !== 'prepared' ? <NotesPreview roomId={room.id} roomName={room.name} /> : null}
               {state.phase !== 'prepared' ? <BoardPreview roomId={room.id} roomName={room.name} /> : null}
               {running && room.closedAt === null ? (

@@ -18,6 +18,10 @@ import { NotesPanel } from '../notes/NotesPanel.js';
 import { BoardPanel } from '../board/BoardPanel.js';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { AboutMe } from '../people/AboutMe.js';
+import { FindingsPanel } from '../findings/FindingsPanel.js';
+import { RoomFindings } from '../findings/RoomFindings.js';
+import { StagePanel } from '../findings/StagePanel.js';
+import { SpeakingPanel } from '../speaking/SpeakingPanel.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { InvitePanel } from './InvitePanel.js';
@@ -96,11 +100,13 @@ function WorkshopMain() {
     return (
       <div className="workshop-main">
         <RoomView live={myRoom} room={myRoom.room} />
+        <RoomFindings roundId={myRoom.round.id} roomId={myRoom.room.id} roomLabel={myRoom.room.name} />
       </div>
     );
   }
   return (
     <div className="workshop-main">
+      <StagePanel />
       <section className="card workshop-intro" aria-labelledby="workshop-title">
         <h1 id="workshop-title">{workshop.title}</h1>
         <p className="workshop-date">{formatStart(workshop.startsAt, i18n.language, workshop.timeZone)}</p>
@@ -111,6 +117,8 @@ function WorkshopMain() {
       </section>
       <BreakoutArea now={now} />
       {reviewRunning ? <ReviewPanel /> : null}
+      <SpeakingPanel />
+      <FindingsPanel />
       <PollsPanel />
       <AgendaPanel />
       <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />

@@ -43,8 +43,24 @@ export function ReviewPanel() {
       {hasEarlierDates && !review && !problem ? <p role="status">{t('workshop.loading')}</p> : null}
       {review ? (
         <>
-          {review.rooms.length === 0 && review.polls.length === 0 ? <p>{t('series.nothingRecorded')}</p> : null}
-          {review.rooms.map((room) => (
+          {review.findings.length === 0 && review.rooms.length === 0 && review.polls.length === 0 ? <p>{t('series.nothingRecorded')}</p> : null}
+          {review.findings.length > 0 ? (
+            <>
+              <h3>{t('series.findings')}</h3>
+              <ol className="review-findings">
+                {review.findings.map((finding) => (
+                  <li key={finding.id} className={finding.priority ? 'priority' : undefined}>
+                    {finding.heading ? <span className="muted">{finding.heading}: </span> : null}
+                    {finding.text}
+                    {finding.priority ? <span className="badge"> {t('series.priority')}</span> : null}
+                    {finding.roomName ? <span className="muted"> · {finding.roomName}</span> : null}
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : null}
+          {/* Until findings were collected, the rooms' own notes and boards stand in for them. */}
+          {review.findings.length > 0 ? null : review.rooms.map((room) => (
             <article key={room.roomId} className="review-room">
               <h3>
                 {room.name} <span className="muted">· {room.roundTitle}</span>
