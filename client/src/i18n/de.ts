@@ -434,6 +434,8 @@ export const de: Messages = {
     invalid_create_key: 'Dieser Server braucht einen gültigen Anlege-Schlüssel, um Workshops anzulegen.',
     render_timeout: 'Das Bild brauchte zu lange. Bitte versuchen Sie es später noch einmal.',
     render_busy: 'Der Server zeichnet gerade viele Bilder. Bitte versuchen Sie es gleich noch einmal.',
+    media_off: 'Audio und Video sind auf diesem Server nicht eingerichtet.',
+    media_failed: 'Der Audio-/Video-Server hat nicht geantwortet. Bitte noch einmal versuchen.',
     internal: 'Auf dem Server ist etwas schiefgegangen. Es wurde nichts geändert; bitte versuchen Sie es noch einmal.',
     timeout: 'Der Server antwortet nicht. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.',
     required: 'Bitte füllen Sie dieses Feld aus.',

@@ -431,6 +431,8 @@ export const en = {
     invalid_create_key: 'This server needs a valid create key to create workshops.',
     render_timeout: 'The picture took too long to draw. Please try again later.',
     render_busy: 'The server is busy drawing pictures. Please try again shortly.',
+    media_off: 'Audio and video are not set up on this server.',
+    media_failed: 'The audio/video server did not answer. Please try again.',
     internal: 'Something went wrong on the server. Nothing was changed; please try again.',
     timeout: 'The server did not answer. Please check your connection and try again.',
     required: 'Please fill in this field.',

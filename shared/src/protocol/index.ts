@@ -9,6 +9,7 @@ import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEve
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
 import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } from './board.js';
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
+import { mediaClientEvents, type MediaClientEvents } from './media.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
@@ -20,6 +21,7 @@ export * from './agenda.js';
 export * from './breakouts.js';
 export * from './polls.js';
 export * from './notes.js';
+export * from './media.js';
 export * from './board.js';
 export * from './documentation.js';
 export * from './text.js';
@@ -32,12 +34,13 @@ export const clientEventSchemas = {
   ...breakoutClientEvents,
   ...pollClientEvents,
   ...notesClientEvents,
+  ...mediaClientEvents,
   ...boardClientEvents,
   ...documentationClientEvents,
 };
 
 /** Request and response types of every client event. */
-export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & BoardClientEvents & DocumentationClientEvents;
+export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & MediaClientEvents & BoardClientEvents & DocumentationClientEvents;
 
 /** Payload types of every event the server sends. */
 export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;

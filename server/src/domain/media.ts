@@ -1,0 +1,220 @@
+import { AccessToken, RoomServiceClient, TrackSource, TrackType, type ParticipantInfo, type VideoGrant } from 'livekit-server-sdk';
+import type { BlockTimer } from '@werkraum/shared/agendaClock';
+import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
+import type { BreakoutRound, MediaGrant, MediaStatus } from '@werkraum/shared/protocol';
+import { isFacilitator, type Role } from '@werkraum/shared/roles';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
+import type { LiveKitSettings } from '../config.js';
+import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
+import { DomainError } from './errors.js';
+import { loadRoomState } from './notes.js';
+import type { Actor, PeopleDomain } from './people.js';
+import { serialized } from './versioned.js';
+
+/** How long a media token opens its room: long enough to join, short enough that a leaked one soon expires. */
+export const MEDIA_TOKEN_TTL_SECONDS = 10 * 60;
+/** Time limit of one call to LiveKit's RoomService (seconds); the SDK's default is 10. */
+export const LIVEKIT_API_TIMEOUT_SECONDS = 5;
+
+/** The LiveKit room of a Werkraum room: `werkraum:<workshopId>:<roomId>` (`roomId` is `plenary` or a breakout room id). */
+export function liveKitRoomName(workshopId: string, roomId: string): string {
+  return `werkraum:${workshopId}:${roomId}`;
+}
+
+/**
+ * The room whose call a person belongs in at `now`: their breakout room while a round has them in
+ * one (facilitators: the room they visit), else the plenary.
+ */
+export function mediaRoomOf(personId: string, rounds: readonly BreakoutRound[], timer: BlockTimer | null, now: number): string {
+  for (const round of rounds) {
+    const roomId = currentRoomOf(round, breakoutState(round, timer, now), personId);
+    if (roomId) return roomId;
+  }
+  return PLENARY_ROOM;
+}
+
+/**
+ * What a person's token allows in a call: everyone joins, hears, sees and speaks; the moderation
+ * also shares screens and administers the room (mute others, remove).
+ */
+export function mediaGrant(role: Role, roomName: string): VideoGrant {
+  const facilitator = isFacilitator(role);
+  return {
+    roomJoin: true,
+    room: roomName,
+    canSubscribe: true,
+    canPublish: true,
+    canPublishData: true,
+    canUpdateOwnMetadata: false,
+    roomAdmin: facilitator,
+    canPublishSources: facilitator
+      ? [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO]
+      : [TrackSource.MICROPHONE, TrackSource.CAMERA],
+  };
+}
+
+/** The parts of LiveKit's RoomService this module calls (`RoomServiceClient` implements it). */
+export interface RoomService {
+  listParticipants(room: string): Promise<ParticipantInfo[]>;
+  removeParticipant(room: string, identity: string): Promise<void>;
+  mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<unknown>;
+}
+
+/** Dependencies of the media domain. */
+export interface MediaDeps {
+  store: WorkshopStore & AgendaStore & BreakoutStore;
+  people: PeopleDomain;
+  clock: () => number;
+  /** The LiveKit server; null when audio and video are off. */
+  settings: LiveKitSettings | null;
+  /** Defaults to LiveKit's own client on the settings' URL. */
+  roomService?: RoomService;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Whether LiveKit answered that the participant or room does not exist (already gone: nothing to do). */
+function notFound(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  const code = (error as { code?: unknown } | null)?.code;
+  return status === 404 || code === 'not_found';
+}
+
+/**
+ * Audio and video through LiveKit: one LiveKit room per Werkraum room (the plenary and each
+ * breakout room), tokens only for the room a person is in, people taken out of a room's call
+ * when they leave the room (moved, round over, removed), and the moderation's mutes.
+ */
+export class MediaDomain {
+  private readonly roomService: RoomService | null;
+  /** The room of the last token handed to each person, per workshop: whom to take out of which call. */
+  private readonly issued = new Map<string, Map<string, string>>();
+
+  constructor(private readonly deps: MediaDeps) {
+    const settings = deps.settings;
+    this.roomService =
+      deps.roomService ??
+      (settings ? new RoomServiceClient(settings.url, settings.apiKey, settings.apiSecret, { requestTimeout: LIVEKIT_API_TIMEOUT_SECONDS }) : null);
+  }
+
+  /** Whether audio and video are available, and where the browser connects. */
+  status(): MediaStatus {
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null };
+  }
+
+  /** A short-lived token for the call of `roomId`, only when that is the room the person is in now. */
+  async token(actor: Actor, roomId: string): Promise<MediaGrant> {
+    const settings = this.settings();
+    const person = await this.deps.people.current(actor);
+    return serialized(`media:${actor.workshopId}`, async () => {
+      const { rounds, timer } = await loadRoomState(this.deps.store, actor.workshopId);
+      const current = mediaRoomOf(person.id, rounds, timer, this.deps.clock());
+      if (current !== roomId) throw new DomainError('forbidden', 'You are not in this room.', 'roomId');
+      const roomName = liveKitRoomName(actor.workshopId, roomId);
+      const grant = mediaGrant(person.role, roomName);
+      const token = new AccessToken(settings.apiKey, settings.apiSecret, {
+        identity: person.id,
+        name: person.displayName,
+        ttl: MEDIA_TOKEN_TTL_SECONDS,
+      });
+      token.addGrant(grant);
+      let people = this.issued.get(actor.workshopId);
+      if (!people) this.issued.set(actor.workshopId, (people = new Map()));
+      people.set(person.id, roomId);
+      return {
+        url: settings.url,
+        token: await token.toJwt(),
+        roomId,
+        roomName,
+        identity: person.id,
+        canPublish: grant.canPublish === true,
+        canShareScreen: grant.canPublishSources?.includes(TrackSource.SCREEN_SHARE) === true,
+        expiresAt: this.deps.clock() + MEDIA_TOKEN_TTL_SECONDS * 1000,
+      };
+    });
+  }
+
+  /**
+   * Facilitators: mutes the microphone of one person (`personId`) or of everyone but the caller
+   * (`null`) in a room's call. Reads the published tracks from LiveKit and mutes each audio track.
+   */
+  async mute(actor: Actor, roomId: string, personId: string | null): Promise<{ muted: number }> {
+    this.settings();
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can mute others.');
+    const { rounds } = await loadRoomState(this.deps.store, actor.workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+    const roomName = liveKitRoomName(actor.workshopId, roomId);
+    const service = this.roomService!;
+    const participants = await this.call(() => service.listParticipants(roomName));
+    let muted = 0;
+    for (const participant of participants) {
+      if (personId === null ? participant.identity === person.id : participant.identity !== personId) continue;
+      for (const track of participant.tracks) {
+        if (track.type !== TrackType.AUDIO || track.muted) continue;
+        await this.call(() => service.mutePublishedTrack(roomName, participant.identity, track.sid, true));
+        muted += 1;
+      }
+    }
+    return { muted };
+  }
+
+  /**
+   * Takes people out of calls they no longer belong in (moved to another room, round over, removed
+   * from the workshop), through LiveKit's RemoveParticipant. Resolves when LiveKit has answered.
+   */
+  async revalidate(workshopId: string): Promise<void> {
+    if (!this.roomService || !this.issued.has(workshopId)) return;
+    // Decided under the same lock as new tokens, so a token handed out after a move is never undone
+    // by a check that read the room state before the move.
+    const removals = await serialized(`media:${workshopId}`, async () => {
+      const issued = this.issued.get(workshopId);
+      if (!issued) return [];
+      const [{ rounds, timer }, people] = await Promise.all([
+        loadRoomState(this.deps.store, workshopId),
+        this.deps.people.peopleRecords(workshopId),
+      ]);
+      const present = new Set(people.filter((person) => !person.removedAt).map((person) => person.id));
+      const now = this.deps.clock();
+      const gone: { personId: string; roomId: string }[] = [];
+      for (const [personId, roomId] of issued) {
+        if (present.has(personId) && mediaRoomOf(personId, rounds, timer, now) === roomId) continue;
+        issued.delete(personId);
+        gone.push({ personId, roomId });
+      }
+      if (issued.size === 0) this.issued.delete(workshopId);
+      return gone;
+    });
+    const service = this.roomService;
+    await Promise.all(
+      removals.map(async ({ personId, roomId }) => {
+        try {
+          await service.removeParticipant(liveKitRoomName(workshopId, roomId), personId);
+        } catch (error) {
+          if (!notFound(error)) this.deps.log(`LiveKit: could not remove a participant from ${roomId}`, error);
+        }
+      }),
+    );
+  }
+
+  /** Checks every workshop whose people hold media tokens (a round's grace period running out). */
+  async revalidateAll(): Promise<void> {
+    for (const workshopId of [...this.issued.keys()]) await this.revalidate(workshopId);
+  }
+
+  private settings(): LiveKitSettings {
+    if (!this.deps.settings) throw new DomainError('media_off', 'Audio and video are not set up on this server.');
+    return this.deps.settings;
+  }
+
+  /** A RoomService call whose failure becomes `media_failed` for the caller. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.deps.log('LiveKit API call failed', error);
+      throw new DomainError('media_failed', 'The audio/video server did not answer.');
+    }
+  }
+}

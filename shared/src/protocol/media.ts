@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const roomId = z.string().min(1).max(64);
+
+/** Whether audio and video are available on this server. */
+export interface MediaStatus {
+  /** False when the server has no LiveKit settings: the client shows the off-state. */
+  enabled: boolean;
+  /** The LiveKit server's address clients connect to (`wss://...`), when enabled. */
+  url: string | null;
+}
+
+/** A LiveKit access token for one Werkraum room's call. */
+export interface MediaGrant {
+  /** The LiveKit server's address (`LIVEKIT_URL`). */
+  url: string;
+  /** The signed access token (JWT) for that server. */
+  token: string;
+  /** The Werkraum room the call belongs to (`plenary` or a breakout room id). */
+  roomId: string;
+  /** The LiveKit room name: `werkraum:<workshopId>:<roomId>`. */
+  roomName: string;
+  /** The LiveKit identity: the person id. */
+  identity: string;
+  /** Whether the token lets the person send audio and video. */
+  canPublish: boolean;
+  /** Whether the token lets the person share their screen (the moderation). */
+  canShareScreen: boolean;
+  /** When the token stops opening the room (server ms); a connected call keeps running. */
+  expiresAt: number;
+}
+
+/** Schemas of the media events a client sends. */
+export const mediaClientEvents = {
+  'media:status': z.object({}).optional(),
+  'media:token': z.object({ roomId }),
+  'media:mute': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
+};
+
+/** Media (audio and video) events a client sends. */
+export interface MediaClientEvents {
+  /** Whether audio and video are set up on this server. */
+  'media:status': { request: Record<string, never> | undefined; response: MediaStatus };
+  /**
+   * A short-lived LiveKit token for the call of the room the person is in now: the plenary, or
+   * their breakout room while the round is open (facilitators: the room they visit). Any other
+   * room is refused with `forbidden`; `media_off` when LiveKit is not set up.
+   */
+  'media:token': { request: z.input<typeof mediaClientEvents['media:token']>; response: MediaGrant };
+  /**
+   * Facilitators: mutes the microphone of one person (`personId`) or of everyone else in a room's
+   * call (`personId: null`) through LiveKit's RoomService. Answers how many tracks were muted.
+   */
+  'media:mute': { request: z.input<typeof mediaClientEvents['media:mute']>; response: { muted: number } };
+}
