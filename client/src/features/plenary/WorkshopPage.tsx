@@ -19,6 +19,7 @@ import { BoardPanel } from '../board/BoardPanel.js';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
+import { MediaPanel } from '../media/MediaPanel.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { InvitePanel } from './InvitePanel.js';
 
@@ -64,6 +65,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
       <div className="workshop-layout">
         <WorkshopMain />
         <aside className="workshop-side" aria-label={t('workshop.sidebar')}>
+          <MediaPanel />
           <PeopleList />
           <AboutMe />
           {isFacilitator(session.role) ? <InvitePanel workshopId={workshopId} /> : null}

@@ -1,0 +1,212 @@
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Room, RoomEvent, Track, type Participant } from 'livekit-client';
+import { workshopSession } from '../../realtime/session.js';
+import { request, RequestError } from '../../realtime/socket.js';
+import { useErrorText } from '../../ui/errors.js';
+import { DeviceCheck, type DeviceChoice } from './DeviceCheck.js';
+
+/** Where the call stands. */
+type CallPhase = 'check' | 'connecting' | 'connected' | 'failed';
+
+/**
+ * The call of one room, with livekit-client (loaded with this module). Starts with the device
+ * check; once joined it connects to the room's LiveKit room with a token from the server and
+ * reconnects to the new room whenever `roomId` changes (rooms opened, moved, round over).
+ */
+export default function CallView({
+  roomId,
+  roomLabel,
+  facilitator,
+  onClose,
+}: {
+  roomId: string;
+  roomLabel: string;
+  facilitator: boolean;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [choice, setChoice] = useState<DeviceChoice | null>(null);
+  const [phase, setPhase] = useState<CallPhase>('check');
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [room, setRoom] = useState<Room | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Any change inside the LiveKit room (people, tracks, speakers) redraws the tiles.
+  const [, redraw] = useReducer((count: number) => count + 1, 0);
+
+  useEffect(() => {
+    if (!choice) return;
+    let cancelled = false;
+    const call = new Room({
+      adaptiveStream: true,
+      dynacast: true,
+      publishDefaults: { simulcast: true },
+      ...(choice.microphoneId ? { audioCaptureDefaults: { deviceId: choice.microphoneId } } : {}),
+      ...(choice.cameraId ? { videoCaptureDefaults: { deviceId: choice.cameraId } } : {}),
+    });
+    const events = [
+      RoomEvent.ParticipantConnected,
+      RoomEvent.ParticipantDisconnected,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ActiveSpeakersChanged,
+    ] as const;
+    for (const event of events) call.on(event, redraw);
+    call.on(RoomEvent.Disconnected, () => {
+      // Taken out by the server (moved to another room): the effect for the new room reconnects.
+      if (!cancelled) setPhase('failed');
+    });
+    setPhase('connecting');
+    setError(null);
+    setRoom(call);
+    (async () => {
+      const grant = await request(workshopSession.socket(), 'media:token', { roomId });
+      if (cancelled) return;
+      await call.connect(grant.url, grant.token, { autoSubscribe: true });
+      if (cancelled) return;
+      setPhase('connected');
+      if (choice.microphone) await call.localParticipant.setMicrophoneEnabled(true);
+      if (choice.camera && !cancelled) await call.localParticipant.setCameraEnabled(true);
+      redraw();
+    })().catch((failure: unknown) => {
+      if (cancelled) return;
+      setPhase('failed');
+      // The server's refusals have words of their own; anything else is LiveKit not being reachable.
+      setError(failure instanceof RequestError ? errorText(failure) : t('media.failed'));
+    });
+    return () => {
+      cancelled = true;
+      for (const event of events) call.off(event, redraw);
+      void call.disconnect();
+    };
+  }, [choice, roomId, attempt]);
+
+  // Alt+M and Alt+V switch the microphone and camera while in the call.
+  useEffect(() => {
+    if (!room || phase !== 'connected') return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'm' || event.code === 'KeyM') {
+        event.preventDefault();
+        void room.localParticipant.setMicrophoneEnabled(!room.localParticipant.isMicrophoneEnabled).then(redraw);
+      } else if (key === 'v' || event.code === 'KeyV') {
+        event.preventDefault();
+        void room.localParticipant.setCameraEnabled(!room.localParticipant.isCameraEnabled).then(redraw);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [room, phase]);
+
+  if (!choice) return <DeviceCheck onJoin={setChoice} onCancel={onClose} />;
+
+  const local = room?.localParticipant;
+  const people: Participant[] = room && phase === 'connected' ? [room.localParticipant, ...room.remoteParticipants.values()] : [];
+  const muteAll = async () => {
+    setNotice(null);
+    try {
+      const { muted } = await request(workshopSession.socket(), 'media:mute', { roomId, personId: null });
+      setNotice(t('media.mutedAll', { count: muted }));
+    } catch (failure) {
+      setNotice(errorText(failure));
+    }
+  };
+
+  return (
+    <div className="media-call" data-testid="media-call" data-phase={phase} data-room-id={roomId}>
+      {phase === 'connecting' ? <p role="status">{t('media.connecting', { room: roomLabel })}</p> : null}
+      {phase === 'connected' ? <p role="status">{t('media.connected', { room: roomLabel })}</p> : null}
+      {phase === 'failed' ? (
+        <div role="alert" className="form-error" data-testid="media-error">
+          <p>{error ?? t('media.failed')}</p>
+          <button type="button" onClick={() => setAttempt((count) => count + 1)}>
+            {t('media.retry')}
+          </button>
+        </div>
+      ) : null}
+      {phase === 'connected' && local ? (
+        <div className="media-controls" role="group" aria-label={t('media.heading')}>
+          <button
+            type="button"
+            aria-pressed={!local.isMicrophoneEnabled}
+            aria-keyshortcuts="Alt+M"
+            onClick={() => void local.setMicrophoneEnabled(!local.isMicrophoneEnabled).then(redraw)}
+          >
+            {local.isMicrophoneEnabled ? t('media.mute') : t('media.unmute')}
+          </button>
+          <button
+            type="button"
+            aria-pressed={local.isCameraEnabled}
+            aria-keyshortcuts="Alt+V"
+            onClick={() => void local.setCameraEnabled(!local.isCameraEnabled).then(redraw)}
+          >
+            {local.isCameraEnabled ? t('media.cameraOff') : t('media.cameraOn')}
+          </button>
+          {facilitator ? (
+            <button type="button" onClick={() => void muteAll()}>
+              {t('media.muteAll')}
+            </button>
+          ) : null}
+          <p className="media-shortcuts">{t('media.shortcuts')}</p>
+        </div>
+      ) : null}
+      {notice ? <p role="status">{notice}</p> : null}
+      {people.length > 0 ? (
+        <ul className="media-tiles" aria-label={t('media.tiles')}>
+          {people.map((person) => (
+            <ParticipantTile key={person.identity} person={person} self={person === local} />
+          ))}
+        </ul>
+      ) : null}
+      <button type="button" onClick={onClose}>
+        {t('media.leave')}
+      </button>
+    </div>
+  );
+}
+
+/** One person in the call: their camera (or initial), name, and whether they speak or are muted. */
+function ParticipantTile({ person, self }: { person: Participant; self: boolean }) {
+  const { t } = useTranslation();
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const camera = person.getTrackPublication(Track.Source.Camera);
+  const microphone = person.getTrackPublication(Track.Source.Microphone);
+  const videoTrack = camera && !camera.isMuted ? camera.track : undefined;
+  // One's own voice is never played back.
+  const audioTrack = !self ? microphone?.track : undefined;
+
+  useEffect(() => {
+    const element = videoRef.current;
+    if (!videoTrack || !element) return;
+    videoTrack.attach(element);
+    return () => void videoTrack.detach(element);
+  }, [videoTrack]);
+  useEffect(() => {
+    const element = audioRef.current;
+    if (!audioTrack || !element) return;
+    audioTrack.attach(element);
+    return () => void audioTrack.detach(element);
+  }, [audioTrack]);
+
+  const name = person.name || person.identity;
+  const micOff = !microphone || microphone.isMuted;
+  const states = [person.isSpeaking ? t('media.speaking') : null, micOff ? t('media.micOff') : null].filter(Boolean).join(', ');
+  return (
+    <li className={`media-tile${person.isSpeaking ? ' speaking' : ''}`} data-testid="media-tile" data-speaking={person.isSpeaking}>
+      {videoTrack ? <video ref={videoRef} muted playsInline aria-hidden="true" /> : <span className="media-initial" aria-hidden="true">{name.slice(0, 1).toUpperCase()}</span>}
+      {audioTrack ? <audio ref={audioRef} autoPlay /> : null}
+      <span className="media-name">
+        {self ? t('media.you', { name }) : name}
+        {states ? <span className="media-state"> · {states}</span> : null}
+      </span>
+    </li>
+  );
+}
