@@ -147,7 +147,8 @@ export class MediaDomain {
     }
     const roomName = liveKitRoomName(actor.workshopId, roomId);
     const service = this.roomService!;
-    const participants = await this.call(() => service.listParticipants(roomName));
+    // A room nobody has joined yet does not exist on LiveKit: nobody to mute.
+    const participants = await this.call(() => service.listParticipants(roomName).catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error))));
     let muted = 0;
     for (const participant of participants) {
       if (personId === null ? participant.identity === person.id : participant.identity !== personId) continue;

@@ -118,7 +118,9 @@ export class FakeLiveKit {
     const room = this.rooms.get(roomName);
     switch (method) {
       case 'ListParticipants':
-        return reply(res, 200, { participants: [...(room?.values() ?? [])] });
+        // LiveKit creates a room when the first person joins it; before that it does not exist.
+        if (!room) return reply(res, 404, { code: 'not_found', msg: 'requested room does not exist' });
+        return reply(res, 200, { participants: [...room.values()] });
       case 'RemoveParticipant': {
         if (!room?.delete(String(body.identity))) return reply(res, 404, { code: 'not_found', msg: 'participant not found' });
         return reply(res, 200, {});

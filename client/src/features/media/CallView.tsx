@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Room, RoomEvent, Track, type Participant } from 'livekit-client';
+import { DisconnectReason, Room, RoomEvent, Track, type Participant } from 'livekit-client';
 import { workshopSession } from '../../realtime/session.js';
 import { request, RequestError } from '../../realtime/socket.js';
 import { useErrorText } from '../../ui/errors.js';
@@ -58,9 +58,10 @@ export default function CallView({
       RoomEvent.ActiveSpeakersChanged,
     ] as const;
     for (const event of events) call.on(event, redraw);
-    call.on(RoomEvent.Disconnected, () => {
-      // Taken out by the server (moved to another room): the effect for the new room reconnects.
-      if (!cancelled) setPhase('failed');
+    call.on(RoomEvent.Disconnected, (reason) => {
+      if (cancelled) return;
+      // Taken out by the server because the person moved: the new room's call follows in a moment.
+      setPhase(reason === DisconnectReason.PARTICIPANT_REMOVED ? 'connecting' : 'failed');
     });
     setPhase('connecting');
     setError(null);
