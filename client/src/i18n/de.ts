@@ -370,6 +370,11 @@ export const de: Messages = {
     micOff: 'Mikrofon aus',
     you: '{{name}} (Sie)',
     tiles: 'Personen im Gespräch',
+    shareScreen: 'Bildschirm teilen',
+    stopSharing: 'Teilen beenden',
+    shareFailed: 'Der Bildschirm konnte nicht geteilt werden.',
+    audioOnly: 'Nur Audio (kein Video, spart Bandbreite)',
+    muteOne: '{{name}} stummschalten',
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {

@@ -367,6 +367,11 @@ export const en = {
     micOff: 'microphone off',
     you: '{{name}} (you)',
     tiles: 'People in the call',
+    shareScreen: 'Share screen',
+    stopSharing: 'Stop sharing',
+    shareFailed: 'The screen could not be shared.',
+    audioOnly: 'Audio only (no video, saves bandwidth)',
+    muteOne: 'Mute {{name}}',
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {

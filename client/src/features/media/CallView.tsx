@@ -33,6 +33,9 @@ export default function CallView({
   const [attempt, setAttempt] = useState(0);
   const [room, setRoom] = useState<Room | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [canShareScreen, setCanShareScreen] = useState(false);
+  // Low bandwidth: hear everyone, receive no video.
+  const [audioOnly, setAudioOnly] = useState(false);
   // Any change inside the LiveKit room (people, tracks, speakers) redraws the tiles.
   const [, redraw] = useReducer((count: number) => count + 1, 0);
 
@@ -69,6 +72,7 @@ export default function CallView({
     (async () => {
       const grant = await request(workshopSession.socket(), 'media:token', { roomId });
       if (cancelled) return;
+      setCanShareScreen(grant.canShareScreen);
       await call.connect(grant.url, grant.token, { autoSubscribe: true });
       if (cancelled) return;
       setPhase('connected');
@@ -87,6 +91,19 @@ export default function CallView({
       void call.disconnect();
     };
   }, [choice, roomId, attempt]);
+
+  // Audio only: no video is received, also from people who join or switch their camera on later.
+  useEffect(() => {
+    if (!room || phase !== 'connected') return;
+    const apply = () => {
+      for (const participant of room.remoteParticipants.values()) {
+        for (const publication of participant.videoTrackPublications.values()) publication.setSubscribed(!audioOnly);
+      }
+    };
+    apply();
+    room.on(RoomEvent.TrackPublished, apply);
+    return () => void room.off(RoomEvent.TrackPublished, apply);
+  }, [room, phase, audioOnly]);
 
   // Alt+M and Alt+V switch the microphone and camera while in the call.
   useEffect(() => {
@@ -109,7 +126,17 @@ export default function CallView({
   if (!choice) return <DeviceCheck onJoin={setChoice} onCancel={onClose} />;
 
   const local = room?.localParticipant;
-  const people: Participant[] = room && phase === 'connected' ? [room.localParticipant, ...room.remoteParticipants.values()] : [];
+  const everyone: Participant[] = room && phase === 'connected' ? [room.localParticipant, ...room.remoteParticipants.values()] : [];
+  // Speaker view: whoever presents their screen comes first, across the whole width.
+  const people = [...everyone.filter(presenting), ...everyone.filter((person) => !presenting(person))];
+  const muteOne = async (personId: string) => {
+    setNotice(null);
+    try {
+      await request(workshopSession.socket(), 'media:mute', { roomId, personId });
+    } catch (failure) {
+      setNotice(errorText(failure));
+    }
+  };
   const muteAll = async () => {
     setNotice(null);
     try {
@@ -136,7 +163,6 @@ export default function CallView({
         <div className="media-controls" role="group" aria-label={t('media.heading')}>
           <button
             type="button"
-            aria-pressed={!local.isMicrophoneEnabled}
             aria-keyshortcuts="Alt+M"
             onClick={() => void local.setMicrophoneEnabled(!local.isMicrophoneEnabled).then(redraw)}
           >
@@ -144,12 +170,27 @@ export default function CallView({
           </button>
           <button
             type="button"
-            aria-pressed={local.isCameraEnabled}
             aria-keyshortcuts="Alt+V"
             onClick={() => void local.setCameraEnabled(!local.isCameraEnabled).then(redraw)}
           >
             {local.isCameraEnabled ? t('media.cameraOff') : t('media.cameraOn')}
           </button>
+          {canShareScreen ? (
+            <button
+              type="button"
+              onClick={() =>
+                void local
+                  .setScreenShareEnabled(!local.isScreenShareEnabled)
+                  .catch(() => setNotice(t('media.shareFailed')))
+                  .then(redraw)
+              }
+            >
+              {local.isScreenShareEnabled ? t('media.stopSharing') : t('media.shareScreen')}
+            </button>
+          ) : null}
+          <label className="checkbox">
+            <input type="checkbox" checked={audioOnly} onChange={(event) => setAudioOnly(event.target.checked)} /> {t('media.audioOnly')}
+          </label>
           {facilitator ? (
             <button type="button" onClick={() => void muteAll()}>
               {t('media.muteAll')}
@@ -162,7 +203,12 @@ export default function CallView({
       {people.length > 0 ? (
         <ul className="media-tiles" aria-label={t('media.tiles')}>
           {people.map((person) => (
-            <ParticipantTile key={person.identity} person={person} self={person === local} />
+            <ParticipantTile
+              key={person.identity}
+              person={person}
+              self={person === local}
+              onMute={facilitator && person !== local ? () => void muteOne(person.identity) : null}
+            />
           ))}
         </ul>
       ) : null}
@@ -173,14 +219,25 @@ export default function CallView({
   );
 }
 
-/** One person in the call: their camera (or initial), name, and whether they speak or are muted. */
-function ParticipantTile({ person, self }: { person: Participant; self: boolean }) {
+/** Whether a person shares their screen now. */
+function presenting(person: Participant): boolean {
+  const screen = person.getTrackPublication(Track.Source.ScreenShare);
+  return Boolean(screen && !screen.isMuted);
+}
+
+/**
+ * One person in the call: their screen or camera (or initial), name, whether they speak or are
+ * muted, and for the moderation a button to mute them.
+ */
+function ParticipantTile({ person, self, onMute }: { person: Participant; self: boolean; onMute: (() => void) | null }) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
+  const screen = person.getTrackPublication(Track.Source.ScreenShare);
   const camera = person.getTrackPublication(Track.Source.Camera);
   const microphone = person.getTrackPublication(Track.Source.Microphone);
-  const videoTrack = camera && !camera.isMuted ? camera.track : undefined;
+  const shown = screen && !screen.isMuted && screen.track ? screen : camera;
+  const videoTrack = shown && !shown.isMuted ? shown.track : undefined;
   // One's own voice is never played back.
   const audioTrack = !self ? microphone?.track : undefined;
 
@@ -201,13 +258,22 @@ function ParticipantTile({ person, self }: { person: Participant; self: boolean 
   const micOff = !microphone || microphone.isMuted;
   const states = [person.isSpeaking ? t('media.speaking') : null, micOff ? t('media.micOff') : null].filter(Boolean).join(', ');
   return (
-    <li className={`media-tile${person.isSpeaking ? ' speaking' : ''}`} data-testid="media-tile" data-speaking={person.isSpeaking}>
+    <li
+      className={`media-tile${person.isSpeaking ? ' speaking' : ''}${presenting(person) ? ' presenting' : ''}`}
+      data-testid="media-tile"
+      data-speaking={person.isSpeaking}
+    >
       {videoTrack ? <video ref={videoRef} muted playsInline aria-hidden="true" /> : <span className="media-initial" aria-hidden="true">{name.slice(0, 1).toUpperCase()}</span>}
       {audioTrack ? <audio ref={audioRef} autoPlay /> : null}
       <span className="media-name">
         {self ? t('media.you', { name }) : name}
         {states ? <span className="media-state"> · {states}</span> : null}
       </span>
+      {onMute && !micOff ? (
+        <button type="button" className="media-tile-mute" onClick={onMute}>
+          {t('media.muteOne', { name })}
+        </button>
+      ) : null}
     </li>
   );
 }
