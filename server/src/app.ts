@@ -146,6 +146,7 @@ export function createApp(deps: AppDeps): App {
   const media = new MediaDomain({
     store: deps.store,
     people,
+    notifier,
     clock,
     settings: deps.liveKit ?? null,
     ...(deps.liveKitRoomService ? { roomService: deps.liveKitRoomService } : {}),
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps): App {
   revalidation.unref();
 
   const expressApp = createHttpApp({
+    liveKitWebhook: (body, authorization) => media.webhook(body, authorization),
     store: deps.store,
     people,
     agenda,

@@ -1,4 +1,4 @@
-import { AccessToken, RoomServiceClient, TrackSource, TrackType, type ParticipantInfo, type VideoGrant } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, TrackSource, TrackType, WebhookReceiver, type ParticipantInfo, type VideoGrant } from 'livekit-server-sdk';
 import type { BlockTimer } from '@werkraum/shared/agendaClock';
 import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
 import type { BreakoutRound, MediaGrant, MediaStatus } from '@werkraum/shared/protocol';
@@ -7,6 +7,7 @@ import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import type { LiveKitSettings } from '../config.js';
 import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
+import type { Notifier } from './notifier.js';
 import { loadRoomState } from './notes.js';
 import type { Actor, PeopleDomain } from './people.js';
 import { serialized } from './versioned.js';
@@ -20,6 +21,15 @@ export const LIVEKIT_API_TIMEOUT_SECONDS = 5;
 export function liveKitRoomName(workshopId: string, roomId: string): string {
   return `werkraum:${workshopId}:${roomId}`;
 }
+
+/** Reads a LiveKit room name of ours back; null for any other room. */
+export function parseLiveKitRoomName(name: string): { workshopId: string; roomId: string } | null {
+  const match = /^werkraum:([^:]+):([^:]+)$/.exec(name);
+  return match ? { workshopId: match[1]!, roomId: match[2]! } : null;
+}
+
+/** What a LiveKit webhook request came to. */
+export type WebhookOutcome = 'accepted' | 'unauthorized' | 'off';
 
 /**
  * The room whose call a person belongs in at `now`: their breakout room while a round has them in
@@ -64,6 +74,7 @@ export interface RoomService {
 export interface MediaDeps {
   store: WorkshopStore & AgendaStore & BreakoutStore;
   people: PeopleDomain;
+  notifier: Notifier;
   clock: () => number;
   /** The LiveKit server; null when audio and video are off. */
   settings: LiveKitSettings | null;
@@ -88,17 +99,55 @@ export class MediaDomain {
   private readonly roomService: RoomService | null;
   /** The room of the last token handed to each person, per workshop: whom to take out of which call. */
   private readonly issued = new Map<string, Map<string, string>>();
+  /** Who is in which call, per workshop, as LiveKit's webhooks report it: personId -> roomId. */
+  private readonly inCall = new Map<string, Map<string, string>>();
+  private readonly webhooks: WebhookReceiver | null;
 
   constructor(private readonly deps: MediaDeps) {
     const settings = deps.settings;
     this.roomService =
       deps.roomService ??
       (settings ? new RoomServiceClient(settings.url, settings.apiKey, settings.apiSecret, { requestTimeout: LIVEKIT_API_TIMEOUT_SECONDS }) : null);
+    this.webhooks = settings ? new WebhookReceiver(settings.apiKey, settings.apiSecret) : null;
   }
 
-  /** Whether audio and video are available, and where the browser connects. */
-  status(): MediaStatus {
-    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null };
+  /** Whether audio and video are available, where the browser connects, and who is in which call. */
+  async status(actor: Actor): Promise<MediaStatus> {
+    await this.deps.people.current(actor);
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId) };
+  }
+
+  /**
+   * A webhook of the LiveKit server (signed with the API secret over the body's SHA-256): keeps who
+   * is in which call and tells the workshop. Events of rooms that are not ours are accepted and ignored.
+   */
+  async webhook(body: string, authorization: string | undefined): Promise<WebhookOutcome> {
+    if (!this.webhooks) return 'off';
+    let event;
+    try {
+      event = await this.webhooks.receive(body, authorization);
+    } catch {
+      return 'unauthorized';
+    }
+    const room = parseLiveKitRoomName(event.room?.name ?? '');
+    if (!room) return 'accepted';
+    let people = this.inCall.get(room.workshopId);
+    if (!people) this.inCall.set(room.workshopId, (people = new Map()));
+    const before = JSON.stringify(this.presence(room.workshopId));
+    const identity = event.participant?.identity;
+    if (event.event === 'participant_joined' && identity) people.set(identity, room.roomId);
+    // A move joins the new call before the old one reports the leave: only the same room counts.
+    if (event.event === 'participant_left' && identity && people.get(identity) === room.roomId) people.delete(identity);
+    if (event.event === 'room_finished') for (const [personId, roomId] of people) if (roomId === room.roomId) people.delete(personId);
+    if (people.size === 0) this.inCall.delete(room.workshopId);
+    const after = this.presence(room.workshopId);
+    if (JSON.stringify(after) !== before) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall: after });
+    return 'accepted';
+  }
+
+  /** Who is in which call in a workshop now. */
+  private presence(workshopId: string): Record<string, string> {
+    return Object.fromEntries(this.inCall.get(workshopId) ?? []);
   }
 
   /** A short-lived token for the call of `roomId`, only when that is the room the person is in now. */

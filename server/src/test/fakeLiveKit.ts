@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { TokenVerifier, type ClaimGrants } from 'livekit-server-sdk';
+import { AccessToken, TokenVerifier, type ClaimGrants } from 'livekit-server-sdk';
 
 /** The key pair tests give both the app and the fake. */
 export const FAKE_LIVEKIT_KEY = 'APItestkey';
@@ -78,6 +78,33 @@ export class FakeLiveKit {
     const track: FakeTrack = { sid: `TR_${randomUUID()}`, type: 'AUDIO', source: 'MICROPHONE', muted: false };
     participant.tracks.push(track);
     return track;
+  }
+
+  /**
+   * Sends a webhook to `url` as LiveKit does: JSON of the event, an `Authorization` JWT signed with
+   * the API secret (or `secret`) whose `sha256` claim is the body's hash. Answers the HTTP status.
+   */
+  async sendWebhook(
+    url: string,
+    event: { event: 'participant_joined' | 'participant_left' | 'room_finished'; room: string; identity?: string },
+    secret = FAKE_LIVEKIT_SECRET,
+  ): Promise<number> {
+    const body = JSON.stringify({
+      event: event.event,
+      id: `EV_${randomUUID()}`,
+      createdAt: String(Math.floor(Date.now() / 1000)),
+      room: { sid: `RM_${event.room}`, name: event.room },
+      ...(event.identity ? { participant: { sid: `PA_${event.identity}`, identity: event.identity } } : {}),
+    });
+    const token = new AccessToken(FAKE_LIVEKIT_KEY, secret);
+    token.sha256 = createHash('sha256').update(body).digest('base64');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json', authorization: await token.toJwt() },
+      body,
+    });
+    await response.arrayBuffer();
+    return response.status;
   }
 
   /** The identities in a room now. */

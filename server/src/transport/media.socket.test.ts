@@ -76,7 +76,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
   }
 
   it('says A/V is on and where to connect', async () => {
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {} });
   });
 
   it('gives a plenary token whose signed grant names the room, the person and what the role may publish', async () => {
@@ -217,10 +217,56 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const workshop = await harness.createWorkshop(server);
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {} });
     expectError(await ana.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_off');
     expect(server.logs).toEqual([]);
+  });
+});
+
+describe('LiveKit webhooks: who is in which call', () => {
+  const harness = new Harness();
+  let liveKit: FakeLiveKit;
+  afterEach(async () => {
+    await harness.cleanup();
+    await liveKit.close();
+  });
+
+  it('keeps who is in a call from signed webhooks and tells the workshop; unsigned ones are refused', async () => {
+    liveKit = await new FakeLiveKit().start();
+    const server = await harness.start({ liveKit: liveKit.settings() });
+    const workshop = await harness.createWorkshop(server);
+    const mia = await harness.join(server, workshop, 'moderator', 'Mia');
+    const ana = await harness.join(server, workshop, 'participant', 'Ana');
+    const hook = `${server.baseUrl}/api/livekit/webhook`;
+    const plenary = `werkraum:${workshop.id}:${PLENARY_ROOM}`;
+    expect(okData(await mia.call('media:status', {})).inCall).toEqual({});
+
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: plenary, identity: idOf(ana) })).toBe(200);
+    await waitFor(() => mia.eventsOf('media:presence').length === 1, 'presence after the join');
+    expect(mia.eventsOf('media:presence')).toEqual([{ inCall: { [idOf(ana)]: PLENARY_ROOM } }]);
+    expect(okData(await ana.call('media:status', {})).inCall).toEqual({ [idOf(ana)]: PLENARY_ROOM });
+
+    // Signed with another secret, or not signed: refused, and nothing changes.
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: plenary, identity: idOf(ana) }, 'another-secret-of-at-least-thirty-two-chars')).toBe(401);
+    const unsigned = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/webhook+json' }, body: '{"event":"room_finished"}' });
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    expect(okData(await mia.call('media:status', {})).inCall).toEqual({ [idOf(ana)]: PLENARY_ROOM });
+
+    // Rooms of other applications on the same LiveKit are ignored.
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: 'someone-elses-room', identity: 'x' })).toBe(200);
+
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: plenary, identity: idOf(ana) })).toBe(200);
+    await waitFor(() => mia.eventsOf('media:presence').length === 2, 'presence after the leave');
+    expect(mia.eventsOf('media:presence').at(-1)).toEqual({ inCall: {} });
+    expect(server.logs.map((entry) => entry.message)).toEqual(['HTTP 401 unauthorized: POST "/api/livekit/webhook"', 'HTTP 401 unauthorized: POST "/api/livekit/webhook"']);
+  });
+
+  it('answers 404 on a server without LiveKit', async () => {
+    liveKit = await new FakeLiveKit().start();
+    const server = await harness.start();
+    expect(await liveKit.sendWebhook(`${server.baseUrl}/api/livekit/webhook`, { event: 'room_finished', room: 'werkraum:w:plenary' })).toBe(404);
   });
 });

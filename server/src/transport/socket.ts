@@ -226,10 +226,7 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'poll:answer': async (socket, input) => polls.answer(actorOf(socket), input),
     'notes:token': async (socket, input) => notes.token(actorOf(socket), input.roomId),
     'notes:preview': async (socket, input) => notes.preview(actorOf(socket), input.roomId),
-    'media:status': async (socket) => {
-      actorOf(socket);
-      return deps.media.status();
-    },
+    'media:status': async (socket) => deps.media.status(actorOf(socket)),
     'media:token': async (socket, input) => deps.media.token(actorOf(socket), input.roomId),
     'media:mute': async (socket, input) => deps.media.mute(actorOf(socket), input.roomId, input.personId),
     'board:token': async (socket, input) => board.token(actorOf(socket), input.roomId, input.drafts),

@@ -9,7 +9,7 @@ import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEve
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
 import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } from './board.js';
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
-import { mediaClientEvents, type MediaClientEvents } from './media.js';
+import { mediaClientEvents, type MediaClientEvents, type MediaServerEvents } from './media.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { sessionClientEvents, type SessionClientEvents, type SessionServerEvents } from './session.js';
@@ -43,7 +43,7 @@ export const clientEventSchemas = {
 export type ClientEvents = SessionClientEvents & PeopleClientEvents & AgendaClientEvents & BreakoutClientEvents & PollClientEvents & NotesClientEvents & MediaClientEvents & BoardClientEvents & DocumentationClientEvents;
 
 /** Payload types of every event the server sends. */
-export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents;
+export type ServerEvents = SessionServerEvents & PeopleServerEvents & AgendaServerEvents & BreakoutServerEvents & PollServerEvents & BoardServerEvents & DocumentationServerEvents & MediaServerEvents;
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

@@ -8,6 +8,19 @@ export interface MediaStatus {
   enabled: boolean;
   /** The LiveKit server's address clients connect to (`wss://...`), when enabled. */
   url: string | null;
+  /** Who is in which call now (person id -> room id), as LiveKit's webhooks report it. */
+  inCall: Record<string, string>;
+}
+
+/** Who is in which room's call (person id -> room id `plenary` or a breakout room id). */
+export interface MediaPresence {
+  inCall: Record<string, string>;
+}
+
+/** Media events the server sends. */
+export interface MediaServerEvents {
+  /** To the workshop, whenever LiveKit reports someone joining or leaving a call. */
+  'media:presence': MediaPresence;
 }
 
 /** A LiveKit access token for one Werkraum room's call. */
