@@ -6,7 +6,7 @@ import { ServerProcess } from '../fixtures/server.js';
 import { AgendaPanel } from '../pages/agenda.js';
 import { BreakoutOverviewPage, RoomPage, setUpRound } from '../pages/breakouts.js';
 import { MediaPanelPage } from '../pages/media.js';
-import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
+import { CreateWorkshopPage, JoinPage, WorkshopView } from '../pages/workshop.js';
 
 const POLL = { timeout: 15_000, interval: 100 };
 const ROOMS = [
@@ -95,6 +95,16 @@ describe('audio and video: the call panel follows the room', () => {
     await expect.poll(() => liveKit.tokens.at(-1)?.room, POLL).toBe(`${workshopRoom}:${roomId}`);
     expect(liveKit.tokens.at(-1)!.identity).toBe(liveKit.tokens[0]!.identity);
     await media.error.waitFor();
+  });
+
+  it('shows who is in a call, as LiveKit reports it', async () => {
+    const annaInList = new WorkshopView(moderator.page).person('Anna');
+    expect(await annaInList.getByTestId('in-call').count()).toBe(0);
+    expect(await liveKit.sendWebhook(server.url, 'participant_joined', liveKit.tokens.at(-1)!)).toBe(200);
+    await annaInList.getByTestId('in-call').waitFor();
+    expect(await annaInList.innerText()).toContain('im Gespräch');
+    expect(await liveKit.sendWebhook(server.url, 'participant_left', liveKit.tokens.at(-1)!)).toBe(200);
+    await expect.poll(() => annaInList.getByTestId('in-call').count(), POLL).toBe(0);
   });
 });
 

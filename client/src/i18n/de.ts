@@ -375,6 +375,7 @@ export const de: Messages = {
     shareFailed: 'Der Bildschirm konnte nicht geteilt werden.',
     audioOnly: 'Nur Audio (kein Video, spart Bandbreite)',
     muteOne: '{{name}} stummschalten',
+    inCall: 'im Gespräch',
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {

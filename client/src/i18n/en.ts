@@ -372,6 +372,7 @@ export const en = {
     shareFailed: 'The screen could not be shared.',
     audioOnly: 'Audio only (no video, saves bandwidth)',
     muteOne: 'Mute {{name}}',
+    inCall: 'in the call',
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {

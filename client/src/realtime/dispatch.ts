@@ -44,6 +44,7 @@ export function attachDispatch(
     store.getState().setModerationNotes(moderationNotes);
 
   const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
+  const onMediaPresence: Parameters<typeof socket.on<'media:presence'>>[1] = ({ inCall }) => store.getState().setInCall(inCall);
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
@@ -57,6 +58,7 @@ export function attachDispatch(
   socket.on('poll:participation', onParticipation);
   socket.on('people:upserted', onUpserted);
   socket.on('breakout:changed', onBreakouts);
+  socket.on('media:presence', onMediaPresence);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
   socket.on('workshop:updated', onWorkshop);
@@ -70,6 +72,7 @@ export function attachDispatch(
     socket.off('poll:participation', onParticipation);
     socket.off('people:upserted', onUpserted);
     socket.off('breakout:changed', onBreakouts);
+    socket.off('media:presence', onMediaPresence);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
     socket.off('workshop:updated', onWorkshop);

@@ -32,7 +32,11 @@ export function MediaPanel() {
     if (!session || status) return;
     let cancelled = false;
     request(workshopSession.socket(), 'media:status', {}).then(
-      (answer) => !cancelled && setStatus(answer),
+      (answer) => {
+        if (cancelled) return;
+        setStatus(answer);
+        useAppStore.getState().setInCall(answer.inCall);
+      },
       () => undefined,
     );
     return () => {

@@ -1,0 +1,14 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from '../../store/index.js';
+
+/** Who is in which room's call (person id -> room id), as the server last said. */
+export interface MediaSlice {
+  inCall: Record<string, string>;
+  setInCall(inCall: Record<string, string>): void;
+}
+
+/** Creates the media slice of the app store. */
+export const createMediaSlice: StateCreator<AppState, [], [], MediaSlice> = (set) => ({
+  inCall: {},
+  setInCall: (inCall) => set({ inCall }),
+});
