@@ -376,6 +376,12 @@ export const de: Messages = {
     audioOnly: 'Nur Audio (kein Video, spart Bandbreite)',
     muteOne: '{{name}} stummschalten',
     inCall: 'im Gespräch',
+    openLink: 'Externe Konferenz von {{room}} öffnen',
+    links: 'Links zu externen Konferenzen',
+    linksHint: 'Ein BigBlueButton-, Jitsi- oder Zoom-Link je Raum: Alle sehen den Link des Raums, in dem sie sind.',
+    linkFor: 'Link für {{room}}',
+    saveLink: 'Link speichern',
+    linkSaved: 'Gespeichert.',
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {

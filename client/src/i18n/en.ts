@@ -373,6 +373,12 @@ export const en = {
     audioOnly: 'Audio only (no video, saves bandwidth)',
     muteOne: 'Mute {{name}}',
     inCall: 'in the call',
+    openLink: 'Open the external meeting of {{room}}',
+    links: 'External meeting links',
+    linksHint: 'A BigBlueButton, Jitsi or Zoom link per room: everyone sees the link of the room they are in.',
+    linkFor: 'Link for {{room}}',
+    saveLink: 'Save link',
+    linkSaved: 'Saved.',
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {

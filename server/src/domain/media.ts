@@ -5,12 +5,12 @@ import type { BreakoutRound, MediaGrant, MediaStatus } from '@werkraum/shared/pr
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import type { LiveKitSettings } from '../config.js';
-import type { AgendaStore, BreakoutStore, WorkshopStore } from '../store/types.js';
+import type { AgendaStore, BreakoutStore, MediaLinksRecord, MediaStore, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { loadRoomState } from './notes.js';
 import type { Actor, PeopleDomain } from './people.js';
-import { serialized } from './versioned.js';
+import { serialized, updateVersioned } from './versioned.js';
 
 /** How long a media token opens its room: long enough to join, short enough that a leaked one soon expires. */
 export const MEDIA_TOKEN_TTL_SECONDS = 10 * 60;
@@ -72,7 +72,7 @@ export interface RoomService {
 
 /** Dependencies of the media domain. */
 export interface MediaDeps {
-  store: WorkshopStore & AgendaStore & BreakoutStore;
+  store: WorkshopStore & AgendaStore & BreakoutStore & MediaStore;
   people: PeopleDomain;
   notifier: Notifier;
   clock: () => number;
@@ -114,7 +114,35 @@ export class MediaDomain {
   /** Whether audio and video are available, where the browser connects, and who is in which call. */
   async status(actor: Actor): Promise<MediaStatus> {
     await this.deps.people.current(actor);
-    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId) };
+    const links = (await this.deps.store.getMediaLinks(actor.workshopId))?.links ?? {};
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links };
+  }
+
+  /**
+   * Facilitators: the external meeting link (BigBlueButton, Jitsi, Zoom) of the plenary or of a
+   * breakout room, for workshops without LiveKit or as a fallback; `null` removes it.
+   */
+  async setLink(actor: Actor, roomId: string, url: string | null): Promise<{ links: Record<string, string> }> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can set meeting links.');
+    const { rounds } = await loadRoomState(this.deps.store, actor.workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+    const { record, changed } = await updateVersioned<MediaLinksRecord>(
+      `mediaLinks:${actor.workshopId}`,
+      async () => (await this.deps.store.getMediaLinks(actor.workshopId)) ?? { workshopId: actor.workshopId, version: 0, links: {} },
+      (next) => this.deps.store.saveMediaLinks(next),
+      (current) => {
+        if ((current.links[roomId] ?? null) === url) return current;
+        const links = { ...current.links };
+        if (url === null) delete links[roomId];
+        else links[roomId] = url;
+        return { ...current, links };
+      },
+    );
+    if (changed) this.deps.notifier.toWorkshop(actor.workshopId, 'media:links', { links: record.links });
+    return { links: record.links };
   }
 
   /**

@@ -140,7 +140,20 @@ export interface BoardStore {
   saveBoards(record: BoardsRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore {
+/** The external meeting links of a workshop's rooms (room id -> URL), stored as one versioned unit. */
+export interface MediaLinksRecord {
+  workshopId: string;
+  version: number;
+  links: Record<string, string>;
+}
+
+/** Storage of the rooms' external meeting links. */
+export interface MediaStore {
+  getMediaLinks(workshopId: string): Promise<MediaLinksRecord | undefined>;
+  saveMediaLinks(record: MediaLinksRecord): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, MediaStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

@@ -76,7 +76,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
   }
 
   it('says A/V is on and where to connect', async () => {
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {} });
   });
 
   it('gives a plenary token whose signed grant names the room, the person and what the role may publish', async () => {
@@ -217,11 +217,38 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const workshop = await harness.createWorkshop(server);
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {} });
     expectError(await ana.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_off');
     expect(server.logs).toEqual([]);
+  });
+
+  it('offers external meeting links instead: set by the moderation, seen by everyone, kept on the server', async () => {
+    const server = await harness.start();
+    const workshop = await harness.createWorkshop(server);
+    const mia = await harness.join(server, workshop, 'moderator', 'Mia');
+    const ana = await harness.join(server, workshop, 'participant', 'Ana');
+    const link = 'https://jitsi.example.org/Teamtag-Plenum';
+    expect(okData(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: `  ${link} ` }))).toEqual({ links: { [PLENARY_ROOM]: link } });
+    await waitFor(() => ana.eventsOf('media:links').length === 1, 'the link reaches the participant');
+    expect(ana.eventsOf('media:links')).toEqual([{ links: { [PLENARY_ROOM]: link } }]);
+    expect(okData(await ana.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
+
+    // Participants may not set links; only web addresses, only rooms that exist.
+    expectError(await ana.call('media:setLink', { roomId: PLENARY_ROOM, url: 'https://evil.example.org' }), 'forbidden');
+    expectError(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: 'javascript:alert(1)' }), 'invalid_payload');
+    expectError(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: 'https://a.example.org/' + 'x'.repeat(500) }), 'invalid_payload');
+    expectError(await mia.call('media:setLink', { roomId: 'no-such-room', url: link }), 'invalid_state');
+    expect(okData(await mia.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
+
+    // A restart keeps it; null removes it.
+    await server.close();
+    const again = await harness.start({ dataFile: server.dataFile });
+    const mia2 = await harness.resume(again, workshop.id, mia.snapshot!.session.personToken);
+    expect(okData(await mia2.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
+    expect(okData(await mia2.call('media:setLink', { roomId: PLENARY_ROOM, url: null }))).toEqual({ links: {} });
+    expect(okData(await mia2.call('media:status', {})).links).toEqual({});
   });
 });
 

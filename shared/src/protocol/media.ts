@@ -2,6 +2,24 @@ import { z } from 'zod';
 
 const roomId = z.string().min(1).max(64);
 
+/** The longest external meeting link accepted. */
+export const MEETING_LINK_MAX = 500;
+
+/** An external meeting link (BigBlueButton, Jitsi, Zoom, ...): an http(s) address, or null to remove it. */
+const meetingLink = z
+  .string()
+  .trim()
+  .max(MEETING_LINK_MAX)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !/\s/.test(value);
+    } catch {
+      return false;
+    }
+  }, 'Please enter a web address starting with https://.')
+  .nullable();
+
 /** Whether audio and video are available on this server. */
 export interface MediaStatus {
   /** False when the server has no LiveKit settings: the client shows the off-state. */
@@ -10,6 +28,8 @@ export interface MediaStatus {
   url: string | null;
   /** Who is in which call now (person id -> room id), as LiveKit's webhooks report it. */
   inCall: Record<string, string>;
+  /** External meeting links set by the moderation (room id -> URL). */
+  links: Record<string, string>;
 }
 
 /** Who is in which room's call (person id -> room id `plenary` or a breakout room id). */
@@ -21,6 +41,8 @@ export interface MediaPresence {
 export interface MediaServerEvents {
   /** To the workshop, whenever LiveKit reports someone joining or leaving a call. */
   'media:presence': MediaPresence;
+  /** To the workshop, when the moderation sets or removes an external meeting link. */
+  'media:links': { links: Record<string, string> };
 }
 
 /** A LiveKit access token for one Werkraum room's call. */
@@ -48,6 +70,7 @@ export const mediaClientEvents = {
   'media:status': z.object({}).optional(),
   'media:token': z.object({ roomId }),
   'media:mute': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
+  'media:setLink': z.object({ roomId, url: meetingLink }),
 };
 
 /** Media (audio and video) events a client sends. */
@@ -65,4 +88,6 @@ export interface MediaClientEvents {
    * call (`personId: null`) through LiveKit's RoomService. Answers how many tracks were muted.
    */
   'media:mute': { request: z.input<typeof mediaClientEvents['media:mute']>; response: { muted: number } };
+  /** Facilitators: sets (or with `url: null` removes) the external meeting link of the plenary or a breakout room. */
+  'media:setLink': { request: z.input<typeof mediaClientEvents['media:setLink']>; response: { links: Record<string, string> } };
 }

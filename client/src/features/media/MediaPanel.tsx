@@ -8,6 +8,7 @@ import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';
 import { useAppStore } from '../../store/index.js';
 import { useMyRoom, useRoundAnchors } from '../breakouts/useBreakouts.js';
+import { MeetingLinks } from './MeetingLinks.js';
 
 // livekit-client is large: it loads only when someone opens the call.
 const CallView = lazy(() => import('./CallView.js'));
@@ -27,6 +28,8 @@ export function MediaPanel() {
   const myRoom = useMyRoom(useServerNow(useRoundAnchors()));
   const roomId = myRoom?.room.id ?? PLENARY_ROOM;
   const roomLabel = myRoom?.room.name ?? t('media.plenary');
+  const meetingLink = useAppStore((state) => state.meetingLinks[roomId]);
+  const facilitator = session ? isFacilitator(session.role) : false;
 
   useEffect(() => {
     if (!session || status) return;
@@ -36,6 +39,7 @@ export function MediaPanel() {
         if (cancelled) return;
         setStatus(answer);
         useAppStore.getState().setInCall(answer.inCall);
+        useAppStore.getState().setMeetingLinks(answer.links);
       },
       () => undefined,
     );
@@ -63,7 +67,7 @@ export function MediaPanel() {
               <CallView
                 roomId={roomId}
                 roomLabel={roomLabel}
-                facilitator={session ? isFacilitator(session.role) : false}
+                facilitator={facilitator}
                 onClose={() => setOpen(false)}
               />
             </Suspense>
@@ -74,6 +78,14 @@ export function MediaPanel() {
           )}
         </>
       )}
+      {meetingLink ? (
+        <p className="media-link">
+          <a href={meetingLink} target="_blank" rel="noopener noreferrer" data-testid="meeting-link">
+            {t('media.openLink', { room: roomLabel })}
+          </a>
+        </p>
+      ) : null}
+      {status && facilitator ? <MeetingLinks /> : null}
     </section>
   );
 }
