@@ -32,4 +32,20 @@ export class MediaPanelPage {
   get error(): Locator {
     return this.region.getByTestId('media-error');
   }
+
+  get meetingLink(): Locator {
+    return this.region.getByTestId('meeting-link');
+  }
+
+  /** Facilitators: sets a room's external meeting link. */
+  async setMeetingLink(roomLabel: string, url: string): Promise<void> {
+    const details = this.region.locator('details.media-links');
+    if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) {
+      await details.getByText('Links zu externen Konferenzen').click();
+    }
+    await details.getByLabel(`Link für ${roomLabel}`).fill(url);
+    const form = details.locator('form').filter({ has: this.page.getByLabel(`Link für ${roomLabel}`) });
+    await form.getByRole('button', { name: 'Link speichern' }).click();
+    await form.getByText('Gespeichert.').waitFor();
+  }
 }

@@ -123,16 +123,29 @@ describe('audio and video: off when the server has no LiveKit', () => {
     await server?.dispose();
   });
 
-  it('says that audio and video are not set up, with nothing to join', async () => {
+  it('says that audio and video are not set up, and offers the moderation\'s external meeting link instead', async () => {
     const mara = await newActor(browser, 'Mara');
     const create = new CreateWorkshopPage(mara.page);
     await create.goto(server.url);
-    await create.create({ title: 'Ohne Ton', date: '2026-11-20', time: '14:00' });
+    const links = await create.create({ title: 'Ohne Ton', date: '2026-11-20', time: '14:00' });
     await create.openAsModerator();
     await new JoinPage(mara.page).join('Mara');
     const media = new MediaPanelPage(mara.page);
     await media.off.waitFor();
     expect(await media.off.innerText()).toContain('Audio und Video sind auf diesem Server nicht eingerichtet');
     expect(await media.joinButton.count()).toBe(0);
+
+    const ben = await newActor(browser, 'Ben');
+    await ben.page.goto(links.participant);
+    await new JoinPage(ben.page).join('Ben');
+    const bensMedia = new MediaPanelPage(ben.page);
+    await bensMedia.off.waitFor();
+    expect(await bensMedia.meetingLink.count()).toBe(0);
+
+    await media.setMeetingLink('Plenum', 'https://jitsi.example.org/ohne-ton');
+    await bensMedia.meetingLink.waitFor();
+    expect(await bensMedia.meetingLink.innerText()).toBe('Externe Konferenz von Plenum öffnen');
+    expect(await bensMedia.meetingLink.getAttribute('href')).toBe('https://jitsi.example.org/ohne-ton');
+    expect(await accessibilityViolations(mara.page)).toEqual([]);
   });
 });
