@@ -382,6 +382,9 @@ export const de: Messages = {
     linkFor: 'Link für {{room}}',
     saveLink: 'Link speichern',
     linkSaved: 'Gespeichert.',
+    permissions: 'Teilnehmende dürfen',
+    allowCamera: 'ihre Kamera nutzen',
+    allowScreenShare: 'ihren Bildschirm teilen',
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {

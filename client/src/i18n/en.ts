@@ -379,6 +379,9 @@ export const en = {
     linkFor: 'Link for {{room}}',
     saveLink: 'Save link',
     linkSaved: 'Saved.',
+    permissions: 'Participants may',
+    allowCamera: 'use their camera',
+    allowScreenShare: 'share their screen',
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {

@@ -45,7 +45,7 @@ export function attachDispatch(
 
   const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
   const onMediaPresence: Parameters<typeof socket.on<'media:presence'>>[1] = ({ inCall }) => store.getState().setInCall(inCall);
-  const onMediaLinks: Parameters<typeof socket.on<'media:links'>>[1] = ({ links }) => store.getState().setMeetingLinks(links);
+  const onMediaSettings: Parameters<typeof socket.on<'media:settings'>>[1] = (settings) => store.getState().setMediaSettings(settings);
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
@@ -60,7 +60,7 @@ export function attachDispatch(
   socket.on('people:upserted', onUpserted);
   socket.on('breakout:changed', onBreakouts);
   socket.on('media:presence', onMediaPresence);
-  socket.on('media:links', onMediaLinks);
+  socket.on('media:settings', onMediaSettings);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
   socket.on('workshop:updated', onWorkshop);
@@ -75,7 +75,7 @@ export function attachDispatch(
     socket.off('people:upserted', onUpserted);
     socket.off('breakout:changed', onBreakouts);
     socket.off('media:presence', onMediaPresence);
-    socket.off('media:links', onMediaLinks);
+    socket.off('media:settings', onMediaSettings);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
     socket.off('workshop:updated', onWorkshop);

@@ -1,11 +1,11 @@
 import { AccessToken, RoomServiceClient, TrackSource, TrackType, WebhookReceiver, type ParticipantInfo, type VideoGrant } from 'livekit-server-sdk';
 import type { BlockTimer } from '@werkraum/shared/agendaClock';
 import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
-import type { BreakoutRound, MediaGrant, MediaStatus } from '@werkraum/shared/protocol';
+import { DEFAULT_MEDIA_PERMISSIONS, type BreakoutRound, type MediaGrant, type MediaPermissions, type MediaSettings, type MediaStatus } from '@werkraum/shared/protocol';
 import { isFacilitator, type Role } from '@werkraum/shared/roles';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import type { LiveKitSettings } from '../config.js';
-import type { AgendaStore, BreakoutStore, MediaLinksRecord, MediaStore, WorkshopStore } from '../store/types.js';
+import type { AgendaStore, BreakoutStore, MediaSettingsRecord, MediaStore, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { loadRoomState } from './notes.js';
@@ -43,12 +43,21 @@ export function mediaRoomOf(personId: string, rounds: readonly BreakoutRound[], 
   return PLENARY_ROOM;
 }
 
+/** The sources a person may publish: the moderation everything, participants as the moderation allows. */
+export function publishSources(role: Role, permissions: MediaPermissions): TrackSource[] {
+  if (isFacilitator(role)) return [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO];
+  return [
+    TrackSource.MICROPHONE,
+    ...(permissions.camera ? [TrackSource.CAMERA] : []),
+    ...(permissions.screenShare ? [TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO] : []),
+  ];
+}
+
 /**
- * What a person's token allows in a call: everyone joins, hears, sees and speaks; the moderation
- * also shares screens and administers the room (mute others, remove).
+ * What a person's token allows in a call: everyone joins, hears and speaks; cameras and screens as
+ * {@link publishSources} says; the moderation also administers the room (mute others, remove).
  */
-export function mediaGrant(role: Role, roomName: string): VideoGrant {
-  const facilitator = isFacilitator(role);
+export function mediaGrant(role: Role, roomName: string, permissions: MediaPermissions = DEFAULT_MEDIA_PERMISSIONS): VideoGrant {
   return {
     roomJoin: true,
     room: roomName,
@@ -56,10 +65,8 @@ export function mediaGrant(role: Role, roomName: string): VideoGrant {
     canPublish: true,
     canPublishData: true,
     canUpdateOwnMetadata: false,
-    roomAdmin: facilitator,
-    canPublishSources: facilitator
-      ? [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO]
-      : [TrackSource.MICROPHONE, TrackSource.CAMERA],
+    roomAdmin: isFacilitator(role),
+    canPublishSources: publishSources(role, permissions),
   };
 }
 
@@ -68,6 +75,11 @@ export interface RoomService {
   listParticipants(room: string): Promise<ParticipantInfo[]>;
   removeParticipant(room: string, identity: string): Promise<void>;
   mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<unknown>;
+  updateParticipant(
+    room: string,
+    identity: string,
+    options: { permission: { canPublish: boolean; canSubscribe: boolean; canPublishData: boolean; canPublishSources: TrackSource[] } },
+  ): Promise<unknown>;
 }
 
 /** Dependencies of the media domain. */
@@ -114,35 +126,79 @@ export class MediaDomain {
   /** Whether audio and video are available, where the browser connects, and who is in which call. */
   async status(actor: Actor): Promise<MediaStatus> {
     await this.deps.people.current(actor);
-    const links = (await this.deps.store.getMediaLinks(actor.workshopId))?.links ?? {};
-    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links };
+    const { links, permissions } = await this.settingsOf(actor.workshopId);
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links, permissions };
+  }
+
+  /** A workshop's links and permissions (the defaults until the moderation changes them). */
+  async settingsOf(workshopId: string): Promise<MediaSettingsRecord> {
+    return (await this.deps.store.getMediaSettings(workshopId)) ?? { workshopId, version: 0, links: {}, permissions: DEFAULT_MEDIA_PERMISSIONS };
+  }
+
+  /**
+   * Facilitators: whether participants may use their camera and share their screen. New tokens
+   * carry it; participants already in a call get the new permission through LiveKit's
+   * UpdateParticipant (LiveKit then stops tracks that are no longer allowed).
+   */
+  async setPermissions(actor: Actor, permissions: MediaPermissions): Promise<MediaSettings> {
+    const settings = await this.changeSettings(actor, (current) =>
+      current.permissions.camera === permissions.camera && current.permissions.screenShare === permissions.screenShare
+        ? current
+        : { ...current, permissions: { camera: permissions.camera, screenShare: permissions.screenShare } },
+    );
+    const service = this.roomService;
+    const issued = [...(this.issued.get(actor.workshopId) ?? [])];
+    if (service && issued.length > 0) {
+      const people = new Map((await this.deps.people.peopleRecords(actor.workshopId)).map((person) => [person.id, person]));
+      await Promise.all(
+        issued.map(async ([personId, roomId]) => {
+          const person = people.get(personId);
+          if (!person || isFacilitator(person.role)) return;
+          const permission = { canPublish: true, canSubscribe: true, canPublishData: true, canPublishSources: publishSources(person.role, settings.permissions) };
+          try {
+            await service.updateParticipant(liveKitRoomName(actor.workshopId, roomId), personId, { permission });
+          } catch (error) {
+            if (!notFound(error)) this.deps.log(`LiveKit: could not update a participant's permissions in ${roomId}`, error);
+          }
+        }),
+      );
+    }
+    return settings;
+  }
+
+  /** Applies a facilitator's change to the settings, saves it and tells the workshop. */
+  private async changeSettings(actor: Actor, apply: (current: MediaSettingsRecord) => MediaSettingsRecord): Promise<MediaSettings> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can change audio and video settings.');
+    const { record, changed } = await updateVersioned<MediaSettingsRecord>(
+      `media:settings:${actor.workshopId}`,
+      () => this.settingsOf(actor.workshopId),
+      (next) => this.deps.store.saveMediaSettings(next),
+      apply,
+    );
+    const settings = { links: record.links, permissions: record.permissions };
+    if (changed) this.deps.notifier.toWorkshop(actor.workshopId, 'media:settings', settings);
+    return settings;
   }
 
   /**
    * Facilitators: the external meeting link (BigBlueButton, Jitsi, Zoom) of the plenary or of a
    * breakout room, for workshops without LiveKit or as a fallback; `null` removes it.
    */
-  async setLink(actor: Actor, roomId: string, url: string | null): Promise<{ links: Record<string, string> }> {
+  async setLink(actor: Actor, roomId: string, url: string | null): Promise<MediaSettings> {
     const person = await this.deps.people.current(actor);
     if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can set meeting links.');
     const { rounds } = await loadRoomState(this.deps.store, actor.workshopId);
     if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
       throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
     }
-    const { record, changed } = await updateVersioned<MediaLinksRecord>(
-      `mediaLinks:${actor.workshopId}`,
-      async () => (await this.deps.store.getMediaLinks(actor.workshopId)) ?? { workshopId: actor.workshopId, version: 0, links: {} },
-      (next) => this.deps.store.saveMediaLinks(next),
-      (current) => {
-        if ((current.links[roomId] ?? null) === url) return current;
-        const links = { ...current.links };
-        if (url === null) delete links[roomId];
-        else links[roomId] = url;
-        return { ...current, links };
-      },
-    );
-    if (changed) this.deps.notifier.toWorkshop(actor.workshopId, 'media:links', { links: record.links });
-    return { links: record.links };
+    return this.changeSettings(actor, (current) => {
+      if ((current.links[roomId] ?? null) === url) return current;
+      const links = { ...current.links };
+      if (url === null) delete links[roomId];
+      else links[roomId] = url;
+      return { ...current, links };
+    });
   }
 
   /**
@@ -187,7 +243,7 @@ export class MediaDomain {
       const current = mediaRoomOf(person.id, rounds, timer, this.deps.clock());
       if (current !== roomId) throw new DomainError('forbidden', 'You are not in this room.', 'roomId');
       const roomName = liveKitRoomName(actor.workshopId, roomId);
-      const grant = mediaGrant(person.role, roomName);
+      const grant = mediaGrant(person.role, roomName, (await this.settingsOf(actor.workshopId)).permissions);
       const token = new AccessToken(settings.apiKey, settings.apiSecret, {
         identity: person.id,
         name: person.displayName,

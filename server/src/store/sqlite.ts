@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
 import type { PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, BoardsRecord, BreakoutsRecord, MediaLinksRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, BoardsRecord, BreakoutsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -415,12 +415,12 @@ export function openSqliteStore(file: string): Store {
     async saveBoards(record) {
       return writeDocument(record.workshopId, 'boards', record.version, record.rooms);
     },
-    async getMediaLinks(workshopId) {
-      const document = readDocument<MediaLinksRecord['links']>(workshopId, 'mediaLinks');
-      return document && { workshopId, version: document.version, links: document.body };
+    async getMediaSettings(workshopId) {
+      const document = readDocument<Pick<MediaSettingsRecord, 'links' | 'permissions'>>(workshopId, 'media');
+      return document && { workshopId, version: document.version, links: document.body.links, permissions: document.body.permissions };
     },
-    async saveMediaLinks(record) {
-      return writeDocument(record.workshopId, 'mediaLinks', record.version, record.links);
+    async saveMediaSettings(record) {
+      return writeDocument(record.workshopId, 'media', record.version, { links: record.links, permissions: record.permissions });
     },
     async getPolls(workshopId) {
       const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');

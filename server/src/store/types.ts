@@ -1,6 +1,7 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
 import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
+import type { MediaPermissions } from '@werkraum/shared/protocol';
 import type { CollabStore } from '../collab/store.js';
 
 /** A workshop as stored: its public facts, and its secrets only as hashes. */
@@ -140,17 +141,18 @@ export interface BoardStore {
   saveBoards(record: BoardsRecord): Promise<boolean>;
 }
 
-/** The external meeting links of a workshop's rooms (room id -> URL), stored as one versioned unit. */
-export interface MediaLinksRecord {
+/** A workshop's audio/video settings: external meeting links (room id -> URL) and what participants may publish. */
+export interface MediaSettingsRecord {
   workshopId: string;
   version: number;
   links: Record<string, string>;
+  permissions: MediaPermissions;
 }
 
-/** Storage of the rooms' external meeting links. */
+/** Storage of a workshop's audio/video settings. */
 export interface MediaStore {
-  getMediaLinks(workshopId: string): Promise<MediaLinksRecord | undefined>;
-  saveMediaLinks(record: MediaLinksRecord): Promise<boolean>;
+  getMediaSettings(workshopId: string): Promise<MediaSettingsRecord | undefined>;
+  saveMediaSettings(record: MediaSettingsRecord): Promise<boolean>;
 }
 
 export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, MediaStore {

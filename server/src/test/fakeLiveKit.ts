@@ -20,6 +20,8 @@ export interface FakeParticipant {
   identity: string;
   name: string;
   tracks: FakeTrack[];
+  /** The permission last set through UpdateParticipant (proto JSON), if any. */
+  permission?: Record<string, unknown>;
 }
 
 /** One RoomService call the fake received, with the grant its Authorization token carried. */
@@ -151,6 +153,12 @@ export class FakeLiveKit {
       case 'RemoveParticipant': {
         if (!room?.delete(String(body.identity))) return reply(res, 404, { code: 'not_found', msg: 'participant not found' });
         return reply(res, 200, {});
+      }
+      case 'UpdateParticipant': {
+        const participant = room?.get(String(body.identity));
+        if (!participant) return reply(res, 404, { code: 'not_found', msg: 'participant not found' });
+        if (body.permission) participant.permission = body.permission as Record<string, unknown>;
+        return reply(res, 200, participant);
       }
       case 'MutePublishedTrack': {
         const track = room?.get(String(body.identity))?.tracks.find((candidate) => candidate.sid === body.trackSid);

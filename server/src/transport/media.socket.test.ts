@@ -76,7 +76,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
   }
 
   it('says A/V is on and where to connect', async () => {
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {}, permissions: { camera: true, screenShare: false } });
   });
 
   it('gives a plenary token whose signed grant names the room, the person and what the role may publish', async () => {
@@ -199,6 +199,31 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     expectError(await mia.call('media:mute', { roomId: 'no-such-room', personId: null }), 'invalid_state');
   });
 
+  it('lets the moderation allow or forbid participants\' cameras and screens, in new tokens and in running calls', async () => {
+    await liveKit.join((await token(ana, PLENARY_ROOM)).token);
+    await liveKit.join((await token(mia, PLENARY_ROOM)).token);
+    expectError(await ana.call('media:setPermissions', { camera: true, screenShare: true }), 'forbidden');
+    expect(liveKit.callsOf('UpdateParticipant')).toEqual([]);
+
+    const settings = okData(await mia.call('media:setPermissions', { camera: false, screenShare: true }));
+    expect(settings).toEqual({ links: {}, permissions: { camera: false, screenShare: true } });
+    await waitFor(() => ben.eventsOf('media:settings').length === 1, 'the workshop hears of the change');
+    // Ana, in the call, gets the new permission from LiveKit; the moderator is not touched.
+    expect(liveKit.callsOf('UpdateParticipant').map((call) => call.body)).toEqual([
+      {
+        room: room(PLENARY_ROOM),
+        identity: idOf(ana),
+        permission: { canSubscribe: true, canPublish: true, canPublishData: true, canPublishSources: ['MICROPHONE', 'SCREEN_SHARE', 'SCREEN_SHARE_AUDIO'] },
+      },
+    ]);
+    // New tokens carry it too.
+    expect((await claimsOf(await token(ben, PLENARY_ROOM))).video?.canPublishSources).toEqual(['microphone', 'screen_share', 'screen_share_audio']);
+    expect((await token(ben, PLENARY_ROOM)).canShareScreen).toBe(true);
+    expect((await claimsOf(await token(mia, PLENARY_ROOM))).video?.canPublishSources).toEqual(['microphone', 'camera', 'screen_share', 'screen_share_audio']);
+    expect(okData(await ben.call('media:status', {})).permissions).toEqual({ camera: false, screenShare: true });
+    expect(server.logs).toEqual([]);
+  });
+
   it('answers media_failed when LiveKit cannot be reached', async () => {
     await liveKit.close();
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_failed');
@@ -217,7 +242,7 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const workshop = await harness.createWorkshop(server);
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {}, permissions: { camera: true, screenShare: false } });
     expectError(await ana.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_off');
@@ -230,9 +255,9 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
     const link = 'https://jitsi.example.org/Teamtag-Plenum';
-    expect(okData(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: `  ${link} ` }))).toEqual({ links: { [PLENARY_ROOM]: link } });
-    await waitFor(() => ana.eventsOf('media:links').length === 1, 'the link reaches the participant');
-    expect(ana.eventsOf('media:links')).toEqual([{ links: { [PLENARY_ROOM]: link } }]);
+    expect(okData(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: `  ${link} ` }))).toEqual({ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false } });
+    await waitFor(() => ana.eventsOf('media:settings').length === 1, 'the link reaches the participant');
+    expect(ana.eventsOf('media:settings')).toEqual([{ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false } }]);
     expect(okData(await ana.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
 
     // Participants may not set links; only web addresses, only rooms that exist.
@@ -247,7 +272,7 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const again = await harness.start({ dataFile: server.dataFile });
     const mia2 = await harness.resume(again, workshop.id, mia.snapshot!.session.personToken);
     expect(okData(await mia2.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
-    expect(okData(await mia2.call('media:setLink', { roomId: PLENARY_ROOM, url: null }))).toEqual({ links: {} });
+    expect(okData(await mia2.call('media:setLink', { roomId: PLENARY_ROOM, url: null }))).toEqual({ links: {}, permissions: { camera: true, screenShare: false } });
     expect(okData(await mia2.call('media:status', {})).links).toEqual({});
   });
 });

@@ -20,6 +20,22 @@ const meetingLink = z
   }, 'Please enter a web address starting with https://.')
   .nullable();
 
+/** What participants may send besides their microphone; the moderation always may. */
+export interface MediaPermissions {
+  camera: boolean;
+  screenShare: boolean;
+}
+
+/** Participants' permissions until the moderation changes them: camera yes, screen sharing no. */
+export const DEFAULT_MEDIA_PERMISSIONS: MediaPermissions = { camera: true, screenShare: false };
+
+/** A workshop's audio/video settings everyone sees. */
+export interface MediaSettings {
+  /** External meeting links set by the moderation (room id -> URL). */
+  links: Record<string, string>;
+  permissions: MediaPermissions;
+}
+
 /** Whether audio and video are available on this server. */
 export interface MediaStatus {
   /** False when the server has no LiveKit settings: the client shows the off-state. */
@@ -30,6 +46,7 @@ export interface MediaStatus {
   inCall: Record<string, string>;
   /** External meeting links set by the moderation (room id -> URL). */
   links: Record<string, string>;
+  permissions: MediaPermissions;
 }
 
 /** Who is in which room's call (person id -> room id `plenary` or a breakout room id). */
@@ -41,8 +58,8 @@ export interface MediaPresence {
 export interface MediaServerEvents {
   /** To the workshop, whenever LiveKit reports someone joining or leaving a call. */
   'media:presence': MediaPresence;
-  /** To the workshop, when the moderation sets or removes an external meeting link. */
-  'media:links': { links: Record<string, string> };
+  /** To the workshop, when the moderation changes a meeting link or the participants' permissions. */
+  'media:settings': MediaSettings;
 }
 
 /** A LiveKit access token for one Werkraum room's call. */
@@ -71,6 +88,7 @@ export const mediaClientEvents = {
   'media:token': z.object({ roomId }),
   'media:mute': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
   'media:setLink': z.object({ roomId, url: meetingLink }),
+  'media:setPermissions': z.object({ camera: z.boolean(), screenShare: z.boolean() }),
 };
 
 /** Media (audio and video) events a client sends. */
@@ -89,5 +107,10 @@ export interface MediaClientEvents {
    */
   'media:mute': { request: z.input<typeof mediaClientEvents['media:mute']>; response: { muted: number } };
   /** Facilitators: sets (or with `url: null` removes) the external meeting link of the plenary or a breakout room. */
-  'media:setLink': { request: z.input<typeof mediaClientEvents['media:setLink']>; response: { links: Record<string, string> } };
+  'media:setLink': { request: z.input<typeof mediaClientEvents['media:setLink']>; response: MediaSettings };
+  /**
+   * Facilitators: whether participants may use their camera and share their screen; applies to new
+   * tokens and, through LiveKit's UpdateParticipant, to people already in a call.
+   */
+  'media:setPermissions': { request: z.input<typeof mediaClientEvents['media:setPermissions']>; response: MediaSettings };
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DisconnectReason, Room, RoomEvent, Track, type Participant } from 'livekit-client';
 import { workshopSession } from '../../realtime/session.js';
 import { request, RequestError } from '../../realtime/socket.js';
+import { useAppStore } from '../../store/index.js';
 import { useErrorText } from '../../ui/errors.js';
 import { DeviceCheck, type DeviceChoice } from './DeviceCheck.js';
 
@@ -33,7 +34,9 @@ export default function CallView({
   const [attempt, setAttempt] = useState(0);
   const [room, setRoom] = useState<Room | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [canShareScreen, setCanShareScreen] = useState(false);
+  const permissions = useAppStore((state) => state.mediaPermissions);
+  const canUseCamera = facilitator || permissions.camera;
+  const canShareScreen = facilitator || permissions.screenShare;
   // Low bandwidth: hear everyone, receive no video.
   const [audioOnly, setAudioOnly] = useState(false);
   // Any change inside the LiveKit room (people, tracks, speakers) redraws the tiles.
@@ -72,12 +75,11 @@ export default function CallView({
     (async () => {
       const grant = await request(workshopSession.socket(), 'media:token', { roomId });
       if (cancelled) return;
-      setCanShareScreen(grant.canShareScreen);
       await call.connect(grant.url, grant.token, { autoSubscribe: true });
       if (cancelled) return;
       setPhase('connected');
       if (choice.microphone) await call.localParticipant.setMicrophoneEnabled(true);
-      if (choice.camera && !cancelled) await call.localParticipant.setCameraEnabled(true);
+      if (choice.camera && !cancelled && (facilitator || useAppStore.getState().mediaPermissions.camera)) await call.localParticipant.setCameraEnabled(true);
       redraw();
     })().catch((failure: unknown) => {
       if (cancelled) return;
@@ -114,14 +116,14 @@ export default function CallView({
       if (key === 'm' || event.code === 'KeyM') {
         event.preventDefault();
         void room.localParticipant.setMicrophoneEnabled(!room.localParticipant.isMicrophoneEnabled).then(redraw);
-      } else if (key === 'v' || event.code === 'KeyV') {
+      } else if (canUseCamera && (key === 'v' || event.code === 'KeyV')) {
         event.preventDefault();
         void room.localParticipant.setCameraEnabled(!room.localParticipant.isCameraEnabled).then(redraw);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [room, phase]);
+  }, [room, phase, canUseCamera]);
 
   if (!choice) return <DeviceCheck onJoin={setChoice} onCancel={onClose} />;
 
@@ -168,13 +170,15 @@ export default function CallView({
           >
             {local.isMicrophoneEnabled ? t('media.mute') : t('media.unmute')}
           </button>
-          <button
-            type="button"
-            aria-keyshortcuts="Alt+V"
-            onClick={() => void local.setCameraEnabled(!local.isCameraEnabled).then(redraw)}
-          >
-            {local.isCameraEnabled ? t('media.cameraOff') : t('media.cameraOn')}
-          </button>
+          {canUseCamera ? (
+            <button
+              type="button"
+              aria-keyshortcuts="Alt+V"
+              onClick={() => void local.setCameraEnabled(!local.isCameraEnabled).then(redraw)}
+            >
+              {local.isCameraEnabled ? t('media.cameraOff') : t('media.cameraOn')}
+            </button>
+          ) : null}
           {canShareScreen ? (
             <button
               type="button"

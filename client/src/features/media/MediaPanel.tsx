@@ -8,7 +8,7 @@ import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';
 import { useAppStore } from '../../store/index.js';
 import { useMyRoom, useRoundAnchors } from '../breakouts/useBreakouts.js';
-import { MeetingLinks } from './MeetingLinks.js';
+import { MeetingLinks, ParticipantPermissions } from './MeetingLinks.js';
 
 // livekit-client is large: it loads only when someone opens the call.
 const CallView = lazy(() => import('./CallView.js'));
@@ -39,7 +39,7 @@ export function MediaPanel() {
         if (cancelled) return;
         setStatus(answer);
         useAppStore.getState().setInCall(answer.inCall);
-        useAppStore.getState().setMeetingLinks(answer.links);
+        useAppStore.getState().setMediaSettings(answer);
       },
       () => undefined,
     );
@@ -85,6 +85,7 @@ export function MediaPanel() {
           </a>
         </p>
       ) : null}
+      {status?.enabled && facilitator ? <ParticipantPermissions /> : null}
       {status && facilitator ? <MeetingLinks /> : null}
     </section>
   );

@@ -29,6 +29,36 @@ export function MeetingLinks() {
   );
 }
 
+/** Facilitators: whether participants may use their camera and share their screen (also in running calls). */
+export function ParticipantPermissions() {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const permissions = useAppStore((state) => state.mediaPermissions);
+  const [error, setError] = useState<string | null>(null);
+  const change = async (next: typeof permissions) => {
+    setError(null);
+    try {
+      useAppStore.getState().setMediaSettings(await request(workshopSession.socket(), 'media:setPermissions', next));
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  };
+  return (
+    <fieldset className="media-permissions">
+      <legend>{t('media.permissions')}</legend>
+      <label className="checkbox">
+        <input type="checkbox" checked={permissions.camera} onChange={(event) => void change({ ...permissions, camera: event.target.checked })} />{' '}
+        {t('media.allowCamera')}
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={permissions.screenShare} onChange={(event) => void change({ ...permissions, screenShare: event.target.checked })} />{' '}
+        {t('media.allowScreenShare')}
+      </label>
+      {error ? <p role="alert" className="form-error">{error}</p> : null}
+    </fieldset>
+  );
+}
+
 /** One room's link: type, save (an empty field removes it). */
 function LinkField({ roomId, label }: { roomId: string; label: string }) {
   const { t } = useTranslation();
@@ -41,8 +71,8 @@ function LinkField({ roomId, label }: { roomId: string; label: string }) {
     setMessage(null);
     try {
       const url = (value ?? saved).trim();
-      const { links } = await request(workshopSession.socket(), 'media:setLink', { roomId, url: url === '' ? null : url });
-      useAppStore.getState().setMeetingLinks(links);
+      const settings = await request(workshopSession.socket(), 'media:setLink', { roomId, url: url === '' ? null : url });
+      useAppStore.getState().setMediaSettings(settings);
       setValue(null);
       setMessage({ error: false, text: t('media.linkSaved') });
     } catch (failure) {

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { MediaPermissions, MediaSettings } from '@werkraum/shared/protocol';
 import type { AppState } from '../../store/index.js';
 
 /** Who is in which room's call (person id -> room id) and the rooms' external meeting links, as the server last said. */
@@ -7,7 +8,9 @@ export interface MediaSlice {
   setInCall(inCall: Record<string, string>): void;
   /** External meeting links set by the moderation (room id -> URL). */
   meetingLinks: Record<string, string>;
-  setMeetingLinks(links: Record<string, string>): void;
+  /** What participants may send besides their microphone. */
+  mediaPermissions: MediaPermissions;
+  setMediaSettings(settings: MediaSettings): void;
 }
 
 /** Creates the media slice of the app store. */
@@ -15,5 +18,6 @@ export const createMediaSlice: StateCreator<AppState, [], [], MediaSlice> = (set
   inCall: {},
   setInCall: (inCall) => set({ inCall }),
   meetingLinks: {},
-  setMeetingLinks: (meetingLinks) => set({ meetingLinks }),
+  mediaPermissions: { camera: true, screenShare: false },
+  setMediaSettings: ({ links, permissions }) => set({ meetingLinks: links, mediaPermissions: permissions }),
 });
