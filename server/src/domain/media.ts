@@ -126,13 +126,13 @@ export class MediaDomain {
   /** Whether audio and video are available, where the browser connects, and who is in which call. */
   async status(actor: Actor): Promise<MediaStatus> {
     await this.deps.people.current(actor);
-    const { links, permissions } = await this.settingsOf(actor.workshopId);
-    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links, permissions };
+    const { links, permissions, spotlights } = await this.settingsOf(actor.workshopId);
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links, permissions, spotlights };
   }
 
   /** A workshop's links and permissions (the defaults until the moderation changes them). */
   async settingsOf(workshopId: string): Promise<MediaSettingsRecord> {
-    return (await this.deps.store.getMediaSettings(workshopId)) ?? { workshopId, version: 0, links: {}, permissions: DEFAULT_MEDIA_PERMISSIONS };
+    return (await this.deps.store.getMediaSettings(workshopId)) ?? { workshopId, version: 0, links: {}, permissions: DEFAULT_MEDIA_PERMISSIONS, spotlights: {} };
   }
 
   /**
@@ -166,6 +166,48 @@ export class MediaDomain {
     return settings;
   }
 
+  /** Facilitators: puts a person of the room first in its call for everyone, or ends that (`null`). */
+  async spotlight(actor: Actor, roomId: string, personId: string | null): Promise<MediaSettings> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can put someone in the spotlight.');
+    await this.requireRoom(actor.workshopId, roomId);
+    if (personId !== null) await this.requirePersonInRoom(actor.workshopId, roomId, personId);
+    return this.changeSettings(actor, (current) => {
+      if ((current.spotlights[roomId] ?? null) === personId) return current;
+      const spotlights = { ...current.spotlights };
+      if (personId === null) delete spotlights[roomId];
+      else spotlights[roomId] = personId;
+      return { ...current, spotlights };
+    });
+  }
+
+  /** Facilitators: asks a person in the room to switch their microphone on; only they can. */
+  async askUnmute(actor: Actor, roomId: string, personId: string): Promise<{ personId: string }> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can ask people to unmute.');
+    await this.requireRoom(actor.workshopId, roomId);
+    await this.requirePersonInRoom(actor.workshopId, roomId, personId);
+    this.deps.notifier.toPerson(personId, 'media:unmuteRequest', { fromName: person.displayName, roomId });
+    return { personId };
+  }
+
+  private async requireRoom(workshopId: string, roomId: string): Promise<void> {
+    const { rounds } = await loadRoomState(this.deps.store, workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+  }
+
+  /** The person must be in the workshop and, now, in that room. */
+  private async requirePersonInRoom(workshopId: string, roomId: string, personId: string): Promise<void> {
+    const target = await this.deps.store.getPerson(workshopId, personId);
+    if (!target || target.removedAt) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
+    const { rounds, timer } = await loadRoomState(this.deps.store, workshopId);
+    if (mediaRoomOf(personId, rounds, timer, this.deps.clock()) !== roomId) {
+      throw new DomainError('invalid_state', 'This person is not in this room.', 'personId');
+    }
+  }
+
   /** Applies a facilitator's change to the settings, saves it and tells the workshop. */
   private async changeSettings(actor: Actor, apply: (current: MediaSettingsRecord) => MediaSettingsRecord): Promise<MediaSettings> {
     const person = await this.deps.people.current(actor);
@@ -176,7 +218,7 @@ export class MediaDomain {
       (next) => this.deps.store.saveMediaSettings(next),
       apply,
     );
-    const settings = { links: record.links, permissions: record.permissions };
+    const settings = { links: record.links, permissions: record.permissions, spotlights: record.spotlights };
     if (changed) this.deps.notifier.toWorkshop(actor.workshopId, 'media:settings', settings);
     return settings;
   }
@@ -188,10 +230,7 @@ export class MediaDomain {
   async setLink(actor: Actor, roomId: string, url: string | null): Promise<MediaSettings> {
     const person = await this.deps.people.current(actor);
     if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can set meeting links.');
-    const { rounds } = await loadRoomState(this.deps.store, actor.workshopId);
-    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
-      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
-    }
+    await this.requireRoom(actor.workshopId, roomId);
     return this.changeSettings(actor, (current) => {
       if ((current.links[roomId] ?? null) === url) return current;
       const links = { ...current.links };

@@ -416,11 +416,11 @@ export function openSqliteStore(file: string): Store {
       return writeDocument(record.workshopId, 'boards', record.version, record.rooms);
     },
     async getMediaSettings(workshopId) {
-      const document = readDocument<Pick<MediaSettingsRecord, 'links' | 'permissions'>>(workshopId, 'media');
-      return document && { workshopId, version: document.version, links: document.body.links, permissions: document.body.permissions };
+      const document = readDocument<Pick<MediaSettingsRecord, 'links' | 'permissions' | 'spotlights'>>(workshopId, 'media');
+      return document && { workshopId, version: document.version, ...document.body };
     },
     async saveMediaSettings(record) {
-      return writeDocument(record.workshopId, 'media', record.version, { links: record.links, permissions: record.permissions });
+      return writeDocument(record.workshopId, 'media', record.version, { links: record.links, permissions: record.permissions, spotlights: record.spotlights });
     },
     async getPolls(workshopId) {
       const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');

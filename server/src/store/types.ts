@@ -147,6 +147,8 @@ export interface MediaSettingsRecord {
   version: number;
   links: Record<string, string>;
   permissions: MediaPermissions;
+  /** Room id -> the person put first in that room's call. */
+  spotlights: Record<string, string>;
 }
 
 /** Storage of a workshop's audio/video settings. */

@@ -76,7 +76,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
   }
 
   it('says A/V is on and where to connect', async () => {
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {}, permissions: { camera: true, screenShare: false } });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
   });
 
   it('gives a plenary token whose signed grant names the room, the person and what the role may publish', async () => {
@@ -206,7 +206,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     expect(liveKit.callsOf('UpdateParticipant')).toEqual([]);
 
     const settings = okData(await mia.call('media:setPermissions', { camera: false, screenShare: true }));
-    expect(settings).toEqual({ links: {}, permissions: { camera: false, screenShare: true } });
+    expect(settings).toEqual({ links: {}, permissions: { camera: false, screenShare: true }, spotlights: {} });
     await waitFor(() => ben.eventsOf('media:settings').length === 1, 'the workshop hears of the change');
     // Ana, in the call, gets the new permission from LiveKit; the moderator is not touched.
     expect(liveKit.callsOf('UpdateParticipant').map((call) => call.body)).toEqual([
@@ -222,6 +222,29 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     expect((await claimsOf(await token(mia, PLENARY_ROOM))).video?.canPublishSources).toEqual(['microphone', 'camera', 'screen_share', 'screen_share_audio']);
     expect(okData(await ben.call('media:status', {})).permissions).toEqual({ camera: false, screenShare: true });
     expect(server.logs).toEqual([]);
+  });
+
+  it('lets the moderation spotlight a speaker and ask someone to unmute, in the room they are in', async () => {
+    const spotlit = okData(await mia.call('media:spotlight', { roomId: PLENARY_ROOM, personId: idOf(ana) }));
+    expect(spotlit.spotlights).toEqual({ [PLENARY_ROOM]: idOf(ana) });
+    await waitFor(() => ben.eventsOf('media:settings').length === 1, 'everyone hears of the spotlight');
+    expect(ben.eventsOf('media:settings')[0]!.spotlights).toEqual({ [PLENARY_ROOM]: idOf(ana) });
+    expect(okData(await ben.call('media:status', {})).spotlights).toEqual({ [PLENARY_ROOM]: idOf(ana) });
+    expectError(await ben.call('media:spotlight', { roomId: PLENARY_ROOM, personId: idOf(ben) }), 'forbidden');
+    expectError(await mia.call('media:spotlight', { roomId: PLENARY_ROOM, personId: 'nobody' }), 'person_not_found');
+    expect(okData(await mia.call('media:spotlight', { roomId: PLENARY_ROOM, personId: null })).spotlights).toEqual({});
+
+    okData(await mia.call('media:askUnmute', { roomId: PLENARY_ROOM, personId: idOf(ben) }));
+    await waitFor(() => ben.eventsOf('media:unmuteRequest').length === 1, 'Ben is asked to unmute');
+    expect(ben.eventsOf('media:unmuteRequest')).toEqual([{ fromName: 'Mia', roomId: PLENARY_ROOM }]);
+    expect(ana.eventsOf('media:unmuteRequest')).toEqual([]);
+    expectError(await ana.call('media:askUnmute', { roomId: PLENARY_ROOM, personId: idOf(ben) }), 'forbidden');
+
+    // In a breakout round, only people in that room.
+    const { roomA } = await openRound();
+    expectError(await mia.call('media:askUnmute', { roomId: roomA, personId: idOf(ben) }), 'invalid_state');
+    okData(await mia.call('media:askUnmute', { roomId: roomA, personId: idOf(ana) }));
+    await waitFor(() => ana.eventsOf('media:unmuteRequest').length === 1, 'Ana is asked in her room');
   });
 
   it('answers media_failed when LiveKit cannot be reached', async () => {
@@ -242,7 +265,7 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const workshop = await harness.createWorkshop(server);
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {}, permissions: { camera: true, screenShare: false } });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
     expectError(await ana.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_off');
@@ -255,9 +278,9 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
     const link = 'https://jitsi.example.org/Teamtag-Plenum';
-    expect(okData(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: `  ${link} ` }))).toEqual({ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false } });
+    expect(okData(await mia.call('media:setLink', { roomId: PLENARY_ROOM, url: `  ${link} ` }))).toEqual({ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false }, spotlights: {} });
     await waitFor(() => ana.eventsOf('media:settings').length === 1, 'the link reaches the participant');
-    expect(ana.eventsOf('media:settings')).toEqual([{ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false } }]);
+    expect(ana.eventsOf('media:settings')).toEqual([{ links: { [PLENARY_ROOM]: link }, permissions: { camera: true, screenShare: false }, spotlights: {} }]);
     expect(okData(await ana.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
 
     // Participants may not set links; only web addresses, only rooms that exist.
@@ -272,7 +295,7 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const again = await harness.start({ dataFile: server.dataFile });
     const mia2 = await harness.resume(again, workshop.id, mia.snapshot!.session.personToken);
     expect(okData(await mia2.call('media:status', {})).links).toEqual({ [PLENARY_ROOM]: link });
-    expect(okData(await mia2.call('media:setLink', { roomId: PLENARY_ROOM, url: null }))).toEqual({ links: {}, permissions: { camera: true, screenShare: false } });
+    expect(okData(await mia2.call('media:setLink', { roomId: PLENARY_ROOM, url: null }))).toEqual({ links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
     expect(okData(await mia2.call('media:status', {})).links).toEqual({});
   });
 });

@@ -34,6 +34,8 @@ export interface MediaSettings {
   /** External meeting links set by the moderation (room id -> URL). */
   links: Record<string, string>;
   permissions: MediaPermissions;
+  /** The person the moderation puts first in each room's call (room id -> person id). */
+  spotlights: Record<string, string>;
 }
 
 /** Whether audio and video are available on this server. */
@@ -47,6 +49,7 @@ export interface MediaStatus {
   /** External meeting links set by the moderation (room id -> URL). */
   links: Record<string, string>;
   permissions: MediaPermissions;
+  spotlights: Record<string, string>;
 }
 
 /** Who is in which room's call (person id -> room id `plenary` or a breakout room id). */
@@ -60,6 +63,8 @@ export interface MediaServerEvents {
   'media:presence': MediaPresence;
   /** To the workshop, when the moderation changes a meeting link or the participants' permissions. */
   'media:settings': MediaSettings;
+  /** To one person: the moderation asks them to switch their microphone on (only they can). */
+  'media:unmuteRequest': { fromName: string; roomId: string };
 }
 
 /** A LiveKit access token for one Werkraum room's call. */
@@ -89,6 +94,8 @@ export const mediaClientEvents = {
   'media:mute': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
   'media:setLink': z.object({ roomId, url: meetingLink }),
   'media:setPermissions': z.object({ camera: z.boolean(), screenShare: z.boolean() }),
+  'media:spotlight': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
+  'media:askUnmute': z.object({ roomId, personId: z.string().min(1).max(64) }),
 };
 
 /** Media (audio and video) events a client sends. */
@@ -113,4 +120,8 @@ export interface MediaClientEvents {
    * tokens and, through LiveKit's UpdateParticipant, to people already in a call.
    */
   'media:setPermissions': { request: z.input<typeof mediaClientEvents['media:setPermissions']>; response: MediaSettings };
+  /** Facilitators: puts one person first, large, in a room's call for everyone (`null` ends it). */
+  'media:spotlight': { request: z.input<typeof mediaClientEvents['media:spotlight']>; response: MediaSettings };
+  /** Facilitators: asks a person in the room to switch their microphone on (they decide). */
+  'media:askUnmute': { request: z.input<typeof mediaClientEvents['media:askUnmute']>; response: { personId: string } };
 }
