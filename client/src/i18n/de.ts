@@ -385,6 +385,10 @@ export const de: Messages = {
     permissions: 'Teilnehmende dürfen',
     allowCamera: 'ihre Kamera nutzen',
     allowScreenShare: 'ihren Bildschirm teilen',
+    spotlight: '{{name}} hervorheben',
+    askUnmute: '{{name}} bitten, das Mikrofon einzuschalten',
+    unmuteRequest: '{{name}} bittet Sie, Ihr Mikrofon einzuschalten.',
+    dismiss: 'Jetzt nicht',
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {

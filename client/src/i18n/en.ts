@@ -382,6 +382,10 @@ export const en = {
     permissions: 'Participants may',
     allowCamera: 'use their camera',
     allowScreenShare: 'share their screen',
+    spotlight: 'Spotlight {{name}}',
+    askUnmute: 'Ask {{name}} to unmute',
+    unmuteRequest: '{{name}} asks you to switch your microphone on.',
+    dismiss: 'Not now',
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {

@@ -46,6 +46,7 @@ export function attachDispatch(
   const onBreakouts: Parameters<typeof socket.on<'breakout:changed'>>[1] = ({ rounds }) => store.getState().setRounds(rounds);
   const onMediaPresence: Parameters<typeof socket.on<'media:presence'>>[1] = ({ inCall }) => store.getState().setInCall(inCall);
   const onMediaSettings: Parameters<typeof socket.on<'media:settings'>>[1] = (settings) => store.getState().setMediaSettings(settings);
+  const onUnmuteRequest: Parameters<typeof socket.on<'media:unmuteRequest'>>[1] = (request) => store.getState().setUnmuteRequest(request);
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
@@ -61,6 +62,7 @@ export function attachDispatch(
   socket.on('breakout:changed', onBreakouts);
   socket.on('media:presence', onMediaPresence);
   socket.on('media:settings', onMediaSettings);
+  socket.on('media:unmuteRequest', onUnmuteRequest);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
   socket.on('workshop:updated', onWorkshop);
@@ -76,6 +78,7 @@ export function attachDispatch(
     socket.off('breakout:changed', onBreakouts);
     socket.off('media:presence', onMediaPresence);
     socket.off('media:settings', onMediaSettings);
+    socket.off('media:unmuteRequest', onUnmuteRequest);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
     socket.off('workshop:updated', onWorkshop);

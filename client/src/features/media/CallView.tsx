@@ -37,6 +37,8 @@ export default function CallView({
   const permissions = useAppStore((state) => state.mediaPermissions);
   const canUseCamera = facilitator || permissions.camera;
   const canShareScreen = facilitator || permissions.screenShare;
+  const spotlight = useAppStore((state) => state.spotlights[roomId] ?? null);
+  const unmuteRequest = useAppStore((state) => (state.unmuteRequest?.roomId === roomId ? state.unmuteRequest : null));
   // Low bandwidth: hear everyone, receive no video.
   const [audioOnly, setAudioOnly] = useState(false);
   // Any change inside the LiveKit room (people, tracks, speakers) redraws the tiles.
@@ -129,8 +131,22 @@ export default function CallView({
 
   const local = room?.localParticipant;
   const everyone: Participant[] = room && phase === 'connected' ? [room.localParticipant, ...room.remoteParticipants.values()] : [];
-  // Speaker view: whoever presents their screen comes first, across the whole width.
-  const people = [...everyone.filter(presenting), ...everyone.filter((person) => !presenting(person))];
+  // Speaker view: the spotlit person and whoever presents their screen come first, across the whole width.
+  const featured = (person: Participant) => person.identity === spotlight || presenting(person);
+  const people = [...everyone.filter(featured), ...everyone.filter((person) => !featured(person))];
+  /** Runs a moderation request; a refusal shows as a notice. */
+  const moderate = async (run: () => Promise<unknown>) => {
+    setNotice(null);
+    try {
+      await run();
+    } catch (failure) {
+      setNotice(errorText(failure));
+    }
+  };
+  const socket = () => workshopSession.socket();
+  const askUnmute = (personId: string) => moderate(() => request(socket(), 'media:askUnmute', { roomId, personId }));
+  const setSpotlight = (personId: string | null) =>
+    moderate(async () => useAppStore.getState().setMediaSettings(await request(socket(), 'media:spotlight', { roomId, personId })));
   const muteOne = async (personId: string) => {
     setNotice(null);
     try {
@@ -204,6 +220,24 @@ export default function CallView({
         </div>
       ) : null}
       {notice ? <p role="status">{notice}</p> : null}
+      {unmuteRequest && local && !local.isMicrophoneEnabled ? (
+        <div role="alert" className="media-unmute-request" data-testid="unmute-request">
+          <p>{t('media.unmuteRequest', { name: unmuteRequest.fromName })}</p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              useAppStore.getState().setUnmuteRequest(null);
+              void local.setMicrophoneEnabled(true).then(redraw);
+            }}
+          >
+            {t('media.unmute')}
+          </button>
+          <button type="button" onClick={() => useAppStore.getState().setUnmuteRequest(null)}>
+            {t('media.dismiss')}
+          </button>
+        </div>
+      ) : null}
       {people.length > 0 ? (
         <ul className="media-tiles" aria-label={t('media.tiles')}>
           {people.map((person) => (
@@ -211,7 +245,16 @@ export default function CallView({
               key={person.identity}
               person={person}
               self={person === local}
-              onMute={facilitator && person !== local ? () => void muteOne(person.identity) : null}
+              spotlit={person.identity === spotlight}
+              moderation={
+                facilitator && person !== local
+                  ? {
+                      mute: () => void muteOne(person.identity),
+                      askUnmute: () => void askUnmute(person.identity),
+                      spotlight: () => void setSpotlight(person.identity === spotlight ? null : person.identity),
+                    }
+                  : null
+              }
             />
           ))}
         </ul>
@@ -233,7 +276,17 @@ function presenting(person: Participant): boolean {
  * One person in the call: their screen or camera (or initial), name, whether they speak or are
  * muted, and for the moderation a button to mute them.
  */
-function ParticipantTile({ person, self, onMute }: { person: Participant; self: boolean; onMute: (() => void) | null }) {
+function ParticipantTile({
+  person,
+  self,
+  spotlit,
+  moderation,
+}: {
+  person: Participant;
+  self: boolean;
+  spotlit: boolean;
+  moderation: { mute: () => void; askUnmute: () => void; spotlight: () => void } | null;
+}) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
@@ -263,7 +316,7 @@ function ParticipantTile({ person, self, onMute }: { person: Participant; self: 
   const states = [person.isSpeaking ? t('media.speaking') : null, micOff ? t('media.micOff') : null].filter(Boolean).join(', ');
   return (
     <li
-      className={`media-tile${person.isSpeaking ? ' speaking' : ''}${presenting(person) ? ' presenting' : ''}`}
+      className={`media-tile${person.isSpeaking ? ' speaking' : ''}${presenting(person) || spotlit ? ' presenting' : ''}`}
       data-testid="media-tile"
       data-speaking={person.isSpeaking}
     >
@@ -273,10 +326,21 @@ function ParticipantTile({ person, self, onMute }: { person: Participant; self: 
         {self ? t('media.you', { name }) : name}
         {states ? <span className="media-state"> · {states}</span> : null}
       </span>
-      {onMute && !micOff ? (
-        <button type="button" className="media-tile-mute" onClick={onMute}>
-          {t('media.muteOne', { name })}
-        </button>
+      {moderation ? (
+        <span className="media-tile-actions">
+          {micOff ? (
+            <button type="button" onClick={moderation.askUnmute}>
+              {t('media.askUnmute', { name })}
+            </button>
+          ) : (
+            <button type="button" onClick={moderation.mute}>
+              {t('media.muteOne', { name })}
+            </button>
+          )}
+          <button type="button" aria-pressed={spotlit} onClick={moderation.spotlight}>
+            {t('media.spotlight', { name })}
+          </button>
+        </span>
       ) : null}
     </li>
   );

@@ -10,7 +10,12 @@ export interface MediaSlice {
   meetingLinks: Record<string, string>;
   /** What participants may send besides their microphone. */
   mediaPermissions: MediaPermissions;
+  /** Room id -> the person the moderation put first in that room's call. */
+  spotlights: Record<string, string>;
   setMediaSettings(settings: MediaSettings): void;
+  /** The moderation's latest request to switch one's microphone on, until answered. */
+  unmuteRequest: { fromName: string; roomId: string } | null;
+  setUnmuteRequest(request: { fromName: string; roomId: string } | null): void;
 }
 
 /** Creates the media slice of the app store. */
@@ -19,5 +24,8 @@ export const createMediaSlice: StateCreator<AppState, [], [], MediaSlice> = (set
   setInCall: (inCall) => set({ inCall }),
   meetingLinks: {},
   mediaPermissions: { camera: true, screenShare: false },
-  setMediaSettings: ({ links, permissions }) => set({ meetingLinks: links, mediaPermissions: permissions }),
+  spotlights: {},
+  setMediaSettings: ({ links, permissions, spotlights }) => set({ meetingLinks: links, mediaPermissions: permissions, spotlights }),
+  unmuteRequest: null,
+  setUnmuteRequest: (unmuteRequest) => set({ unmuteRequest }),
 });
