@@ -114,7 +114,8 @@ describe('audio and video: off when the server has no LiveKit', () => {
 
   beforeAll(async () => {
     server = new ServerProcess();
-    await server.start();
+    // Off even where the environment names a LiveKit server.
+    await server.start({ LIVEKIT_URL: '', LIVEKIT_API_KEY: '', LIVEKIT_API_SECRET: '' });
     browser = await launchBrowser(FAKE_MEDIA_ARGS);
   });
 
@@ -147,5 +148,42 @@ describe('audio and video: off when the server has no LiveKit', () => {
     expect(await bensMedia.meetingLink.innerText()).toBe('Externe Konferenz von Plenum öffnen');
     expect(await bensMedia.meetingLink.getAttribute('href')).toBe('https://jitsi.example.org/ohne-ton');
     expect(await accessibilityViolations(mara.page)).toEqual([]);
+  });
+});
+
+// Needs a running LiveKit server reachable from the browser: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET.
+describe.skipIf(!process.env.LIVEKIT_URL)('audio and video with a live LiveKit server', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = new ServerProcess();
+    await server.start();
+    browser = await launchBrowser(FAKE_MEDIA_ARGS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('puts two people into the plenary call, where each sees the other\'s tile', async () => {
+    const mara = await newActor(browser, 'Mara');
+    const create = new CreateWorkshopPage(mara.page);
+    await create.goto(server.url);
+    const links = await create.create({ title: 'Live', date: '2026-11-20', time: '14:00' });
+    await create.openAsModerator();
+    await new JoinPage(mara.page).join('Mara');
+    const ben = await newActor(browser, 'Ben');
+    await ben.page.goto(links.participant);
+    await new JoinPage(ben.page).join('Ben');
+    for (const actor of [mara, ben]) {
+      const media = new MediaPanelPage(actor.page);
+      await media.joinButton.click();
+      await media.deviceCheck.getByRole('button', { name: 'Jetzt beitreten' }).click();
+    }
+    for (const actor of [mara, ben]) {
+      await expect.poll(() => new MediaPanelPage(actor.page).region.getByTestId('media-tile').count(), { timeout: 30_000, interval: 200 }).toBe(2);
+    }
   });
 });
