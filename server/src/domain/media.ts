@@ -109,8 +109,11 @@ function notFound(error: unknown): boolean {
  */
 export class MediaDomain {
   private readonly roomService: RoomService | null;
-  /** The room of the last token handed to each person, per workshop: whom to take out of which call. */
-  private readonly issued = new Map<string, Map<string, string>>();
+  /**
+   * The room (and whether it carried the moderation's grant) of the last token handed to each
+   * person, per workshop: whom to take out of which call.
+   */
+  private readonly issued = new Map<string, Map<string, { roomId: string; facilitator: boolean }>>();
   /** Who is in which call, per workshop, as LiveKit's webhooks report it: personId -> roomId. */
   private readonly inCall = new Map<string, Map<string, string>>();
   private readonly webhooks: WebhookReceiver | null;
@@ -151,7 +154,7 @@ export class MediaDomain {
     if (service && issued.length > 0) {
       const people = new Map((await this.deps.people.peopleRecords(actor.workshopId)).map((person) => [person.id, person]));
       await Promise.all(
-        issued.map(async ([personId, roomId]) => {
+        issued.map(async ([personId, { roomId }]) => {
           const person = people.get(personId);
           if (!person || isFacilitator(person.role)) return;
           const permission = { canPublish: true, canSubscribe: true, canPublishData: true, canPublishSources: publishSources(person.role, settings.permissions) };
@@ -291,7 +294,7 @@ export class MediaDomain {
       token.addGrant(grant);
       let people = this.issued.get(actor.workshopId);
       if (!people) this.issued.set(actor.workshopId, (people = new Map()));
-      people.set(person.id, roomId);
+      people.set(person.id, { roomId, facilitator: isFacilitator(person.role) });
       return {
         url: settings.url,
         token: await token.toJwt(),
@@ -335,7 +338,9 @@ export class MediaDomain {
 
   /**
    * Takes people out of calls they no longer belong in (moved to another room, round over, removed
-   * from the workshop), through LiveKit's RemoveParticipant. Resolves when LiveKit has answered.
+   * from the workshop) and out of calls whose grant no longer fits their role (a co-moderator made
+   * participant or back: they rejoin with a new token), through LiveKit's RemoveParticipant.
+   * Resolves when LiveKit has answered.
    */
   async revalidate(workshopId: string): Promise<void> {
     if (!this.roomService || !this.issued.has(workshopId)) return;
@@ -348,11 +353,12 @@ export class MediaDomain {
         loadRoomState(this.deps.store, workshopId),
         this.deps.people.peopleRecords(workshopId),
       ]);
-      const present = new Set(people.filter((person) => !person.removedAt).map((person) => person.id));
+      const present = new Map(people.filter((person) => !person.removedAt).map((person) => [person.id, person]));
       const now = this.deps.clock();
       const gone: { personId: string; roomId: string }[] = [];
-      for (const [personId, roomId] of issued) {
-        if (present.has(personId) && mediaRoomOf(personId, rounds, timer, now) === roomId) continue;
+      for (const [personId, { roomId, facilitator }] of issued) {
+        const person = present.get(personId);
+        if (person && isFacilitator(person.role) === facilitator && mediaRoomOf(personId, rounds, timer, now) === roomId) continue;
         issued.delete(personId);
         gone.push({ personId, roomId });
       }

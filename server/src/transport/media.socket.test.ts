@@ -167,6 +167,15 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     expect(liveKit.callsOf('RemoveParticipant').map((call) => call.body)).toEqual([{ room: room(PLENARY_ROOM), identity: idOf(ben) }]);
   });
 
+  it('takes a person whose role changed out of the call, so they rejoin with the grant of their new role', async () => {
+    await liveKit.join((await token(ana, PLENARY_ROOM)).token);
+    okData(await mia.call('people:setRole', { personId: idOf(ana), role: 'coModerator' }));
+    await waitFor(() => liveKit.identities(room(PLENARY_ROOM)).length === 0, 'Ana taken out of the call');
+    expect(liveKit.callsOf('RemoveParticipant').map((call) => call.body)).toEqual([{ room: room(PLENARY_ROOM), identity: idOf(ana) }]);
+    const promoted = await claimsOf(await token(ana, PLENARY_ROOM));
+    expect(promoted.video).toMatchObject({ room: room(PLENARY_ROOM), roomAdmin: true });
+  });
+
   it('mutes everyone else\'s microphone for the moderation; participants may not', async () => {
     // Nobody has joined the call yet: LiveKit knows no such room, and there is nothing to mute.
     expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }))).toEqual({ muted: 0 });

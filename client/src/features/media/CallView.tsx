@@ -68,8 +68,11 @@ export default function CallView({
     for (const event of events) call.on(event, redraw);
     call.on(RoomEvent.Disconnected, (reason) => {
       if (cancelled) return;
-      // Taken out by the server because the person moved: the new room's call follows in a moment.
-      setPhase(reason === DisconnectReason.PARTICIPANT_REMOVED ? 'connecting' : 'failed');
+      if (reason !== DisconnectReason.PARTICIPANT_REMOVED) return setPhase('failed');
+      // Taken out by the server: the person moved (the new room's call follows with the room) or
+      // their role changed (a new token carries the new grant). Either way: ask again.
+      setPhase('connecting');
+      setAttempt((count) => count + 1);
     });
     setPhase('connecting');
     setError(null);
