@@ -18,4 +18,12 @@ describe('the first load of the client (built by npm test before this runs)', ()
     expect(code).not.toContain('prosemirror');
     expect(code).not.toContain('y-indexeddb');
   });
+
+  it('leaves out livekit-client, which loads when someone opens the call', () => {
+    const code = readFileSync(join(assets, entry!), 'utf8');
+    expect(code).not.toMatch(/livekit/i);
+    const call = readdirSync(assets).find((name) => /^CallView-.*\.js$/.test(name));
+    expect(call, 'the call view is a chunk of its own').toBeDefined();
+    expect(readFileSync(join(assets, call!), 'utf8')).toMatch(/livekit/i);
+  });
 });

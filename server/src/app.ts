@@ -8,6 +8,8 @@ import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
 import { NotesDomain } from './domain/notes.js';
+import { MediaDomain, type RoomService } from './domain/media.js';
+import type { LiveKitSettings } from './config.js';
 import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
 import { PollDomain } from './domain/polls.js';
@@ -59,6 +61,10 @@ export interface AppDeps {
   renderTimeoutMs?: number;
   /** Unsent bytes a socket.io connection may pile up before it is closed; default 4 MiB. */
   socketUnsentBytesMax?: number;
+  /** The LiveKit server for audio and video; off when absent. */
+  liveKit?: LiveKitSettings | null;
+  /** LiveKit's RoomService; LiveKit's own client on `liveKit.url` when absent. */
+  liveKitRoomService?: RoomService;
 }
 
 /** The assembled server, not yet listening. */
@@ -172,14 +178,29 @@ export function createApp(deps: AppDeps): App {
   });
   const speaking = new SpeakingDomain({ store: deps.store, notifier, people, clock });
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
-  accessChanged = (workshopId) => notes.revalidate(workshopId);
+  const media = new MediaDomain({
+    store: deps.store,
+    people,
+    notifier,
+    clock,
+    settings: deps.liveKit ?? null,
+    ...(deps.liveKitRoomService ? { roomService: deps.liveKitRoomService } : {}),
+    log,
+  });
+  accessChanged = (workshopId) => {
+    // Taking people out of calls they left waits on LiveKit; the change itself does not.
+    media.revalidate(workshopId).catch((error: unknown) => log('media access check failed', error));
+    return notes.revalidate(workshopId);
+  };
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
   const revalidation = setInterval(() => {
     notes.revalidateAll().catch((error: unknown) => log('collab access check failed', error));
+    media.revalidateAll().catch((error: unknown) => log('media access check failed', error));
   }, deps.accessCheckMs ?? 2_000);
   revalidation.unref();
 
   const expressApp = createHttpApp({
+    liveKitWebhook: (body, authorization) => media.webhook(body, authorization),
     store: deps.store,
     people,
     agenda,
@@ -215,6 +236,7 @@ export function createApp(deps: AppDeps): App {
     breakouts,
     polls,
     notes,
+    media,
     board,
     series,
     findings,

@@ -18,6 +18,28 @@ export interface Config {
   trustProxy: number;
   /** Time limit of one board PNG render, ms (RENDER_TIMEOUT_MS). */
   renderTimeoutMs: number;
+  /** The LiveKit server for audio and video (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); null turns A/V off. */
+  liveKit: LiveKitSettings | null;
+}
+
+/** Where the LiveKit server is and the key pair that signs its tokens and API calls. */
+export interface LiveKitSettings {
+  /** The address browsers connect to (`wss://...`); the server calls its HTTP API on the same host. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** Reads the three LiveKit settings: all or none, with a URL browsers can open. */
+export function readLiveKit(env: NodeJS.ProcessEnv): LiveKitSettings | null {
+  const url = env.LIVEKIT_URL?.trim() ?? '';
+  const apiKey = env.LIVEKIT_API_KEY?.trim() ?? '';
+  const apiSecret = env.LIVEKIT_API_SECRET?.trim() ?? '';
+  if (!url && !apiKey && !apiSecret) return null;
+  const missing = [['LIVEKIT_URL', url], ['LIVEKIT_API_KEY', apiKey], ['LIVEKIT_API_SECRET', apiSecret]].filter(([, value]) => !value).map(([name]) => name);
+  if (missing.length > 0) throw new Error(`Audio and video need LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together; missing: ${missing.join(', ')}.`);
+  if (!/^(wss?|https?):\/\/[^\s]+$/.test(url)) throw new Error(`LIVEKIT_URL must start with wss://, ws://, https:// or http://, got "${url}".`);
+  return { url: url.replace(/\/+$/, ''), apiKey, apiSecret };
 }
 
 /** Reads a whole number setting within bounds or throws a message naming it. */
@@ -31,8 +53,8 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 }
 
 /**
- * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, TEMPLATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
- * RENDER_TIMEOUT_MS; refuses values that cannot work.
+ * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, TEMPLATE_KEY, RATE_LIMIT_*, TRUST_PROXY,
+ * RENDER_TIMEOUT_MS and the LIVEKIT_* settings; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
@@ -55,5 +77,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy,
     renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
+    liveKit: readLiveKit(env),
   };
 }

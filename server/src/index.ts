@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     renderTimeoutMs: config.renderTimeoutMs,
+    liveKit: config.liveKit,
     ...(config.createKey ? { createKey: config.createKey } : {}),
     ...(config.templateKey ? { templateKey: config.templateKey } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const url = config.publicUrl ?? `http://localhost:${port}`;
   console.log(`Werkraum is running: ${url}`);
   console.log(`Data: ${config.dataDir}`);
+  console.log(config.liveKit ? `Audio and video: LiveKit at ${config.liveKit.url}` : 'Audio and video: off (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).');
   if (config.createKey) console.log('Creating workshops requires the create key (CREATE_KEY).');
 
   let stopping = false;

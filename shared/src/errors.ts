@@ -46,6 +46,10 @@ export const ERROR_CODES = [
   'render_timeout',
   /** Too many pictures are being rendered at once (HTTP 503); try again shortly. */
   'render_busy',
+  /** Audio and video are not set up on this server (no LiveKit settings). */
+  'media_off',
+  /** The media server (LiveKit) did not answer or refused the call. */
+  'media_failed',
   /** Something broke on the server; nothing was changed. */
   'internal',
 ] as const;

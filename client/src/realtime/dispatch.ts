@@ -56,6 +56,9 @@ export function attachDispatch(
     store.getState().setRounds(rounds);
     if (myRooms() !== before) void reloadFindings(socket, store);
   };
+  const onMediaPresence: Parameters<typeof socket.on<'media:presence'>>[1] = ({ inCall }) => store.getState().setInCall(inCall);
+  const onMediaSettings: Parameters<typeof socket.on<'media:settings'>>[1] = (settings) => store.getState().setMediaSettings(settings);
+  const onUnmuteRequest: Parameters<typeof socket.on<'media:unmuteRequest'>>[1] = (request) => store.getState().setUnmuteRequest(request);
 
   const onPollChanged = () => onPollsChanged();
   const onPollResults: Parameters<typeof socket.on<'poll:results'>>[1] = (results) => store.getState().applyResults(results);
@@ -83,6 +86,9 @@ export function attachDispatch(
   socket.on('poll:participation', onParticipation);
   socket.on('people:upserted', onUpserted);
   socket.on('breakout:changed', onBreakouts);
+  socket.on('media:presence', onMediaPresence);
+  socket.on('media:settings', onMediaSettings);
+  socket.on('media:unmuteRequest', onUnmuteRequest);
   socket.on('people:removed', onRemoved);
   socket.on('session:ended', onEnded);
   socket.on('workshop:updated', onWorkshop);
@@ -100,6 +106,9 @@ export function attachDispatch(
     socket.off('poll:participation', onParticipation);
     socket.off('people:upserted', onUpserted);
     socket.off('breakout:changed', onBreakouts);
+    socket.off('media:presence', onMediaPresence);
+    socket.off('media:settings', onMediaSettings);
+    socket.off('media:unmuteRequest', onUnmuteRequest);
     socket.off('people:removed', onRemoved);
     socket.off('session:ended', onEnded);
     socket.off('workshop:updated', onWorkshop);

@@ -5,13 +5,22 @@ import { createBreakoutSlice, type BreakoutSlice } from '../features/breakouts/b
 import { createPollsSlice, type PollsSlice } from '../features/polls/pollsSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
 import { createSeriesSlice, type SeriesSlice } from '../features/series/seriesSlice.js';
+import { createFindingsSlice, type FindingsSlice } from '../features/findings/findingsSlice.js';
+import { createSpeakingSlice, type SpeakingSlice } from '../features/speaking/speakingSlice.js';
+import { createMediaSlice, type MediaSlice } from '../features/media/mediaSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-import { createFindingsSlice, type FindingsSlice } from '../features/findings/findingsSlice.js';
-import { createSpeakingSlice, type SpeakingSlice } from '../features/speaking/speakingSlice.js';
-
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice & SeriesSlice & FindingsSlice & SpeakingSlice;
+export type AppState = SessionSlice &
+  PeopleSlice &
+  AgendaSlice &
+  BreakoutSlice &
+  PollsSlice &
+  BoardSlice &
+  SeriesSlice &
+  FindingsSlice &
+  SpeakingSlice &
+  MediaSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -25,6 +34,7 @@ export const createAppStore = () =>
     ...createSeriesSlice(...args),
     ...createFindingsSlice(...args),
     ...createSpeakingSlice(...args),
+    ...createMediaSlice(...args),
   }));
 
 /** The store of this tab. */

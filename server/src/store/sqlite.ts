@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
 import type { PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -448,6 +448,13 @@ export function openSqliteStore(file: string): Store {
     },
     async deleteTemplate(id) {
       return statements.deleteTemplate.run(id).changes === 1;
+    },
+    async getMediaSettings(workshopId) {
+      const document = readDocument<Pick<MediaSettingsRecord, 'links' | 'permissions' | 'spotlights'>>(workshopId, 'media');
+      return document && { workshopId, version: document.version, ...document.body };
+    },
+    async saveMediaSettings(record) {
+      return writeDocument(record.workshopId, 'media', record.version, { links: record.links, permissions: record.permissions, spotlights: record.spotlights });
     },
     async getPolls(workshopId) {
       const document = readDocument<PollsRecord['polls']>(workshopId, 'polls');

@@ -5,6 +5,7 @@ import type {
   ArchivedPoll,
   BreakoutRound,
   FindingSource,
+  MediaPermissions,
   Poll,
   PollAnswer,
   SeriesDate,
@@ -251,6 +252,22 @@ export interface SpeakingStore {
   saveSpeaking(record: SpeakingRecord): Promise<boolean>;
 }
 
+/** A workshop's audio/video settings: external meeting links (room id -> URL) and what participants may publish. */
+export interface MediaSettingsRecord {
+  workshopId: string;
+  version: number;
+  links: Record<string, string>;
+  permissions: MediaPermissions;
+  /** Room id -> the person put first in that room's call. */
+  spotlights: Record<string, string>;
+}
+
+/** Storage of a workshop's audio/video settings. */
+export interface MediaStore {
+  getMediaSettings(workshopId: string): Promise<MediaSettingsRecord | undefined>;
+  saveMediaSettings(record: MediaSettingsRecord): Promise<boolean>;
+}
+
 export interface Store
   extends WorkshopStore,
     AgendaStore,
@@ -260,7 +277,8 @@ export interface Store
     SeriesStore,
     TemplateLibraryStore,
     FindingsStore,
-    SpeakingStore {
+    SpeakingStore,
+    MediaStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

@@ -13,6 +13,8 @@ import {
 } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import { createApp, type App } from '../app.js';
+import type { LiveKitSettings } from '../config.js';
+import type { RoomService } from '../domain/media.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { NO_RATE_LIMITS, type RateLimitSettings } from '../transport/rateLimit.js';
@@ -73,6 +75,10 @@ export interface StartOptions {
   renderTimeoutMs?: number;
   /** createApp's `socketUnsentBytesMax`. */
   socketUnsentBytesMax?: number;
+  /** createApp's `liveKit` (e.g. a FakeLiveKit's settings); audio and video are off when absent. */
+  liveKit?: LiveKitSettings;
+  /** createApp's `liveKitRoomService`. */
+  liveKitRoomService?: RoomService;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -160,6 +166,8 @@ export class Harness {
       ...(options.templateKey !== undefined ? { templateKey: options.templateKey } : {}),
       ...(options.renderTimeoutMs !== undefined ? { renderTimeoutMs: options.renderTimeoutMs } : {}),
       ...(options.socketUnsentBytesMax !== undefined ? { socketUnsentBytesMax: options.socketUnsentBytesMax } : {}),
+      ...(options.liveKit ? { liveKit: options.liveKit } : {}),
+      ...(options.liveKitRoomService ? { liveKitRoomService: options.liveKitRoomService } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
       peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,
     });

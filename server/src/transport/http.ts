@@ -52,6 +52,8 @@ export interface HttpDeps {
   log: (message: string, error?: unknown) => void;
   /** Per-address limits (creating workshops, failed keys). */
   limits: RateLimiters;
+  /** Takes a LiveKit webhook (raw body, Authorization header). */
+  liveKitWebhook?: (body: string, authorization: string | undefined) => Promise<'accepted' | 'unauthorized' | 'off'>;
   /** When set, creating a workshop requires this key (header `X-Create-Key` or body field `createKey`). */
   createKey?: string;
   /** When set, holders of this key keep templates in the installation's library (header `X-Template-Key`). */
@@ -172,6 +174,20 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
     next();
   });
+  // LiveKit's webhooks (application/webhook+json): its signature covers the raw body, so it is read as text.
+  app.post(
+    '/api/livekit/webhook',
+    express.text({ type: () => true, limit: LIMITS.httpBodyBytes }),
+    route(async (req, res) => {
+      const outcome = deps.liveKitWebhook ? await deps.liveKitWebhook(typeof req.body === 'string' ? req.body : '', req.get('authorization')) : 'off';
+      if (outcome === 'off') return sendError(res, 404, 'not_found', 'Audio and video are not set up on this server.');
+      if (outcome === 'unauthorized') {
+        logRefused(req, 401, 'unauthorized');
+        return sendError(res, 401, 'unauthorized', 'The webhook is not signed with this server\'s LiveKit key.');
+      }
+      res.json({ ok: true });
+    }),
+  );
   app.use(express.json({ limit: LIMITS.httpBodyBytes }));
 
   /** Answers 429 with Retry-After when the address has no attempt left in `limiter` (spending one with `spend`). */

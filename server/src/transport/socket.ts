@@ -16,6 +16,7 @@ import type { AgendaDomain } from '../domain/agenda.js';
 import type { BoardDomain } from '../domain/board.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
 import type { NotesDomain } from '../domain/notes.js';
+import type { MediaDomain } from '../domain/media.js';
 import type { PollDomain } from '../domain/polls.js';
 import type { SeriesDomain } from '../domain/series.js';
 import type { FindingsDomain } from '../domain/findings.js';
@@ -57,6 +58,7 @@ export interface SocketDeps {
   breakouts: BreakoutDomain;
   polls: PollDomain;
   notes: NotesDomain;
+  media: MediaDomain;
   board: BoardDomain;
   series: SeriesDomain;
   findings: FindingsDomain;
@@ -244,6 +246,13 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'poll:answer': async (socket, input) => polls.answer(actorOf(socket), input),
     'notes:token': async (socket, input) => notes.token(actorOf(socket), input.roomId),
     'notes:preview': async (socket, input) => notes.preview(actorOf(socket), input.roomId),
+    'media:status': async (socket) => deps.media.status(actorOf(socket)),
+    'media:token': async (socket, input) => deps.media.token(actorOf(socket), input.roomId),
+    'media:mute': async (socket, input) => deps.media.mute(actorOf(socket), input.roomId, input.personId),
+    'media:setLink': async (socket, input) => deps.media.setLink(actorOf(socket), input.roomId, input.url),
+    'media:setPermissions': async (socket, input) => deps.media.setPermissions(actorOf(socket), input),
+    'media:spotlight': async (socket, input) => deps.media.spotlight(actorOf(socket), input.roomId, input.personId),
+    'media:askUnmute': async (socket, input) => deps.media.askUnmute(actorOf(socket), input.roomId, input.personId),
     'board:token': async (socket, input) => board.token(actorOf(socket), input.roomId, input.drafts),
     'board:state': async (socket, input) => board.state(actorOf(socket), input.roomId),
     'board:setPrivateWriting': async (socket, input) => board.setPrivateWriting(actorOf(socket), input),

@@ -9,6 +9,7 @@ import { breakoutClientEvents, type BreakoutClientEvents, type BreakoutServerEve
 import { pollClientEvents, type PollClientEvents, type PollServerEvents } from './polls.js';
 import { boardClientEvents, type BoardClientEvents, type BoardServerEvents } from './board.js';
 import { notesClientEvents, type NotesClientEvents } from './notes.js';
+import { mediaClientEvents, type MediaClientEvents, type MediaServerEvents } from './media.js';
 import { documentationClientEvents, type DocumentationClientEvents, type DocumentationServerEvents } from './documentation.js';
 import { peopleClientEvents, type PeopleClientEvents, type PeopleServerEvents } from './people.js';
 import { seriesClientEvents, type SeriesClientEvents, type SeriesServerEvents } from './series.js';
@@ -25,6 +26,7 @@ export * from './agenda.js';
 export * from './breakouts.js';
 export * from './polls.js';
 export * from './notes.js';
+export * from './media.js';
 export * from './board.js';
 export * from './documentation.js';
 export * from './text.js';
@@ -42,6 +44,7 @@ export const clientEventSchemas = {
   ...breakoutClientEvents,
   ...pollClientEvents,
   ...notesClientEvents,
+  ...mediaClientEvents,
   ...boardClientEvents,
   ...documentationClientEvents,
   ...templateClientEvents,
@@ -64,7 +67,8 @@ export type ClientEvents = SessionClientEvents &
   SeriesClientEvents &
   FindingsClientEvents &
   StageClientEvents &
-  SpeakingClientEvents;
+  SpeakingClientEvents &
+  MediaClientEvents;
 
 /** Payload types of every event the server sends. */
 export type ServerEvents = SessionServerEvents &
@@ -77,7 +81,9 @@ export type ServerEvents = SessionServerEvents &
   SeriesServerEvents &
   FindingsServerEvents &
   StageServerEvents &
-  SpeakingServerEvents;
+  SpeakingServerEvents &
+  MediaServerEvents;
+
 
 /** Name of a client event. */
 export type ClientEventName = keyof ClientEvents;

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/index.js';
 import { PersonActions } from './PersonActions.js';
 import { sortPeople } from './peopleSlice.js';
+import { InCallBadge } from '../media/InCallBadge.js';
 
 /** Everyone in the workshop with role and connection state; moderators get actions per person. */
 export function PeopleList() {
@@ -27,6 +28,7 @@ export function PeopleList() {
                 <span className="person-role">{t(`roles.${person.role}`)}</span>
                 {' · '}
                 <span className="person-connection">{t(`presence.${person.connection}`)}</span>
+                <InCallBadge personId={person.id} />
               </span>
             </span>
             {isModerator && person.id !== session?.personId ? <PersonActions person={person} /> : null}

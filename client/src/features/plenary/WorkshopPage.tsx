@@ -23,6 +23,7 @@ import { RoomFindings } from '../findings/RoomFindings.js';
 import { StagePanel } from '../findings/StagePanel.js';
 import { SpeakingPanel } from '../speaking/SpeakingPanel.js';
 import { PeopleList } from '../people/PeopleList.js';
+import { MediaPanel } from '../media/MediaPanel.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { InvitePanel } from './InvitePanel.js';
 import { ReviewPanel } from '../series/ReviewPanel.js';
@@ -70,6 +71,7 @@ export function WorkshopPage({ workshopId }: { workshopId: string }) {
       <div className="workshop-layout">
         <WorkshopMain />
         <aside className="workshop-side" aria-label={t('workshop.sidebar')}>
+          <MediaPanel />
           <PeopleList />
           <AboutMe />
           {isFacilitator(session.role) ? <InvitePanel workshopId={workshopId} /> : null}

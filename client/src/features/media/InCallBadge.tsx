@@ -1,0 +1,14 @@
+import { useTranslation } from 'react-i18next';
+import { useAppStore } from '../../store/index.js';
+
+/** " · in the call" after a person who is in a call now (from LiveKit's webhooks); nothing otherwise. */
+export function InCallBadge({ personId }: { personId: string }) {
+  const { t } = useTranslation();
+  const inCall = useAppStore((state) => personId in state.inCall);
+  return inCall ? (
+    <span className="person-in-call" data-testid="in-call">
+      {' · '}
+      {t('media.inCall')}
+    </span>
+  ) : null;
+}

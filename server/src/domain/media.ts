@@ -1,0 +1,399 @@
+import { AccessToken, RoomServiceClient, TrackSource, TrackType, WebhookReceiver, type ParticipantInfo, type VideoGrant } from 'livekit-server-sdk';
+import type { BlockTimer } from '@werkraum/shared/agendaClock';
+import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
+import { DEFAULT_MEDIA_PERMISSIONS, type BreakoutRound, type MediaGrant, type MediaPermissions, type MediaSettings, type MediaStatus } from '@werkraum/shared/protocol';
+import { isFacilitator, type Role } from '@werkraum/shared/roles';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
+import type { LiveKitSettings } from '../config.js';
+import type { AgendaStore, BreakoutStore, MediaSettingsRecord, MediaStore, WorkshopStore } from '../store/types.js';
+import { DomainError } from './errors.js';
+import type { Notifier } from './notifier.js';
+import { loadRoomState } from './notes.js';
+import type { Actor, PeopleDomain } from './people.js';
+import { serialized, updateVersioned } from './versioned.js';
+
+/** How long a media token opens its room: long enough to join, short enough that a leaked one soon expires. */
+export const MEDIA_TOKEN_TTL_SECONDS = 10 * 60;
+/** Time limit of one call to LiveKit's RoomService (seconds); the SDK's default is 10. */
+export const LIVEKIT_API_TIMEOUT_SECONDS = 5;
+
+/** The LiveKit room of a Werkraum room: `werkraum:<workshopId>:<roomId>` (`roomId` is `plenary` or a breakout room id). */
+export function liveKitRoomName(workshopId: string, roomId: string): string {
+  return `werkraum:${workshopId}:${roomId}`;
+}
+
+/** Reads a LiveKit room name of ours back; null for any other room. */
+export function parseLiveKitRoomName(name: string): { workshopId: string; roomId: string } | null {
+  const match = /^werkraum:([^:]+):([^:]+)$/.exec(name);
+  return match ? { workshopId: match[1]!, roomId: match[2]! } : null;
+}
+
+/** What a LiveKit webhook request came to. */
+export type WebhookOutcome = 'accepted' | 'unauthorized' | 'off';
+
+/**
+ * The room whose call a person belongs in at `now`: their breakout room while a round has them in
+ * one (facilitators: the room they visit), else the plenary.
+ */
+export function mediaRoomOf(personId: string, rounds: readonly BreakoutRound[], timer: BlockTimer | null, now: number): string {
+  for (const round of rounds) {
+    const roomId = currentRoomOf(round, breakoutState(round, timer, now), personId);
+    if (roomId) return roomId;
+  }
+  return PLENARY_ROOM;
+}
+
+/** The sources a person may publish: the moderation everything, participants as the moderation allows. */
+export function publishSources(role: Role, permissions: MediaPermissions): TrackSource[] {
+  if (isFacilitator(role)) return [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO];
+  return [
+    TrackSource.MICROPHONE,
+    ...(permissions.camera ? [TrackSource.CAMERA] : []),
+    ...(permissions.screenShare ? [TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO] : []),
+  ];
+}
+
+/**
+ * What a person's token allows in a call: everyone joins, hears and speaks; cameras and screens as
+ * {@link publishSources} says; the moderation also administers the room (mute others, remove).
+ */
+export function mediaGrant(role: Role, roomName: string, permissions: MediaPermissions = DEFAULT_MEDIA_PERMISSIONS): VideoGrant {
+  return {
+    roomJoin: true,
+    room: roomName,
+    canSubscribe: true,
+    canPublish: true,
+    canPublishData: true,
+    canUpdateOwnMetadata: false,
+    roomAdmin: isFacilitator(role),
+    canPublishSources: publishSources(role, permissions),
+  };
+}
+
+/** The parts of LiveKit's RoomService this module calls (`RoomServiceClient` implements it). */
+export interface RoomService {
+  listParticipants(room: string): Promise<ParticipantInfo[]>;
+  removeParticipant(room: string, identity: string): Promise<void>;
+  mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<unknown>;
+  updateParticipant(
+    room: string,
+    identity: string,
+    options: { permission: { canPublish: boolean; canSubscribe: boolean; canPublishData: boolean; canPublishSources: TrackSource[] } },
+  ): Promise<unknown>;
+}
+
+/** Dependencies of the media domain. */
+export interface MediaDeps {
+  store: WorkshopStore & AgendaStore & BreakoutStore & MediaStore;
+  people: PeopleDomain;
+  notifier: Notifier;
+  clock: () => number;
+  /** The LiveKit server; null when audio and video are off. */
+  settings: LiveKitSettings | null;
+  /** Defaults to LiveKit's own client on the settings' URL. */
+  roomService?: RoomService;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Whether LiveKit answered that the participant or room does not exist (already gone: nothing to do). */
+function notFound(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  const code = (error as { code?: unknown } | null)?.code;
+  return status === 404 || code === 'not_found';
+}
+
+/**
+ * Audio and video through LiveKit: one LiveKit room per Werkraum room (the plenary and each
+ * breakout room), tokens only for the room a person is in, people taken out of a room's call
+ * when they leave the room (moved, round over, removed), and the moderation's mutes.
+ */
+export class MediaDomain {
+  private readonly roomService: RoomService | null;
+  /**
+   * The room (and whether it carried the moderation's grant) of the last token handed to each
+   * person, per workshop: whom to take out of which call.
+   */
+  private readonly issued = new Map<string, Map<string, { roomId: string; facilitator: boolean }>>();
+  /** Who is in which call, per workshop, as LiveKit's webhooks report it: personId -> roomId. */
+  private readonly inCall = new Map<string, Map<string, string>>();
+  private readonly webhooks: WebhookReceiver | null;
+
+  constructor(private readonly deps: MediaDeps) {
+    const settings = deps.settings;
+    this.roomService =
+      deps.roomService ??
+      (settings ? new RoomServiceClient(settings.url, settings.apiKey, settings.apiSecret, { requestTimeout: LIVEKIT_API_TIMEOUT_SECONDS }) : null);
+    this.webhooks = settings ? new WebhookReceiver(settings.apiKey, settings.apiSecret) : null;
+  }
+
+  /** Whether audio and video are available, where the browser connects, and who is in which call. */
+  async status(actor: Actor): Promise<MediaStatus> {
+    await this.deps.people.current(actor);
+    const { links, permissions, spotlights } = await this.settingsOf(actor.workshopId);
+    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links, permissions, spotlights };
+  }
+
+  /** A workshop's links and permissions (the defaults until the moderation changes them). */
+  async settingsOf(workshopId: string): Promise<MediaSettingsRecord> {
+    return (await this.deps.store.getMediaSettings(workshopId)) ?? { workshopId, version: 0, links: {}, permissions: DEFAULT_MEDIA_PERMISSIONS, spotlights: {} };
+  }
+
+  /**
+   * Facilitators: whether participants may use their camera and share their screen. New tokens
+   * carry it; participants already in a call get the new permission through LiveKit's
+   * UpdateParticipant (LiveKit then stops tracks that are no longer allowed).
+   */
+  async setPermissions(actor: Actor, permissions: MediaPermissions): Promise<MediaSettings> {
+    const settings = await this.changeSettings(actor, (current) =>
+      current.permissions.camera === permissions.camera && current.permissions.screenShare === permissions.screenShare
+        ? current
+        : { ...current, permissions: { camera: permissions.camera, screenShare: permissions.screenShare } },
+    );
+    const service = this.roomService;
+    const issued = [...(this.issued.get(actor.workshopId) ?? [])];
+    if (service && issued.length > 0) {
+      const people = new Map((await this.deps.people.peopleRecords(actor.workshopId)).map((person) => [person.id, person]));
+      await Promise.all(
+        issued.map(async ([personId, { roomId }]) => {
+          const person = people.get(personId);
+          if (!person || isFacilitator(person.role)) return;
+          const permission = { canPublish: true, canSubscribe: true, canPublishData: true, canPublishSources: publishSources(person.role, settings.permissions) };
+          try {
+            await service.updateParticipant(liveKitRoomName(actor.workshopId, roomId), personId, { permission });
+          } catch (error) {
+            if (!notFound(error)) this.deps.log(`LiveKit: could not update a participant's permissions in ${roomId}`, error);
+          }
+        }),
+      );
+    }
+    return settings;
+  }
+
+  /** Facilitators: puts a person of the room first in its call for everyone, or ends that (`null`). */
+  async spotlight(actor: Actor, roomId: string, personId: string | null): Promise<MediaSettings> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can put someone in the spotlight.');
+    await this.requireRoom(actor.workshopId, roomId);
+    if (personId !== null) await this.requirePersonInRoom(actor.workshopId, roomId, personId);
+    return this.changeSettings(actor, (current) => {
+      if ((current.spotlights[roomId] ?? null) === personId) return current;
+      const spotlights = { ...current.spotlights };
+      if (personId === null) delete spotlights[roomId];
+      else spotlights[roomId] = personId;
+      return { ...current, spotlights };
+    });
+  }
+
+  /** Facilitators: asks a person in the room to switch their microphone on; only they can. */
+  async askUnmute(actor: Actor, roomId: string, personId: string): Promise<{ personId: string }> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can ask people to unmute.');
+    await this.requireRoom(actor.workshopId, roomId);
+    await this.requirePersonInRoom(actor.workshopId, roomId, personId);
+    this.deps.notifier.toPerson(personId, 'media:unmuteRequest', { fromName: person.displayName, roomId });
+    return { personId };
+  }
+
+  private async requireRoom(workshopId: string, roomId: string): Promise<void> {
+    const { rounds } = await loadRoomState(this.deps.store, workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+  }
+
+  /** The person must be in the workshop and, now, in that room. */
+  private async requirePersonInRoom(workshopId: string, roomId: string, personId: string): Promise<void> {
+    const target = await this.deps.store.getPerson(workshopId, personId);
+    if (!target || target.removedAt) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
+    const { rounds, timer } = await loadRoomState(this.deps.store, workshopId);
+    if (mediaRoomOf(personId, rounds, timer, this.deps.clock()) !== roomId) {
+      throw new DomainError('invalid_state', 'This person is not in this room.', 'personId');
+    }
+  }
+
+  /** Applies a facilitator's change to the settings, saves it and tells the workshop. */
+  private async changeSettings(actor: Actor, apply: (current: MediaSettingsRecord) => MediaSettingsRecord): Promise<MediaSettings> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can change audio and video settings.');
+    const { record, changed } = await updateVersioned<MediaSettingsRecord>(
+      `media:settings:${actor.workshopId}`,
+      () => this.settingsOf(actor.workshopId),
+      (next) => this.deps.store.saveMediaSettings(next),
+      apply,
+    );
+    const settings = { links: record.links, permissions: record.permissions, spotlights: record.spotlights };
+    if (changed) this.deps.notifier.toWorkshop(actor.workshopId, 'media:settings', settings);
+    return settings;
+  }
+
+  /**
+   * Facilitators: the external meeting link (BigBlueButton, Jitsi, Zoom) of the plenary or of a
+   * breakout room, for workshops without LiveKit or as a fallback; `null` removes it.
+   */
+  async setLink(actor: Actor, roomId: string, url: string | null): Promise<MediaSettings> {
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can set meeting links.');
+    await this.requireRoom(actor.workshopId, roomId);
+    return this.changeSettings(actor, (current) => {
+      if ((current.links[roomId] ?? null) === url) return current;
+      const links = { ...current.links };
+      if (url === null) delete links[roomId];
+      else links[roomId] = url;
+      return { ...current, links };
+    });
+  }
+
+  /**
+   * A webhook of the LiveKit server (signed with the API secret over the body's SHA-256): keeps who
+   * is in which call and tells the workshop. Events of rooms that are not ours are accepted and ignored.
+   */
+  async webhook(body: string, authorization: string | undefined): Promise<WebhookOutcome> {
+    if (!this.webhooks) return 'off';
+    let event;
+    try {
+      event = await this.webhooks.receive(body, authorization);
+    } catch {
+      return 'unauthorized';
+    }
+    const room = parseLiveKitRoomName(event.room?.name ?? '');
+    if (!room) return 'accepted';
+    let people = this.inCall.get(room.workshopId);
+    if (!people) this.inCall.set(room.workshopId, (people = new Map()));
+    const before = JSON.stringify(this.presence(room.workshopId));
+    const identity = event.participant?.identity;
+    if (event.event === 'participant_joined' && identity) people.set(identity, room.roomId);
+    // A move joins the new call before the old one reports the leave: only the same room counts.
+    if (event.event === 'participant_left' && identity && people.get(identity) === room.roomId) people.delete(identity);
+    if (event.event === 'room_finished') for (const [personId, roomId] of people) if (roomId === room.roomId) people.delete(personId);
+    if (people.size === 0) this.inCall.delete(room.workshopId);
+    const after = this.presence(room.workshopId);
+    if (JSON.stringify(after) !== before) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall: after });
+    return 'accepted';
+  }
+
+  /** Who is in which call in a workshop now. */
+  private presence(workshopId: string): Record<string, string> {
+    return Object.fromEntries(this.inCall.get(workshopId) ?? []);
+  }
+
+  /** A short-lived token for the call of `roomId`, only when that is the room the person is in now. */
+  async token(actor: Actor, roomId: string): Promise<MediaGrant> {
+    const settings = this.settings();
+    const person = await this.deps.people.current(actor);
+    return serialized(`media:${actor.workshopId}`, async () => {
+      const { rounds, timer } = await loadRoomState(this.deps.store, actor.workshopId);
+      const current = mediaRoomOf(person.id, rounds, timer, this.deps.clock());
+      if (current !== roomId) throw new DomainError('forbidden', 'You are not in this room.', 'roomId');
+      const roomName = liveKitRoomName(actor.workshopId, roomId);
+      const grant = mediaGrant(person.role, roomName, (await this.settingsOf(actor.workshopId)).permissions);
+      const token = new AccessToken(settings.apiKey, settings.apiSecret, {
+        identity: person.id,
+        name: person.displayName,
+        ttl: MEDIA_TOKEN_TTL_SECONDS,
+      });
+      token.addGrant(grant);
+      let people = this.issued.get(actor.workshopId);
+      if (!people) this.issued.set(actor.workshopId, (people = new Map()));
+      people.set(person.id, { roomId, facilitator: isFacilitator(person.role) });
+      return {
+        url: settings.url,
+        token: await token.toJwt(),
+        roomId,
+        roomName,
+        identity: person.id,
+        canPublish: grant.canPublish === true,
+        canShareScreen: grant.canPublishSources?.includes(TrackSource.SCREEN_SHARE) === true,
+        expiresAt: this.deps.clock() + MEDIA_TOKEN_TTL_SECONDS * 1000,
+      };
+    });
+  }
+
+  /**
+   * Facilitators: mutes the microphone of one person (`personId`) or of everyone but the caller
+   * (`null`) in a room's call. Reads the published tracks from LiveKit and mutes each audio track.
+   */
+  async mute(actor: Actor, roomId: string, personId: string | null): Promise<{ muted: number }> {
+    this.settings();
+    const person = await this.deps.people.current(actor);
+    if (!isFacilitator(person.role)) throw new DomainError('forbidden', 'Only the moderation can mute others.');
+    const { rounds } = await loadRoomState(this.deps.store, actor.workshopId);
+    if (roomId !== PLENARY_ROOM && !rounds.some((round) => round.rooms.some((room) => room.id === roomId))) {
+      throw new DomainError('invalid_state', 'There is no such room.', 'roomId');
+    }
+    const roomName = liveKitRoomName(actor.workshopId, roomId);
+    const service = this.roomService!;
+    // A room nobody has joined yet does not exist on LiveKit: nobody to mute.
+    const participants = await this.call(() => service.listParticipants(roomName).catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error))));
+    let muted = 0;
+    for (const participant of participants) {
+      if (personId === null ? participant.identity === person.id : participant.identity !== personId) continue;
+      for (const track of participant.tracks) {
+        if (track.type !== TrackType.AUDIO || track.muted) continue;
+        await this.call(() => service.mutePublishedTrack(roomName, participant.identity, track.sid, true));
+        muted += 1;
+      }
+    }
+    return { muted };
+  }
+
+  /**
+   * Takes people out of calls they no longer belong in (moved to another room, round over, removed
+   * from the workshop) and out of calls whose grant no longer fits their role (a co-moderator made
+   * participant or back: they rejoin with a new token), through LiveKit's RemoveParticipant.
+   * Resolves when LiveKit has answered.
+   */
+  async revalidate(workshopId: string): Promise<void> {
+    if (!this.roomService || !this.issued.has(workshopId)) return;
+    // Decided under the same lock as new tokens, so a token handed out after a move is never undone
+    // by a check that read the room state before the move.
+    const removals = await serialized(`media:${workshopId}`, async () => {
+      const issued = this.issued.get(workshopId);
+      if (!issued) return [];
+      const [{ rounds, timer }, people] = await Promise.all([
+        loadRoomState(this.deps.store, workshopId),
+        this.deps.people.peopleRecords(workshopId),
+      ]);
+      const present = new Map(people.filter((person) => !person.removedAt).map((person) => [person.id, person]));
+      const now = this.deps.clock();
+      const gone: { personId: string; roomId: string }[] = [];
+      for (const [personId, { roomId, facilitator }] of issued) {
+        const person = present.get(personId);
+        if (person && isFacilitator(person.role) === facilitator && mediaRoomOf(personId, rounds, timer, now) === roomId) continue;
+        issued.delete(personId);
+        gone.push({ personId, roomId });
+      }
+      if (issued.size === 0) this.issued.delete(workshopId);
+      return gone;
+    });
+    const service = this.roomService;
+    await Promise.all(
+      removals.map(async ({ personId, roomId }) => {
+        try {
+          await service.removeParticipant(liveKitRoomName(workshopId, roomId), personId);
+        } catch (error) {
+          if (!notFound(error)) this.deps.log(`LiveKit: could not remove a participant from ${roomId}`, error);
+        }
+      }),
+    );
+  }
+
+  /** Checks every workshop whose people hold media tokens (a round's grace period running out). */
+  async revalidateAll(): Promise<void> {
+    for (const workshopId of [...this.issued.keys()]) await this.revalidate(workshopId);
+  }
+
+  private settings(): LiveKitSettings {
+    if (!this.deps.settings) throw new DomainError('media_off', 'Audio and video are not set up on this server.');
+    return this.deps.settings;
+  }
+
+  /** A RoomService call whose failure becomes `media_failed` for the caller. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.deps.log('LiveKit API call failed', error);
+      throw new DomainError('media_failed', 'The audio/video server did not answer.');
+    }
+  }
+}
