@@ -16,6 +16,8 @@ export interface Config {
   trustProxy: number;
   /** Time limit of one board PNG render, ms (RENDER_TIMEOUT_MS). */
   renderTimeoutMs: number;
+  /** Key for anonymous poll voter keys (VOTER_KEY_SECRET); generated in the data directory when unset. */
+  voterKeySecret: string | undefined;
 }
 
 /** Reads a whole number setting within bounds or throws a message naming it. */
@@ -30,12 +32,15 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 
 /**
  * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
- * RENDER_TIMEOUT_MS; refuses values that cannot work.
+ * RENDER_TIMEOUT_MS and VOTER_KEY_SECRET; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
   if (env.PUBLIC_URL && !/^https?:\/\//.test(env.PUBLIC_URL)) {
     throw new Error(`PUBLIC_URL must start with http:// or https://, got "${env.PUBLIC_URL}".`);
+  }
+  if (env.VOTER_KEY_SECRET && env.VOTER_KEY_SECRET.length < 32) {
+    throw new Error('VOTER_KEY_SECRET must be at least 32 characters long (for example: openssl rand -base64 32).');
   }
   const trust = env.TRUST_PROXY?.trim().toLowerCase();
   const trustProxy = trust === 'true' ? 1 : trust === 'false' ? 0 : wholeNumber('TRUST_PROXY', trust, 0, 0, 10);
@@ -52,5 +57,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy,
     renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
+    voterKeySecret: env.VOTER_KEY_SECRET || undefined,
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { loadVoterKeySecret } from './voterKeySecret.js';
 
 /** Composition root: configuration, the embedded store, and the listening server. */
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     renderTimeoutMs: config.renderTimeoutMs,
+    voterKeySecret: loadVoterKeySecret(config.dataDir, config.voterKeySecret),
     ...(config.createKey ? { createKey: config.createKey } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });

@@ -41,6 +41,9 @@ export const pollInput = z
       if (seen.has(option.id)) context.addIssue({ code: 'custom', path: ['options', index, 'id'], message: 'Each option needs its own id.' });
       seen.add(option.id);
     });
+    if (poll.type === 'multiple' && poll.maxChoices !== null && poll.maxChoices > poll.options.length) {
+      context.addIssue({ code: 'custom', path: ['maxChoices'], message: 'A person cannot choose more options than the poll has.' });
+    }
     if (poll.type === 'scale' && !poll.scale) {
       context.addIssue({ code: 'custom', path: ['scale'], message: 'A rating scale needs its range.' });
     }
