@@ -15,6 +15,20 @@ export interface BoardExportText {
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** Remembers hyphenated words (boards repeat words a lot); forgets everything past a few thousand. */
+function remembered(hyphenate: (word: string) => string): Hyphenate {
+  const cache = new Map<string, string>();
+  return (word) => {
+    let result = cache.get(word);
+    if (result === undefined) {
+      if (cache.size >= 5_000) cache.clear();
+      result = hyphenate(word);
+      cache.set(word, result);
+    }
+    return result;
+  };
+}
+
 const TEXT: Record<Language, BoardExportText> = {
   de: {
     outline: { unclustered: 'In keinem Cluster', untitled: 'Ohne Titel', dots: (n) => count(n, 'Punkt', 'Punkte') },
@@ -26,7 +40,7 @@ const TEXT: Record<Language, BoardExportText> = {
         count(board.strokes.length, 'Zeichnung', 'Zeichnungen'),
         count(board.labels.length, 'Beschriftung', 'Beschriftungen'),
       ].join(', '),
-    hyphenate: (word) => hyphenDe.hyphenateSync(word),
+    hyphenate: remembered((word) => hyphenDe.hyphenateSync(word)),
   },
   en: {
     outline: { unclustered: 'Not in a cluster', untitled: 'Untitled', dots: (n) => count(n, 'dot', 'dots') },
@@ -38,7 +52,7 @@ const TEXT: Record<Language, BoardExportText> = {
         count(board.strokes.length, 'drawing', 'drawings'),
         count(board.labels.length, 'label', 'labels'),
       ].join(', '),
-    hyphenate: (word) => hyphenEn.hyphenateSync(word),
+    hyphenate: remembered((word) => hyphenEn.hyphenateSync(word)),
   },
 };
 

@@ -129,13 +129,15 @@ function boardSvg(doc: Y.Doc, options: RenderBoardOptions): { svg: string; width
   const snapshot = withNamedAuthors(drawableBoard(readBoard(doc)), options.namedAuthorIds);
   const showAuthors = options.showAuthors ?? snapshot.settings.showAuthors;
   // Cards grow to show all their text: the picture's bounds follow the grown cards.
-  const fitted = fitCardsToText(snapshot, { showAuthors, hyphenate: options.hyphenate, hiddenCardIds: options.hiddenCardIds });
+  const layoutCache = new Map<string, string[]>();
+  const fitted = fitCardsToText(snapshot, { showAuthors, hyphenate: options.hyphenate, hiddenCardIds: options.hiddenCardIds, layoutCache });
   const view = boundedView(options.viewBox ?? boardBounds(fitted));
   const svg = svgToString(
     boardScene(snapshot, {
       votes: options.votes ?? {},
       showVotes: options.showVotes ?? options.votes !== undefined,
       showAuthors,
+      layoutCache,
       ...(options.hyphenate ? { hyphenate: options.hyphenate } : {}),
       ...(options.hiddenCardIds ? { hiddenCardIds: options.hiddenCardIds } : {}),
       viewBox: view,

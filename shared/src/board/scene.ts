@@ -39,6 +39,8 @@ export interface BoardSceneOptions {
   background?: string | null;
   /** Marks where words may break (German syllables); without it long words break only where they must. */
   hyphenate?: Hyphenate;
+  /** Wrapped card lines by width and text, shared between layout passes of one rendering. */
+  layoutCache?: Map<string, string[]>;
 }
 
 /** Fill and border of a card colour. Borders have at least 3:1 contrast to the fill and to white. */
@@ -312,16 +314,25 @@ function authorOf(card: CardItem, showAuthors: boolean): string | null {
   return showAuthors && card.authorName.trim() !== '' ? card.authorName.trim() : null;
 }
 
-/** Every line of a card's text at the card's width. */
-function cardLines(card: CardItem, hyphenate: Hyphenate | undefined): string[] {
-  return wrapText(card.text, charsFor(card.w - 2 * SCENE_TEXT.cardPadding, SCENE_TEXT.cardFontSize), Infinity, hyphenate);
+/** Every line of a card's text at the card's width (from `cache` when it was wrapped before). */
+function cardLines(card: CardItem, hyphenate: Hyphenate | undefined, cache?: Map<string, string[]>): string[] {
+  const chars = charsFor(card.w - 2 * SCENE_TEXT.cardPadding, SCENE_TEXT.cardFontSize);
+  const key = `${chars}\u0000${card.text}`;
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const lines = wrapText(card.text, chars, Infinity, hyphenate);
+  cache?.set(key, lines);
+  return lines;
 }
 
 /** The height a card needs to show all its text (and its author), at least its own height. */
-export function cardHeight(card: CardItem, options: { showAuthors: boolean; hyphenate?: Hyphenate | undefined; hidden?: boolean }): number {
+export function cardHeight(
+  card: CardItem,
+  options: { showAuthors: boolean; hyphenate?: Hyphenate | undefined; hidden?: boolean; layoutCache?: Map<string, string[]> | undefined },
+): number {
   if (options.hidden) return card.h;
   const { cardPadding: pad, cardLineHeight: lh, authorLineHeight } = SCENE_TEXT;
-  const lines = cardLines(card, options.hyphenate).length;
+  const lines = cardLines(card, options.hyphenate, options.layoutCache).length;
   const needed = 2 * pad + lines * lh + (authorOf(card, options.showAuthors) !== null ? authorLineHeight : 0);
   return Math.max(card.h, needed);
 }
@@ -332,12 +343,17 @@ export function cardHeight(card: CardItem, options: { showAuthors: boolean; hyph
  */
 export function fitCardsToText(
   snapshot: BoardSnapshot,
-  options: { showAuthors: boolean; hyphenate?: Hyphenate | undefined; hiddenCardIds?: readonly string[] | ReadonlySet<string> | undefined },
+  options: {
+    showAuthors: boolean;
+    hyphenate?: Hyphenate | undefined;
+    hiddenCardIds?: readonly string[] | ReadonlySet<string> | undefined;
+    layoutCache?: Map<string, string[]> | undefined;
+  },
 ): BoardSnapshot {
   const hidden = new Set(options.hiddenCardIds ?? []);
   const grown = new Map<string, CardItem>();
   for (const card of snapshot.cards) {
-    const h = cardHeight(card, { showAuthors: options.showAuthors, hyphenate: options.hyphenate, hidden: hidden.has(card.id) });
+    const h = cardHeight(card, { showAuthors: options.showAuthors, hyphenate: options.hyphenate, hidden: hidden.has(card.id), layoutCache: options.layoutCache });
     if (h !== card.h) grown.set(card.id, { ...card, h });
   }
   if (grown.size === 0) return snapshot;
@@ -345,7 +361,15 @@ export function fitCardsToText(
   return { ...snapshot, items: snapshot.items.map(swap), cards: snapshot.cards.map(swap) };
 }
 
-function cardNode(card: CardItem, votes: number, selected: boolean, hidden: boolean, showAuthors: boolean, hyphenate?: Hyphenate): SvgNode {
+function cardNode(
+  card: CardItem,
+  votes: number,
+  selected: boolean,
+  hidden: boolean,
+  showAuthors: boolean,
+  hyphenate?: Hyphenate,
+  layoutCache?: Map<string, string[]>,
+): SvgNode {
   const { cardPadding: pad, cardFontSize: size, cardLineHeight: lh, authorFontSize, authorLineHeight } = SCENE_TEXT;
   const palette = CARD_PALETTE[card.color];
   const children: SvgNode[] = [
@@ -361,7 +385,10 @@ function cardNode(card: CardItem, votes: number, selected: boolean, hidden: bool
   if (!hidden) {
     const author = authorOf(card, showAuthors);
     const textHeight = card.h - 2 * pad - (author !== null ? authorLineHeight : 0);
-    const lines = wrapText(card.text, charsFor(card.w - 2 * pad, size), Math.max(1, Math.floor(textHeight / lh)), hyphenate);
+    const fits = Math.max(1, Math.floor(textHeight / lh));
+    const all = cardLines(card, hyphenate, layoutCache);
+    // A card as tall as its text (see fitCardsToText) shows every line; a shorter one ends with "…".
+    const lines = all.length <= fits ? all : wrapText(card.text, charsFor(card.w - 2 * pad, size), fits, hyphenate);
     if (lines.length > 0) children.push(textLines(lines, pad, pad + size * 0.9, lh, { 'font-size': size, fill: SCENE_COLORS.text }));
     if (author !== null) {
       const authorLine = wrapText(author, charsFor(card.w - 2 * pad, authorFontSize), 1);
@@ -407,7 +434,8 @@ function plural(n: number, one: string, many: string): string {
  * `data-item-id`, `data-kind` and a `transform="translate(x y)"`, its shapes in its own coordinates.
  */
 export function boardScene(board: BoardSnapshot, options: BoardSceneOptions): SvgNode {
-  const snapshot = fitCardsToText(board, options);
+  const layoutCache = options.layoutCache ?? new Map<string, string[]>();
+  const snapshot = fitCardsToText(board, { ...options, layoutCache });
   const view = options.viewBox ?? boardBounds(snapshot);
   const width = Math.max(1, view.maxX - view.minX);
   const height = Math.max(1, view.maxY - view.minY);
@@ -443,7 +471,7 @@ export function boardScene(board: BoardSnapshot, options: BoardSceneOptions): Sv
   );
   const front: SvgNode[] = [];
   for (const item of snapshot.items) {
-    if (item.kind === 'card') front.push(cardNode(item, votesOf(item.id), selection.has(item.id), hidden.has(item.id), options.showAuthors, options.hyphenate));
+    if (item.kind === 'card') front.push(cardNode(item, votesOf(item.id), selection.has(item.id), hidden.has(item.id), options.showAuthors, options.hyphenate, layoutCache));
     else if (item.kind === 'stroke') front.push(strokeNode(item, selection.has(item.id)));
     else if (item.kind === 'label') front.push(labelNode(item, selection.has(item.id)));
   }
