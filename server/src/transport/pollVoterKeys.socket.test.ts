@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Harness, okData, TEST_VOTER_KEY_SECRET, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
 import { offsetIn, openReadOnly, readPages } from '../test/sqliteForensics.js';
@@ -59,6 +60,23 @@ describe('anonymous poll voter keys', () => {
     const again = await ana.call('poll:answer', { pollId, answer: { text: 'Noch einmal' } });
     expect(again.ok).toBe(false);
     expect(okData(await ana.call('poll:list', {})).polls.find((view) => view.poll.id === pollId)!.answered).toBe(true);
+  });
+
+  it('still count for a poll that was open while the server was upgraded from the unkeyed voter keys', async () => {
+    const pollId = okData(await mia.call('poll:create', { question: 'Wie war es?', type: 'text', anonymous: true })).pollId;
+    okData(await mia.call('poll:open', { pollId }));
+    const ana = voters[0]!;
+    // Ana answered before the upgrade: her voter row has the key earlier versions wrote.
+    const db = new Database(server.dataFile);
+    try {
+      db.prepare('INSERT INTO poll_voters (poll_id, voter_key) VALUES (?, ?)').run(pollId, createHash('sha256').update(`${pollId}:${idOf(ana)}`).digest('hex'));
+    } finally {
+      db.close();
+    }
+    expect(okData(await ana.call('poll:list', {})).polls.find((view) => view.poll.id === pollId)!.answered).toBe(true);
+    const again = await ana.call('poll:answer', { pollId, answer: { text: 'Noch einmal' } });
+    expect(again.ok).toBe(false);
+    okData(await voters[1]!.call('poll:answer', { pollId, answer: { text: 'Zum ersten Mal' } }));
   });
 
   it('lie in the file in an order that is not the order of voting', async () => {
