@@ -136,7 +136,8 @@ export class BreakoutDomain {
   async roomOf(workshopId: string, personId: string): Promise<{ roundId: string; roomId: string } | null> {
     const [record, agenda] = await Promise.all([this.load(workshopId), this.deps.store.getAgenda(workshopId)]);
     const now = this.deps.clock();
-    for (const round of record.rounds) {
+    // The round opened last counts, should two overlap (records written before rounds ended each other).
+    for (const round of [...record.rounds].sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))) {
       const roomId = currentRoomOf(round, breakoutState(round, agenda?.run.timer ?? null, now), personId);
       if (roomId) return { roundId: round.id, roomId };
     }
