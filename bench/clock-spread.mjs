@@ -101,7 +101,7 @@ async function main() {
     });
     const body = await response.json();
     const link = body.links.participant.replace(/^https?:\/\/[^/]+/, `http://127.0.0.1:${server.port}`);
-    const { PROTOCOL_VERSION } = await import('@werkraum/shared/version');
+    const { PROTOCOL_VERSION } = await import(new URL('../shared/dist/protocol/version.js', import.meta.url).href);
     const moderator = new Moderator({
       port: server.port,
       protocolVersion: PROTOCOL_VERSION,

@@ -147,7 +147,7 @@ function withinBound(promise, ms, label) {
 }
 
 async function protocolVersion() {
-  const { PROTOCOL_VERSION } = await import('@werkraum/shared/version');
+  const { PROTOCOL_VERSION } = await import(new URL('../shared/dist/protocol/version.js', import.meta.url).href);
   return PROTOCOL_VERSION;
 }
 

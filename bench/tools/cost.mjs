@@ -27,7 +27,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const sizes = (args.sizes ?? '100,300,1000').split(',').map(Number);
 const ANSWERS = Number(args.answers ?? 100);
 const EDITS = Number(args.edits ?? 200);
-const { PROTOCOL_VERSION } = await import('@werkraum/shared/version');
+const { PROTOCOL_VERSION } = await import(new URL('../../shared/dist/protocol/version.js', import.meta.url).href);
 
 const cpu = (server) => procSample(server.pid).cpuMs;
 /** Server CPU ms spent on `task`, after the server has settled (in-flight broadcasts delivered). */

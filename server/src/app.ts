@@ -59,6 +59,12 @@ export interface AppDeps {
   trustProxy?: number;
   /** Time limit of one board PNG render (ms). */
   renderTimeoutMs?: number;
+  /**
+   * Key of the keyed hash behind anonymous poll voter keys; keep it outside the database and the same
+   * across restarts (index.ts loads it from VOTER_KEY_SECRET or the data directory). A random one per
+   * process when absent.
+   */
+  voterKeySecret?: Buffer;
   /** Unsent bytes a socket.io connection may pile up before it is closed; default 4 MiB. */
   socketUnsentBytesMax?: number;
   /** The LiveKit server for audio and video; off when absent. */
@@ -125,6 +131,7 @@ export function createApp(deps: AppDeps): App {
     notifier,
     people,
     clock,
+    voterKeySecret: deps.voterKeySecret ?? randomBytes(32),
     ...(deps.pollAnnounceMs !== undefined ? { announceIntervalMs: deps.pollAnnounceMs } : {}),
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     onError: (error) => log('poll announcement failed', error),

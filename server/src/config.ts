@@ -20,6 +20,8 @@ export interface Config {
   renderTimeoutMs: number;
   /** The LiveKit server for audio and video (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); null turns A/V off. */
   liveKit: LiveKitSettings | null;
+  /** Key for anonymous poll voter keys (VOTER_KEY_SECRET); generated in the data directory when unset. */
+  voterKeySecret: string | undefined;
 }
 
 /** Where the LiveKit server is and the key pair that signs its tokens and API calls. */
@@ -54,12 +56,15 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 
 /**
  * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, TEMPLATE_KEY, RATE_LIMIT_*, TRUST_PROXY,
- * RENDER_TIMEOUT_MS and the LIVEKIT_* settings; refuses values that cannot work.
+ * RENDER_TIMEOUT_MS, VOTER_KEY_SECRET and the LIVEKIT_* settings; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
   if (env.PUBLIC_URL && !/^https?:\/\//.test(env.PUBLIC_URL)) {
     throw new Error(`PUBLIC_URL must start with http:// or https://, got "${env.PUBLIC_URL}".`);
+  }
+  if (env.VOTER_KEY_SECRET && env.VOTER_KEY_SECRET.length < 32) {
+    throw new Error('VOTER_KEY_SECRET must be at least 32 characters long (for example: openssl rand -base64 32).');
   }
   const trust = env.TRUST_PROXY?.trim().toLowerCase();
   const trustProxy = trust === 'true' ? 1 : trust === 'false' ? 0 : wholeNumber('TRUST_PROXY', trust, 0, 0, 10);
@@ -78,5 +83,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
     liveKit: readLiveKit(env),
+    voterKeySecret: env.VOTER_KEY_SECRET || undefined,
   };
 }

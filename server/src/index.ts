@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { loadVoterKeySecret } from './voterKeySecret.js';
 
 /** Composition root: configuration, the embedded store, and the listening server. */
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     renderTimeoutMs: config.renderTimeoutMs,
     liveKit: config.liveKit,
+    voterKeySecret: loadVoterKeySecret(config.dataDir, config.voterKeySecret),
     ...(config.createKey ? { createKey: config.createKey } : {}),
     ...(config.templateKey ? { templateKey: config.templateKey } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

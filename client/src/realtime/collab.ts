@@ -23,6 +23,8 @@ const TOKEN_CLOSES: ReadonlySet<number> = new Set([
 const TOKEN_REFRESH_MS = 45_000;
 /** While the server cannot be asked for a token, try again this often. */
 const RETRY_MS = 5_000;
+/** A token request that failed is retried after 0.5 s, 1 s, 2 s ... up to this. */
+const RETRY_MAX_MS = 15_000;
 
 /** A snapshot of a document's connection. */
 export interface CollabState {
@@ -77,14 +79,37 @@ export function openRoomDocument(
     listeners.forEach((listener) => listener());
   };
 
-  /** Asks for a (new) token; connects when allowed. */
+  // A failed token request is tried again with backoff (the socket may be back before its session is).
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const retryLater = () => {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void renew(), Math.min(RETRY_MAX_MS, 500 * 2 ** failures));
+    failures += 1;
+  };
+
+  /**
+   * Asks for a (new) token; connects when allowed. Tokens are asked for only while the workshop
+   * session is ready (joined or resumed): before that the server answers not_joined. When it is not
+   * ready, the session's ready event asks again.
+   */
   const renew = async (): Promise<void> => {
+    if (destroyed) return;
+    if (!workshopSession.isReady()) {
+      if (!provider.wsconnected && status !== 'noAccess' && status !== 'refused') {
+        status = navigator.onLine ? 'connecting' : 'offline';
+        changed();
+      }
+      return;
+    }
     try {
       const grant: CollabGrant =
         kind === 'notes'
           ? await request(workshopSession.socket(), 'notes:token', { roomId })
           : await request(workshopSession.socket(), 'board:token', { roomId, drafts: kind === 'drafts' });
       if (destroyed) return;
+      failures = 0;
+      clearTimeout(retryTimer);
       provider.params = { token: grant.token };
       haveToken = true;
       mode = grant.mode;
@@ -95,8 +120,9 @@ export function openRoomDocument(
       if (error instanceof RequestError && error.code === 'forbidden') {
         status = 'noAccess';
         provider.disconnect();
-      } else if (!provider.wsconnected) {
-        status = 'offline';
+      } else {
+        if (!provider.wsconnected) status = navigator.onLine ? 'connecting' : 'offline';
+        retryLater();
       }
       changed();
     }
@@ -150,9 +176,8 @@ export function openRoomDocument(
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
 
-  const socket = workshopSession.socket();
-  const onSocketConnect = () => void renew();
-  socket.on('connect', onSocketConnect);
+  // Every time the session is (re)established: a fresh token, and the document reconnects.
+  const offReady = workshopSession.onReady(() => void renew());
   const refresh = setInterval(() => void renew(), TOKEN_REFRESH_MS);
   const retry = setInterval(() => {
     if (!haveToken && status !== 'noAccess') void renew();
@@ -171,9 +196,10 @@ export function openRoomDocument(
       destroyed = true;
       clearTimeout(renewTimer);
       clearTimeout(reconnectRenew);
+      clearTimeout(retryTimer);
       clearInterval(refresh);
       clearInterval(retry);
-      socket.off('connect', onSocketConnect);
+      offReady();
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       provider.destroy();

@@ -17,6 +17,25 @@ class WorkshopSession {
   private socketInstance: AppSocket | null = null;
   private workshopId: string | null = null;
   private readonly store = useAppStore;
+  /** Whether this connection holds a joined or resumed session (requests that need one can go out). */
+  private ready = false;
+  private readonly readyListeners = new Set<() => void>();
+
+  /** True while the socket is connected and its session joined or resumed. */
+  isReady(): boolean {
+    return this.ready && this.socketInstance?.connected === true;
+  }
+
+  /** Calls `listener` every time the session becomes ready (after joining, and after each resume). */
+  onReady(listener: () => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
+  }
+
+  private markReady(): void {
+    this.ready = true;
+    for (const listener of [...this.readyListeners]) listener();
+  }
 
   /** The tab's socket, connected on first use. */
   socket(): AppSocket {
@@ -29,6 +48,7 @@ class WorkshopSession {
       void this.resumeCurrent();
     });
     socket.on('disconnect', (reason) => {
+      this.ready = false;
       state().setConnection(reason === 'io server disconnect' ? 'offline' : 'reconnecting');
     });
     socket.on('connect_error', (error) => {
@@ -76,6 +96,7 @@ class WorkshopSession {
     });
     this.workshopId = input.workshopId;
     applySnapshot(this.store, snapshot);
+    this.markReady();
     void this.loadAgenda();
     return snapshot;
   }
@@ -98,6 +119,7 @@ class WorkshopSession {
       if (this.workshopId !== workshopId) return;
       saveIdentity(workshopId, { ...identity, role: snapshot.session.role, displayName: ownName(snapshot) ?? identity.displayName });
       applySnapshot(this.store, snapshot);
+      this.markReady();
       await this.loadAgenda();
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
@@ -106,6 +128,7 @@ class WorkshopSession {
         this.store.getState().endSession({ code: error.code, message: error.message });
       } else if (error.code === 'invalid_state') {
         // This connection already holds a session (a resume raced a join): nothing to do.
+        this.markReady();
       } else {
         this.store.getState().endSession({ code: error.code, message: error.message });
       }
@@ -171,6 +194,7 @@ class WorkshopSession {
     if (!this.store.getState().session) return;
     const socket = this.socket();
     this.workshopId = workshopId;
+    this.ready = false;
     socket.disconnect();
     await new Promise<void>((resolve) => {
       socket.once('connect', () => resolve());

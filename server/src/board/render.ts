@@ -8,8 +8,8 @@
  * but silently drops the text. The SVG itself names a font stack and needs no fonts on the server.
  */
 import type * as Y from 'yjs';
-import { boardBounds, boardScene, outline, readBoard, svgToString } from '@werkraum/shared/board';
-import type { BoardBounds, BoardItem, BoardSnapshot, OutlineOptions } from '@werkraum/shared/board';
+import { boardBounds, boardScene, fitCardsToText, outline, readBoard, svgToString } from '@werkraum/shared/board';
+import type { BoardBounds, BoardItem, BoardSnapshot, CardItem, Hyphenate, OutlineOptions } from '@werkraum/shared/board';
 import { BoardRasterizer, RenderError } from './rasterizer.js';
 
 export { BoardRasterizer, RenderError } from './rasterizer.js';
@@ -30,6 +30,15 @@ export interface RenderBoardOptions {
   title?: string;
   /** Accessible description; default: counts of clusters, cards, drawings and labels. */
   description?: string;
+  /**
+   * People who agreed to be named in the documentation: only their cards show an author. All
+   * authors when absent (tests of the drawing itself).
+   */
+  namedAuthorIds?: ReadonlySet<string>;
+  /** Marks where words may break (the workshop language's syllables). */
+  hyphenate?: Hyphenate;
+  /** The accessible description from the drawn board, when `description` is not given (e.g. in the workshop's language). */
+  describe?: (snapshot: BoardSnapshot) => string;
 }
 
 /** Options of {@link renderBoardPng}. */
@@ -94,6 +103,18 @@ export function drawableBoard(snapshot: BoardSnapshot): BoardSnapshot {
   } as BoardSnapshot;
 }
 
+/**
+ * The board with author names only on the cards of people in `namedAuthorIds` (everyone else's
+ * cards carry no name, as if written anonymously).
+ */
+export function withNamedAuthors(snapshot: BoardSnapshot, namedAuthorIds: ReadonlySet<string> | undefined): BoardSnapshot {
+  if (!namedAuthorIds) return snapshot;
+  const unnamed = (item: BoardItem): BoardItem =>
+    item.kind === 'card' && item.authorName !== '' && !namedAuthorIds.has(item.authorId) ? { ...item, authorName: '' } : item;
+  const items = snapshot.items.map(unnamed);
+  return { ...snapshot, items, cards: items.filter((item): item is CardItem => item.kind === 'card') };
+}
+
 /** A view box within the drawable extent (a requested one is clamped too). */
 function boundedView(view: BoardBounds): BoardBounds {
   const limit = BOARD_RENDER_EXTENT + BOARD_RENDER_ITEM_MAX + 1_000;
@@ -105,17 +126,27 @@ function boundedView(view: BoardBounds): BoardBounds {
 
 /** The board's SVG and the size of its view (board units). */
 function boardSvg(doc: Y.Doc, options: RenderBoardOptions): { svg: string; width: number; height: number } {
-  const snapshot = drawableBoard(readBoard(doc));
-  const view = boundedView(options.viewBox ?? boardBounds(snapshot));
+  const snapshot = withNamedAuthors(drawableBoard(readBoard(doc)), options.namedAuthorIds);
+  const showAuthors = options.showAuthors ?? snapshot.settings.showAuthors;
+  // Cards grow to show all their text: the picture's bounds follow the grown cards.
+  const layoutCache = new Map<string, string[]>();
+  const fitted = fitCardsToText(snapshot, { showAuthors, hyphenate: options.hyphenate, hiddenCardIds: options.hiddenCardIds, layoutCache });
+  const view = boundedView(options.viewBox ?? boardBounds(fitted));
   const svg = svgToString(
     boardScene(snapshot, {
       votes: options.votes ?? {},
       showVotes: options.showVotes ?? options.votes !== undefined,
-      showAuthors: options.showAuthors ?? snapshot.settings.showAuthors,
+      showAuthors,
+      layoutCache,
+      ...(options.hyphenate ? { hyphenate: options.hyphenate } : {}),
       ...(options.hiddenCardIds ? { hiddenCardIds: options.hiddenCardIds } : {}),
       viewBox: view,
       ...(options.title !== undefined ? { title: options.title } : {}),
-      ...(options.description !== undefined ? { description: options.description } : {}),
+      ...(options.description !== undefined
+        ? { description: options.description }
+        : options.describe
+          ? { description: options.describe(snapshot) }
+          : {}),
     }),
   );
   return { svg, width: view.maxX - view.minX, height: view.maxY - view.minY };
@@ -169,6 +200,11 @@ export function isRenderError(error: unknown): error is RenderError {
  * The board as a Markdown outline for the documentation: clusters with their cards, ordered by
  * dots, then position (see `outline` in `@werkraum/shared/board`).
  */
-export function renderBoardOutline(doc: Y.Doc, votes: Record<string, number> = {}, options: OutlineOptions = {}): string {
-  return outline(readBoard(doc), votes, options);
+export function renderBoardOutline(
+  doc: Y.Doc,
+  votes: Record<string, number> = {},
+  options: OutlineOptions & { namedAuthorIds?: ReadonlySet<string> } = {},
+): string {
+  const { namedAuthorIds, ...outlineOptions } = options;
+  return outline(withNamedAuthors(readBoard(doc), namedAuthorIds), votes, outlineOptions);
 }

@@ -5,7 +5,8 @@ import { isFacilitator } from '@werkraum/shared/roles';
 import { draftDocName, parseDraftDocName, roomDocName } from '@werkraum/shared/rooms';
 import type { CollabServer } from '../collab/server.js';
 import type { BoardsRecord, RoomBoardRecord, Store } from '../store/types.js';
-import { RenderError, renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer } from '../board/render.js';
+import { boardExportText } from '../board/exportText.js';
+import { RenderError, renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer, type RenderBoardOptions } from '../board/render.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
 import { documentAccess, loadRoomState, type NotesDomain } from './notes.js';
@@ -176,9 +177,10 @@ export class BoardDomain {
   async preview(actor: Actor, input: { roomId: string }): Promise<{ svg: string }> {
     await this.requireFacilitator(actor, input.roomId);
     const record = (await this.load(actor.workshopId)).rooms[input.roomId] ?? freshRoom();
+    const exported = await this.exportSettings(actor.workshopId);
     const doc = await this.deps.collab.snapshot(roomDocName('board', actor.workshopId, input.roomId));
     try {
-      return { svg: renderBoardSvg(doc, { votes: countVotes(record.voting.votes), showVotes: true }) };
+      return { svg: renderBoardSvg(doc, { votes: countVotes(record.voting.votes), showVotes: true, ...exported.picture }) };
     } finally {
       doc.destroy();
     }
@@ -187,22 +189,42 @@ export class BoardDomain {
   /** A room's board for the documentation: SVG, PNG or a Markdown outline with the dots. */
   async render(workshopId: string, roomId: string, format: 'svg' | 'png' | 'outline'): Promise<string | Buffer> {
     const votes = await this.votes(workshopId, roomId);
+    const exported = await this.exportSettings(workshopId);
     const doc = await this.deps.collab.snapshot(roomDocName('board', workshopId, roomId));
     try {
-      if (format === 'outline') return renderBoardOutline(doc, votes);
+      if (format === 'outline') return renderBoardOutline(doc, votes, exported.outline);
       if (format === 'png') {
         try {
-          return await renderBoardPng(doc, { votes, showVotes: true, ...(this.deps.rasterizer ? { rasterizer: this.deps.rasterizer } : {}) });
+          return await renderBoardPng(doc, {
+            votes,
+            showVotes: true,
+            ...exported.picture,
+            ...(this.deps.rasterizer ? { rasterizer: this.deps.rasterizer } : {}),
+          });
         } catch (error) {
           if (!(error instanceof RenderError)) throw error;
           if (error.reason === 'timeout') throw new DomainError('render_timeout', error.message);
           throw new DomainError('render_busy', error.message);
         }
       }
-      return renderBoardSvg(doc, { votes, showVotes: true });
+      return renderBoardSvg(doc, { votes, showVotes: true, ...exported.picture });
     } finally {
       doc.destroy();
     }
+  }
+
+  /**
+   * How exports of a workshop's boards read: in the workshop's language, naming only people who
+   * agreed to be named in the documentation.
+   */
+  private async exportSettings(workshopId: string) {
+    const [workshop, people] = await Promise.all([this.deps.store.getWorkshop(workshopId), this.deps.store.listPeople(workshopId)]);
+    const text = boardExportText(workshop?.language ?? 'en');
+    const namedAuthorIds = new Set(people.filter((person) => person.listInDocumentation && !person.removedAt).map((person) => person.id));
+    return {
+      picture: { namedAuthorIds, hyphenate: text.hyphenate, title: text.title, describe: text.description } satisfies RenderBoardOptions,
+      outline: { namedAuthorIds, ...text.outline },
+    };
   }
 
   /** Dot counts of a room for the documentation. */

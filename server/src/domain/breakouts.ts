@@ -136,7 +136,8 @@ export class BreakoutDomain {
   async roomOf(workshopId: string, personId: string): Promise<{ roundId: string; roomId: string } | null> {
     const [record, agenda] = await Promise.all([this.load(workshopId), this.deps.store.getAgenda(workshopId)]);
     const now = this.deps.clock();
-    for (const round of record.rounds) {
+    // The round opened last counts, should two overlap (records written before rounds ended each other).
+    for (const round of [...record.rounds].sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))) {
       const roomId = currentRoomOf(round, breakoutState(round, agenda?.run.timer ?? null, now), personId);
       if (roomId) return { roundId: round.id, roomId };
     }
@@ -174,6 +175,7 @@ export class BreakoutDomain {
     if (!target || target.removedAt) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');
     const now = this.deps.clock();
     const timer = (await this.deps.store.getAgenda(actor.workshopId))?.run.timer ?? null;
+    const present = facilitator ? null : await this.presentPeople(actor.workshopId);
     await this.change(actor.workshopId, (current) => {
       const round = findRound(current, input.roundId);
       const phase = breakoutState(round, timer, now).phase;
@@ -185,7 +187,9 @@ export class BreakoutDomain {
       if (!facilitator) {
         if (target.id !== caller.id) throw new DomainError('forbidden', 'Participants can only choose their own room.');
         if (round.assignmentMode !== 'selfSelect') throw new DomainError('forbidden', 'In this round the moderation assigns the rooms.');
-        if (room && !canChooseRoom({ id: room.id, cap: round.roomCap }, round.assignments, caller.id)) {
+        // Only people who are here take a place: removed people and people who left free theirs.
+        const seated = presentAssignments(round.assignments, present!, caller.id);
+        if (room && !canChooseRoom({ id: room.id, cap: round.roomCap }, seated, caller.id)) {
           throw new DomainError('invalid_state', 'This room is full.', 'roomId');
         }
       }
@@ -331,6 +335,7 @@ export class BreakoutDomain {
     const order = await this.blockOrder(workshopId);
     await this.change(workshopId, (current) => {
       let next = current;
+      let opened: string | null = null;
       for (const round of current.rounds) {
         if (round.blockId === endedBlock && round.openedAt !== null && round.endedAt === null) {
           // If the time had already run out, the way back started then, not now (no second grace period).
@@ -340,6 +345,18 @@ export class BreakoutDomain {
         // Only a block that is (still) a breakout opens rooms.
         if (round.blockId === startedBlock && blockType(round.blockId) === 'breakout') {
           next = replaceRound(next, openRound(round, participants, seed, previousRound(next, round, order), now));
+          opened = round.id;
+        }
+      }
+      // Starting a round ends the previous one's way back at once: one live round at a time, so
+      // people, room documents and the overview all follow the new rooms.
+      if (opened !== null) {
+        for (const round of next.rounds) {
+          if (round.id === opened) continue;
+          const phase = breakoutState(round, after.timer, now).phase;
+          if (phase === 'open' || phase === 'returning') {
+            next = replaceRound(next, { ...round, endedAt: round.endedAt ?? now, closedAt: now });
+          }
         }
       }
       return next;
@@ -354,10 +371,12 @@ export class BreakoutDomain {
     const now = this.deps.clock();
     const open = record.rounds.find((round) => breakoutState(round, timer, now).phase === 'open');
     if (!open || open.assignmentMode === 'selfSelect' || person.id in open.assignments) return;
+    const present = await this.presentPeople(person.workshopId);
     await this.change(person.workshopId, (current) => {
       const round = findRound(current, open.id);
       if (person.id in round.assignments) return current;
-      const roomId = roomForLateJoiner(slots(round, null), round.assignments);
+      // The smallest room by the people in it now (removed people and people who left do not count).
+      const roomId = roomForLateJoiner(slots(round, null), presentAssignments(round.assignments, present, person.id));
       return roomId ? replaceRound(current, { ...round, assignments: { ...round.assignments, [person.id]: roomId } }) : current;
     });
   }
@@ -392,6 +411,12 @@ export class BreakoutDomain {
     }
   }
 
+  /** Everyone who is here (online or reconnecting, not removed), whatever their role. */
+  private async presentPeople(workshopId: string): Promise<Set<string>> {
+    const people = await this.deps.people.people(workshopId);
+    return new Set(people.filter((person) => person.connection !== 'left').map((person) => person.id));
+  }
+
   /** Participants who are here (online or reconnecting), the people automatic assignment places. */
   private async presentParticipants(workshopId: string): Promise<string[]> {
     const people = await this.deps.people.people(workshopId);
@@ -405,6 +430,11 @@ export class BreakoutDomain {
   private seed(): number {
     return this.deps.randomSeed?.() ?? Math.floor(Math.random() * 2 ** 31);
   }
+}
+
+/** The assignments of the people present (the caller always counts), for room sizes that match the rooms. */
+function presentAssignments(assignments: Assignment, present: ReadonlySet<string>, selfId: string): Assignment {
+  return Object.fromEntries(Object.entries(assignments).filter(([personId]) => personId === selfId || present.has(personId)));
 }
 
 /** The round that ran before this one in agenda order, for "keep the groups". */

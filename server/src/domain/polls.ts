@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   YES_NO_OPTIONS,
   type Poll,
@@ -134,6 +134,8 @@ export interface PollDeps {
   notifier: Notifier;
   people: PeopleDomain;
   clock: () => number;
+  /** Key of the keyed hash behind anonymous voter keys, kept outside the database. */
+  voterKeySecret: Buffer;
   /**
    * Live counts go out at most once per this many ms per poll: the first answer at once, the
    * answers after it together at the end of the interval. Without it, every answer would be a
@@ -147,8 +149,17 @@ export interface PollDeps {
 /** Default for `PollDeps.announceIntervalMs`: live enough for people watching the bars grow. */
 export const POLL_ANNOUNCE_INTERVAL_MS = 500;
 
-/** The key under which an anonymous poll remembers that someone voted; it never sits next to a ballot. */
-const voterKey = (pollId: string, personId: string) => createHash('sha256').update(`${pollId}:${personId}`).digest('hex');
+/**
+ * The key under which an anonymous poll remembers that someone voted; it never sits next to a ballot.
+ * A keyed hash: without the secret (which is not in the database) nobody can tell whose key it is.
+ */
+const voterKey = (secret: Buffer, pollId: string, personId: string) => createHmac('sha256', secret).update(`${pollId}:${personId}`).digest('hex');
+
+/**
+ * The unkeyed voter key of earlier versions. Only read (never written), so that someone who answered
+ * a poll that was open across the upgrade cannot answer it a second time.
+ */
+const legacyVoterKey = (pollId: string, personId: string) => createHash('sha256').update(`${pollId}:${personId}`).digest('hex');
 
 /**
  * Live polls: prepared by the moderation (optionally attached to an agenda block), opened and
@@ -272,7 +283,7 @@ export class PollDomain {
     if (!poll.anonymous) {
       const result = await store.saveNamedAnswer(poll.id, person.id, input.answer, poll.allowChange);
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
-    } else if (input.ballotToken && (await store.hasVoted(poll.id, voterKey(poll.id, person.id)))) {
+    } else if (input.ballotToken && (await this.hasVoted(poll.id, person.id))) {
       // A ballot token counts only for someone who voted: a second person in the same browser votes anew.
       if (!poll.allowChange) throw new DomainError('invalid_state', 'Answers to this poll cannot be changed.');
       if (!(await store.replaceAnonymousAnswer(poll.id, hashSecret(input.ballotToken), input.answer))) {
@@ -280,8 +291,11 @@ export class PollDomain {
       }
       ballotToken = input.ballotToken;
     } else {
+      if (await store.hasVoted(poll.id, legacyVoterKey(poll.id, person.id))) {
+        throw new DomainError('invalid_state', 'You have already answered this poll.');
+      }
       ballotToken = randomBytes(24).toString('base64url');
-      const result = await store.saveAnonymousAnswer(poll.id, voterKey(poll.id, person.id), hashSecret(ballotToken), input.answer);
+      const result = await store.saveAnonymousAnswer(poll.id, voterKey(this.deps.voterKeySecret, poll.id, person.id), hashSecret(ballotToken), input.answer);
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
     }
     this.answers.delete(poll.id);
@@ -289,11 +303,17 @@ export class PollDomain {
     return { pollId: poll.id, ballotToken };
   }
 
+  /** Whether a person answered an anonymous poll (under the keyed voter key, or the unkeyed one of earlier versions). */
+  private async hasVoted(pollId: string, personId: string): Promise<boolean> {
+    const { store } = this.deps;
+    return (await store.hasVoted(pollId, voterKey(this.deps.voterKeySecret, pollId, personId))) || store.hasVoted(pollId, legacyVoterKey(pollId, personId));
+  }
+
   private async view(poll: Poll, person: PersonRecord): Promise<PollView> {
     const facilitator = isFacilitator(person.role);
     const { store } = this.deps;
     const answered = poll.anonymous
-      ? await store.hasVoted(poll.id, voterKey(poll.id, person.id))
+      ? await this.hasVoted(poll.id, person.id)
       : (await store.getNamedAnswer(poll.id, person.id)) !== undefined;
     const visible = facilitator || resultsVisibleToAll(poll);
     return {

@@ -233,6 +233,8 @@ export function openSqliteStore(file: string): Store {
       'SELECT ballot_key, answer_json FROM poll_ballots WHERE poll_id = ?',
     ),
     deleteBallots: db.prepare<[string]>('DELETE FROM poll_ballots WHERE poll_id = ?'),
+    listVoterKeys: db.prepare<[string], { voter_key: string }>('SELECT voter_key FROM poll_voters WHERE poll_id = ?'),
+    deleteVoters: db.prepare<[string]>('DELETE FROM poll_voters WHERE poll_id = ?'),
     listPeople: db.prepare<[string], PersonRow>(
       'SELECT * FROM people WHERE workshop_id = ? AND removed_at IS NULL ORDER BY seq',
     ),
@@ -251,6 +253,20 @@ export function openSqliteStore(file: string): Store {
     }
     statements.deleteBallots.run(pollId);
     for (const ballot of ballots) statements.insertBallot.run(pollId, ballot.ballot_key, ballot.answer_json);
+  }
+
+  /**
+   * Rewrites the voter rows of a poll in random order: SQLite places each new cell below the previous
+   * one in its page, so rows written one by one would lie in the file in the order people voted.
+   */
+  function rewriteVoters(pollId: string): void {
+    const keys = statements.listVoterKeys.all(pollId).map((row) => row.voter_key);
+    for (let index = keys.length - 1; index > 0; index -= 1) {
+      const other = randomInt(index + 1);
+      [keys[index], keys[other]] = [keys[other]!, keys[index]!];
+    }
+    statements.deleteVoters.run(pollId);
+    for (const key of keys) statements.insertVoter.run(pollId, key);
   }
 
   /**
@@ -283,6 +299,7 @@ export function openSqliteStore(file: string): Store {
   const writeAnonymous = db.transaction((writes: AnonymousWrite[]) => {
     const ballotsByPoll = new Map<string, BallotRow[]>();
     const changed = new Set<string>();
+    const newVoters = new Set<string>();
     const ballotsOf = (pollId: string) => {
       let ballots = ballotsByPoll.get(pollId);
       if (!ballots) ballotsByPoll.set(pollId, (ballots = statements.listBallotRows.all(pollId)));
@@ -293,6 +310,7 @@ export function openSqliteStore(file: string): Store {
         if (statements.insertVoter.run(write.pollId, write.voterKey).changes !== 1) return 'exists' as const;
         ballotsOf(write.pollId).push({ ballot_key: write.ballotKey, answer_json: JSON.stringify(write.answer) });
         changed.add(write.pollId);
+        newVoters.add(write.pollId);
         return 'saved' as const;
       }
       const ballots = ballotsOf(write.pollId);
@@ -303,6 +321,7 @@ export function openSqliteStore(file: string): Store {
       return true;
     });
     for (const pollId of changed) rewriteBallots(pollId, ballotsOf(pollId));
+    for (const pollId of newVoters) rewriteVoters(pollId);
     return { outcomes, changed: changed.size > 0 };
   });
 

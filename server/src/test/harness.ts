@@ -28,6 +28,8 @@ export const TEST_GRACE_MS = 200;
 export const TEST_POLL_ANNOUNCE_MS = 30;
 /** Announcements of changed people in tests (see TEST_POLL_ANNOUNCE_MS). */
 export const TEST_PEOPLE_ANNOUNCE_MS = 30;
+/** The voter key secret of test servers (the same across restarts, as the real server's file keeps it). */
+export const TEST_VOTER_KEY_SECRET = Buffer.from('test voter key secret, not for production use', 'utf8');
 
 /** A running app on 127.0.0.1 with a SQLite file in a temp dir. */
 export interface TestServer {
@@ -79,6 +81,8 @@ export interface StartOptions {
   liveKit?: LiveKitSettings;
   /** createApp's `liveKitRoomService`. */
   liveKitRoomService?: RoomService;
+  /** createApp's `voterKeySecret`; TEST_VOTER_KEY_SECRET unless set. */
+  voterKeySecret?: Buffer;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -169,6 +173,7 @@ export class Harness {
       ...(options.liveKit ? { liveKit: options.liveKit } : {}),
       ...(options.liveKitRoomService ? { liveKitRoomService: options.liveKitRoomService } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
+      voterKeySecret: options.voterKeySecret ?? TEST_VOTER_KEY_SECRET,
       peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,
     });
     const port = await app.listen(0, '127.0.0.1');

@@ -41,7 +41,7 @@ describe('GET /api/workshops/:id/boards/:roomId (the board for the documentation
     const text = await outline.text();
     expect(text).toContain('Netzwerke');
     expect(text).toContain('Bibliothek');
-    expect(text).toMatch(/Vereine .*Schulen.*1 dot/);
+    expect(text).toMatch(/Vereine .*Schulen.*1 Punkt/);
 
     const svg = await (await get(PLENARY_ROOM, '')).text();
     expect(svg.startsWith('<svg')).toBe(true);

@@ -6,6 +6,7 @@ import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
 import type { Ack } from '@werkraum/shared/errors';
 import type { AgendaBlockView, BoardState, BreakoutRound, ClientEvents, CollabGrant } from '@werkraum/shared/protocol';
 import { PLENARY_ROOM, draftDocName, roomDocName } from '@werkraum/shared/rooms';
+import { boardExportText } from '../board/exportText.js';
 import { renderBoardSvg } from '../board/render.js';
 import { verifyCollabToken } from '../collab/tokens.js';
 import type { Store } from '../store/types.js';
@@ -206,11 +207,22 @@ describe('whiteboard over the app port', () => {
     }
   }
 
-  /** The SVG the server must answer for 'board:preview' of a board with these dot counts. */
-  async function expectedSvg(roomId: string, counts: Record<string, number>): Promise<string> {
+  /**
+   * The SVG the server must answer for 'board:preview' of a board with these dot counts: in the
+   * workshop's language (German), naming nobody (nobody here chose to be listed in the documentation).
+   */
+  async function expectedSvg(roomId: string, counts: Record<string, number>, named: string[] = []): Promise<string> {
     const doc = await server.app.collab.snapshot(boardDoc(roomId));
+    const german = boardExportText('de');
     try {
-      return renderBoardSvg(doc, { votes: counts, showVotes: true });
+      return renderBoardSvg(doc, {
+        votes: counts,
+        showVotes: true,
+        namedAuthorIds: new Set(named),
+        hyphenate: german.hyphenate,
+        title: german.title,
+        describe: german.description,
+      });
     } finally {
       doc.destroy();
     }
@@ -740,9 +752,11 @@ describe('whiteboard over the app port', () => {
       const board = await open(ana, PLENARY_ROOM);
       addCard(board.doc, { text: '<b>&</b>', x: 0, y: 0, authorId: idOf(ana), authorName: 'Ana <3' });
       await waitFor(async () => (await serverBoard(boardDoc(PLENARY_ROOM))).cards.length === 1, 'the card on the server');
+      // Ana agrees to be named, so the preview shows her name.
+      okData(await ana.call('people:updateSelf', { listInDocumentation: true }));
 
       const { svg } = okData(await mia.call('board:preview', { roomId: PLENARY_ROOM }));
-      expect(svg).toBe(await expectedSvg(PLENARY_ROOM, {}));
+      expect(svg).toBe(await expectedSvg(PLENARY_ROOM, {}, [idOf(ana)]));
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
       expect(svg).toContain('>&lt;b&gt;&amp;&lt;/b&gt;</tspan>');

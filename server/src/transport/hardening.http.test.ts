@@ -245,7 +245,9 @@ describe('board PNG on hostile content', () => {
   });
 
   it('keeps answering /api/health while a large board is rendered', async () => {
-    const server = await harness.start();
+    // Every card shows its whole text (about 8,000 lines here): on a busy machine that takes longer
+    // than the default limit. This test is about the event loop staying free, not about speed.
+    const server = await harness.start({ renderTimeoutMs: 60_000 });
     const workshop = await harness.createWorkshop(server);
     await storeBoard(server, workshop, (doc) => {
       for (let i = 0; i < 500; i++) addCard(doc, { id: `c${i}`, text: `Karte ${i} `.repeat(20), x: (i % 25) * 180, y: Math.floor(i / 25) * 120 });

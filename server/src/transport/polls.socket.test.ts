@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { ClientEvents, PollAnswer, PollResults, PollView } from '@werkraum/shared/protocol';
-import { Harness, okData, TEST_POLL_ANNOUNCE_MS, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
+import { Harness, okData, TEST_POLL_ANNOUNCE_MS, TEST_VOTER_KEY_SECRET, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
 import { committedStates, everyRow, occurrences, offsetIn, openReadOnly, pageOwners, readPages, readWal } from '../test/sqliteForensics.js';
 import { MINUTE_MS, TestClock } from '../test/testClock.js';
 
@@ -29,8 +29,11 @@ async function roundTrip(client: TestClient): Promise<void> {
   okData(await client.call('clock:ping', {}));
 }
 
-/** The key under which polls.ts remembers that a person voted (the source is public, so an attacker knows it too). */
-const voterKeyOf = (pollId: string, personId: string) => createHash('sha256').update(`${pollId}:${personId}`).digest('hex');
+/**
+ * The key under which polls.ts remembers that a person voted. It is keyed with a secret outside the
+ * database; these tests assume the worst case, someone who has the secret as well as the files.
+ */
+const voterKeyOf = (pollId: string, personId: string) => createHmac('sha256', TEST_VOTER_KEY_SECRET).update(`${pollId}:${personId}`).digest('hex');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A single-choice poll with readable option ids. */

@@ -182,14 +182,26 @@ describe('wrapText', () => {
     expect(wrapText('   ', 10, 3)).toEqual([]);
   });
 
-  it('wraps a long card text into lines that fit the card', () => {
+  it('wraps a long card text into lines that fit the card, and the card grows to show all of it', () => {
     const doc = new Y.Doc();
     addCard(doc, { id: 'long', text: 'Die Moderation soll am Anfang jedes Blocks das Ziel nennen und am Ende zusammenfassen', x: 0, y: 0 });
     const scene = boardScene(readBoard(doc), { showVotes: false, showAuthors: false });
     const [text] = all(item(scene, 'long'), (n) => n.tag === 'text');
-    // 140 px of text at 16 px × 0.55 → 15 characters per line; 80 px at 20 px line height → 4 lines.
-    expect(textOf(text!)).toBe('Die Moderation|soll am Anfang|jedes Blocks|das Ziel nenne…');
-    expect(text!.children.map((t) => (t as SvgNode).attrs.y)).toEqual([24.4, 44.4, 64.4, 84.4]);
+    // 140 px of text at 16 px × 0.55 → 15 characters per line; six lines need 6 × 20 + 2 × 10 = 140 px.
+    expect(textOf(text!)).toBe('Die Moderation|soll am Anfang|jedes Blocks|das Ziel nennen|und am Ende|zusammenfassen');
+    expect(text!.children.map((t) => (t as SvgNode).attrs.y)).toEqual([24.4, 44.4, 64.4, 84.4, 104.4, 124.4]);
+    const [rect] = all(item(scene, 'long'), (n) => n.tag === 'rect');
+    expect(rect!.attrs.height).toBe(140);
+  });
+
+  it('breaks long words at the syllables the hyphenator marks, with a hyphen', () => {
+    const soft = '\u00AD';
+    const hyphenate = (word: string) => word.replace('Freiwilligenagentur', `Frei${soft}wil${soft}li${soft}gen${soft}agen${soft}tur`);
+    expect(wrapText('Die Freiwilligenagentur hilft', 15, Infinity, hyphenate)).toEqual(['Die Freiwilli-', 'genagentur', 'hilft']);
+    // A word's own hyphen is a break point too, without a second hyphen.
+    expect(wrapText('Kultur-Netzwerk', 10, Infinity)).toEqual(['Kultur-', 'Netzwerk']);
+    // Without break points a word longer than a line is still cut where it must be.
+    expect(wrapText('Donaudampfschifffahrt', 8, Infinity)).toEqual(['Donaudam', 'pfschiff', 'fahrt']);
   });
 });
 

@@ -37,6 +37,10 @@ export interface BoardSceneOptions {
   description?: string;
   /** Background fill of the whole view; null for none (the browser draws its own). Default white. */
   background?: string | null;
+  /** Marks where words may break (German syllables); without it long words break only where they must. */
+  hyphenate?: Hyphenate;
+  /** Wrapped card lines by width and text, shared between layout passes of one rendering. */
+  layoutCache?: Map<string, string[]>;
 }
 
 /** Fill and border of a card colour. Borders have at least 3:1 contrast to the fill and to white. */
@@ -96,14 +100,41 @@ export function contrastRatio(a: string, b: string): number {
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
+/** Puts soft hyphens (U+00AD) where a word may be broken, e.g. German patterns from the `hyphen` package. */
+export type Hyphenate = (word: string) => string;
+
+const SOFT_HYPHEN = '\u00AD';
+
+/**
+ * A word's characters (soft hyphens removed) and where it may be broken: after index i means the
+ * line ends with chars[0..i] and, unless the word has its own hyphen there, a "-".
+ */
+function breakPoints(word: string, hyphenate: Hyphenate | undefined): { chars: string[]; points: { at: number; dash: boolean }[] } {
+  const marked = Array.from(hyphenate && word.length >= 5 ? hyphenate(word) : word);
+  const chars: string[] = [];
+  const points: { at: number; dash: boolean }[] = [];
+  for (const char of marked) {
+    if (char === SOFT_HYPHEN) {
+      if (chars.length > 0) points.push({ at: chars.length, dash: true });
+      continue;
+    }
+    chars.push(char);
+    // A word's own hyphen or dash is a break point too (no second hyphen added).
+    if ((char === '-' || char === '\u2010' || char === '\u2013') && chars.length > 1) points.push({ at: chars.length, dash: false });
+  }
+  return { chars, points: points.filter((point) => point.at < chars.length) };
+}
+
 /**
  * Wraps text into at most `maxLines` lines of at most `maxChars` characters: at spaces where
- * possible, inside words longer than a line otherwise; line breaks in the text are kept. When the
- * text does not fit, the last line ends with "…". Characters are code points (emoji stay whole).
+ * possible, at the syllables `hyphenate` marks (with a "-" at the end of the line) or a word's own
+ * hyphens otherwise, and inside a word only when it has no break point that fits; line breaks in
+ * the text are kept. When the text does not fit, the last line ends with "…". Characters are code
+ * points (emoji stay whole).
  */
-export function wrapText(value: string, maxChars: number, maxLines: number): string[] {
+export function wrapText(value: string, maxChars: number, maxLines: number, hyphenate?: Hyphenate): string[] {
   const width = Math.max(1, Math.floor(maxChars));
-  const limit = Math.max(0, Math.floor(maxLines));
+  const limit = Math.max(0, maxLines === Infinity ? Infinity : Math.floor(maxLines));
   const lines: string[] = [];
   for (const paragraph of value.split(/\r\n|\r|\n/)) {
     const words = paragraph.split(/\s+/).filter((w) => w !== '');
@@ -113,18 +144,34 @@ export function wrapText(value: string, maxChars: number, maxLines: number): str
     }
     let current: string[] = [];
     for (const word of words) {
-      let chars = Array.from(word);
-      if (current.length > 0 && current.length + 1 + chars.length <= width) {
-        current.push(' ', ...chars);
-        continue;
-      }
-      if (current.length > 0) lines.push(current.join(''));
-      current = [];
-      while (chars.length > width) {
+      let { chars, points } = breakPoints(word, hyphenate);
+      for (;;) {
+        const room = current.length > 0 ? width - current.length - 1 : width;
+        if (chars.length <= room) {
+          if (current.length > 0) current.push(' ');
+          current.push(...chars);
+          break;
+        }
+        // The longest start of the word that fits here, with its hyphen.
+        const point = [...points].reverse().find((candidate) => candidate.at + (candidate.dash ? 1 : 0) <= room);
+        if (point) {
+          const head = [...chars.slice(0, point.at), ...(point.dash ? ['-'] : [])];
+          lines.push([...current, ...(current.length > 0 ? [' '] : []), ...head].join(''));
+          current = [];
+          chars = chars.slice(point.at);
+          points = points.filter((candidate) => candidate.at > point.at).map((candidate) => ({ ...candidate, at: candidate.at - point.at }));
+          continue;
+        }
+        if (current.length > 0) {
+          lines.push(current.join(''));
+          current = [];
+          continue;
+        }
+        // No break point fits an empty line: break inside the word.
         lines.push(chars.slice(0, width).join(''));
         chars = chars.slice(width);
+        points = points.filter((candidate) => candidate.at > width).map((candidate) => ({ ...candidate, at: candidate.at - width }));
       }
-      current = chars;
     }
     if (current.length > 0) lines.push(current.join(''));
   }
@@ -262,7 +309,67 @@ function clusterNode(cluster: ClusterItem, votes: number, selected: boolean): Sv
   return itemGroup(cluster, selected, { transform: translate(cluster.x, cluster.y) }, children);
 }
 
-function cardNode(card: CardItem, votes: number, selected: boolean, hidden: boolean, showAuthors: boolean): SvgNode {
+/** The author line a card shows, or null. */
+function authorOf(card: CardItem, showAuthors: boolean): string | null {
+  return showAuthors && card.authorName.trim() !== '' ? card.authorName.trim() : null;
+}
+
+/** Every line of a card's text at the card's width (from `cache` when it was wrapped before). */
+function cardLines(card: CardItem, hyphenate: Hyphenate | undefined, cache?: Map<string, string[]>): string[] {
+  const chars = charsFor(card.w - 2 * SCENE_TEXT.cardPadding, SCENE_TEXT.cardFontSize);
+  const key = `${chars}\u0000${card.text}`;
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const lines = wrapText(card.text, chars, Infinity, hyphenate);
+  cache?.set(key, lines);
+  return lines;
+}
+
+/** The height a card needs to show all its text (and its author), at least its own height. */
+export function cardHeight(
+  card: CardItem,
+  options: { showAuthors: boolean; hyphenate?: Hyphenate | undefined; hidden?: boolean; layoutCache?: Map<string, string[]> | undefined },
+): number {
+  if (options.hidden) return card.h;
+  const { cardPadding: pad, cardLineHeight: lh, authorLineHeight } = SCENE_TEXT;
+  const lines = cardLines(card, options.hyphenate, options.layoutCache).length;
+  const needed = 2 * pad + lines * lh + (authorOf(card, options.showAuthors) !== null ? authorLineHeight : 0);
+  return Math.max(card.h, needed);
+}
+
+/**
+ * The board with every card as tall as its text needs, so that no text is cut off (on screen and
+ * in exports). Cards keep their width; the stored height is the minimum.
+ */
+export function fitCardsToText(
+  snapshot: BoardSnapshot,
+  options: {
+    showAuthors: boolean;
+    hyphenate?: Hyphenate | undefined;
+    hiddenCardIds?: readonly string[] | ReadonlySet<string> | undefined;
+    layoutCache?: Map<string, string[]> | undefined;
+  },
+): BoardSnapshot {
+  const hidden = new Set(options.hiddenCardIds ?? []);
+  const grown = new Map<string, CardItem>();
+  for (const card of snapshot.cards) {
+    const h = cardHeight(card, { showAuthors: options.showAuthors, hyphenate: options.hyphenate, hidden: hidden.has(card.id), layoutCache: options.layoutCache });
+    if (h !== card.h) grown.set(card.id, { ...card, h });
+  }
+  if (grown.size === 0) return snapshot;
+  const swap = <T extends BoardItem>(item: T): T => (grown.get(item.id) as T | undefined) ?? item;
+  return { ...snapshot, items: snapshot.items.map(swap), cards: snapshot.cards.map(swap) };
+}
+
+function cardNode(
+  card: CardItem,
+  votes: number,
+  selected: boolean,
+  hidden: boolean,
+  showAuthors: boolean,
+  hyphenate?: Hyphenate,
+  layoutCache?: Map<string, string[]>,
+): SvgNode {
   const { cardPadding: pad, cardFontSize: size, cardLineHeight: lh, authorFontSize, authorLineHeight } = SCENE_TEXT;
   const palette = CARD_PALETTE[card.color];
   const children: SvgNode[] = [
@@ -276,9 +383,12 @@ function cardNode(card: CardItem, votes: number, selected: boolean, hidden: bool
     }),
   ];
   if (!hidden) {
-    const author = showAuthors && card.authorName.trim() !== '' ? card.authorName.trim() : null;
+    const author = authorOf(card, showAuthors);
     const textHeight = card.h - 2 * pad - (author !== null ? authorLineHeight : 0);
-    const lines = wrapText(card.text, charsFor(card.w - 2 * pad, size), Math.floor(textHeight / lh));
+    const fits = Math.max(1, Math.floor(textHeight / lh));
+    const all = cardLines(card, hyphenate, layoutCache);
+    // A card as tall as its text (see fitCardsToText) shows every line; a shorter one ends with "…".
+    const lines = all.length <= fits ? all : wrapText(card.text, charsFor(card.w - 2 * pad, size), fits, hyphenate);
     if (lines.length > 0) children.push(textLines(lines, pad, pad + size * 0.9, lh, { 'font-size': size, fill: SCENE_COLORS.text }));
     if (author !== null) {
       const authorLine = wrapText(author, charsFor(card.w - 2 * pad, authorFontSize), 1);
@@ -323,7 +433,9 @@ function plural(n: number, one: string, many: string): string {
  * strokes and labels in drawing order, so a cluster never covers cards. Every item is a `<g>` with
  * `data-item-id`, `data-kind` and a `transform="translate(x y)"`, its shapes in its own coordinates.
  */
-export function boardScene(snapshot: BoardSnapshot, options: BoardSceneOptions): SvgNode {
+export function boardScene(board: BoardSnapshot, options: BoardSceneOptions): SvgNode {
+  const layoutCache = options.layoutCache ?? new Map<string, string[]>();
+  const snapshot = fitCardsToText(board, { ...options, layoutCache });
   const view = options.viewBox ?? boardBounds(snapshot);
   const width = Math.max(1, view.maxX - view.minX);
   const height = Math.max(1, view.maxY - view.minY);
@@ -359,7 +471,7 @@ export function boardScene(snapshot: BoardSnapshot, options: BoardSceneOptions):
   );
   const front: SvgNode[] = [];
   for (const item of snapshot.items) {
-    if (item.kind === 'card') front.push(cardNode(item, votesOf(item.id), selection.has(item.id), hidden.has(item.id), options.showAuthors));
+    if (item.kind === 'card') front.push(cardNode(item, votesOf(item.id), selection.has(item.id), hidden.has(item.id), options.showAuthors, options.hyphenate, layoutCache));
     else if (item.kind === 'stroke') front.push(strokeNode(item, selection.has(item.id)));
     else if (item.kind === 'label') front.push(labelNode(item, selection.has(item.id)));
   }

@@ -33,7 +33,7 @@ export const pollFields = z.object({
 
 /** The checks across a poll's fields: enough options, distinct option ids, a range for scales. */
 export function checkPoll(
-  poll: { type: PollType; options: { id?: string | undefined }[]; scale: unknown },
+  poll: { type: PollType; options: { id?: string | undefined }[]; maxChoices: number | null; scale: unknown },
   context: z.RefinementCtx,
 ): void {
   if ((poll.type === 'single' || poll.type === 'multiple') && poll.options.length < 2) {
@@ -45,6 +45,9 @@ export function checkPoll(
     if (seen.has(option.id)) context.addIssue({ code: 'custom', path: ['options', index, 'id'], message: 'Each option needs its own id.' });
     seen.add(option.id);
   });
+  if (poll.type === 'multiple' && poll.maxChoices !== null && poll.maxChoices > poll.options.length) {
+    context.addIssue({ code: 'custom', path: ['maxChoices'], message: 'A person cannot choose more options than the poll has.' });
+  }
   if (poll.type === 'scale' && !poll.scale) {
     context.addIssue({ code: 'custom', path: ['scale'], message: 'A rating scale needs its range.' });
   }

@@ -29,6 +29,7 @@ import { request } from '../../realtime/socket.js';
 import { useErrorText } from '../../ui/errors.js';
 import { FormError } from '../../ui/FormError.js';
 import { toReact } from './toReact.js';
+import { useHyphenate } from './useHyphenate.js';
 
 /** The board document as a snapshot that changes only when the document does (for React). */
 function useBoard(doc: Y.Doc): BoardSnapshot {
@@ -103,6 +104,7 @@ export default function BoardView({
 
   useEffect(() => () => undo.destroy(), [undo]);
 
+  const hyphenate = useHyphenate();
   const fit = boardBounds(snapshot);
   const viewBox = view ?? { minX: Math.min(fit.minX, 0), minY: Math.min(fit.minY, 0), maxX: Math.max(fit.maxX, 1200), maxY: Math.max(fit.maxY, 700) };
   const voting = state?.voting;
@@ -117,6 +119,7 @@ export default function BoardView({
     viewBox,
     title: t('board.canvas'),
     background: null,
+    ...(hyphenate ? { hyphenate } : {}),
   });
 
   const act = async (run: () => Promise<unknown>) => {

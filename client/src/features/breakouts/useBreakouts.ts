@@ -27,11 +27,14 @@ export function useRoundAnchors(): readonly number[] {
   return key === '' ? [] : key.split(' ').map(Number);
 }
 
-/** The round that is open or returning now (at most one runs at a time), with its phase. */
+/**
+ * The round that is open or returning now, with its phase. The server ends a round when the next
+ * one starts; should two still overlap (records of earlier versions), the one opened last counts.
+ */
 export function useLiveRound(now: number): LiveRound | null {
   const rounds = useAppStore((state) => state.rounds);
   const timer = useAppStore((state) => state.agenda?.run.timer ?? null);
-  for (const round of rounds) {
+  for (const round of [...rounds].sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))) {
     const state = breakoutState(round, timer, now);
     if (state.phase === 'open' || state.phase === 'returning') return { round, state };
   }

@@ -19,7 +19,7 @@ export function AnswerForm({ view }: { view: PollView }) {
   const label = useOptionLabel(poll);
   const personId = useAppStore((state) => state.session?.personId ?? '');
   const ballot = poll.anonymous ? loadBallot(poll.id, personId) : null;
-  const previous = view.myAnswer ?? ballot?.answer ?? null;
+  const previous = view.myAnswer ?? null;
   const [submitted, setSubmitted] = useState(false);
   const answered = view.answered || submitted;
   const [editing, setEditing] = useState(!view.answered);
@@ -45,7 +45,7 @@ export function AnswerForm({ view }: { view: PollView }) {
         answer,
         ...(ballot ? { ballotToken: ballot.ballotToken } : {}),
       });
-      if (result.ballotToken) saveBallot(poll.id, personId, { ballotToken: result.ballotToken, answer });
+      if (result.ballotToken) saveBallot(view, personId, result.ballotToken);
       setSubmitted(true);
       setEditing(false);
     } catch (failure) {

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { PollResults, PollView } from '@werkraum/shared/protocol';
 import type { AppState } from '../../store/index.js';
+import { forgetSettledBallots } from './ballots.js';
 
 /** The workshop's polls as this person may see them, with live results where allowed. */
 export interface PollsSlice {
@@ -16,7 +17,10 @@ export interface PollsSlice {
 export const createPollsSlice: StateCreator<AppState, [], [], PollsSlice> = (set) => ({
   polls: [],
   participation: {},
-  setPolls: (polls) => set({ polls }),
+  setPolls: (polls) => {
+    forgetSettledBallots(polls);
+    set({ polls });
+  },
   applyResults: (results) =>
     set((state) => ({
       polls: state.polls.map((view) => (view.poll.id === results.pollId ? { ...view, results } : view)),
