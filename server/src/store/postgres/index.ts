@@ -41,8 +41,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   });
   try {
-    if (schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await migratePostgres(client);
+    await migratePostgres(client, schema);
   } catch (error) {
     client.release();
     await pool.end().catch(() => undefined);

@@ -82,10 +82,12 @@ export const PG_MIGRATIONS: string[] = [
  * several processes starting at once apply each migration exactly once (the others wait, then
  * find nothing left to do).
  */
-export async function migratePostgres(client: pg.PoolClient, migrations: string[] = PG_MIGRATIONS): Promise<number> {
+export async function migratePostgres(client: pg.PoolClient, schema: string, migrations: string[] = PG_MIGRATIONS): Promise<number> {
   await client.query('BEGIN');
   try {
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('werkraum-migrations:' || current_schema(), 0))");
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('werkraum-migrations:' || $1, 0))", [schema]);
+    // `schema` is checked against SCHEMA_NAME by the caller; identifiers cannot be bound parameters.
+    if (schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
     );
