@@ -3,6 +3,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { BoardRasterizer } from './board/rasterizer.js';
+import { singleProcess, type Cluster } from './cluster/index.js';
+import { ClusterPeople } from './cluster/people.js';
 import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
@@ -52,6 +54,8 @@ export interface AppDeps {
   renderTimeoutMs?: number;
   /** Unsent bytes a socket.io connection may pile up before it is closed; default 4 MiB. */
   socketUnsentBytesMax?: number;
+  /** The other processes of the installation (Redis); one process when absent. Closed with the app. */
+  cluster?: Cluster;
 }
 
 /** The assembled server, not yet listening. */
@@ -75,6 +79,8 @@ export function createApp(deps: AppDeps): App {
     if (!io) throw new Error('socket server not ready');
     return io;
   });
+  const cluster = deps.cluster ?? singleProcess();
+  const sharedPeople = cluster.bus.shared ? new ClusterPeople(cluster.bus, (key, ms) => cluster.claim(key, ms), log) : undefined;
   // Domains that react to each other are wired through late-bound hooks.
   let breakouts: BreakoutDomain | undefined;
   let accessChanged: (workshopId: string) => Promise<unknown> = async () => undefined;
@@ -88,7 +94,9 @@ export function createApp(deps: AppDeps): App {
     onError: (error) => log('presence update failed', error),
     onJoined: (person) => breakouts!.onJoined(person),
     onAccessChanged: (workshopId) => accessChanged(workshopId),
+    ...(sharedPeople ? { shared: sharedPeople } : {}),
   });
+  sharedPeople?.attach(people);
 
   const clock = () => now().getTime();
   const agenda = new AgendaDomain({
@@ -115,7 +123,9 @@ export function createApp(deps: AppDeps): App {
     ...(deps.pollAnnounceMs !== undefined ? { announceIntervalMs: deps.pollAnnounceMs } : {}),
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     onError: (error) => log('poll announcement failed', error),
+    onAnswersChanged: (pollId) => cluster.bus.publish('poll:answers', pollId),
   });
+  cluster.bus.on('poll:answers', (pollId) => polls.forgetAnswers(pollId as string));
   // Tokens for the collaboration socket are signed with a key that lives only in this process: they
   // are short-lived and fetched again after a restart.
   const collabSecret = deps.collabSecret ?? randomBytes(32);
@@ -154,6 +164,13 @@ export function createApp(deps: AppDeps): App {
     now,
     log,
     limits,
+    reachability: async () => ({
+      store: await Promise.race([
+        deps.store.getWorkshop('health-check').then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(resolve, 2_000, false).unref()),
+      ]),
+      redis: cluster.bus.shared ? await cluster.reachable() : null,
+    }),
     ...(deps.createKey ? { createKey: deps.createKey } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.clientDir ? { clientDir: deps.clientDir } : {}),
@@ -168,6 +185,8 @@ export function createApp(deps: AppDeps): App {
     destroyUpgrade: false,
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
+    // Several processes: room broadcasts reach the sockets of every process (Redis).
+    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   }) as AppServer;
   attachSocketTransport(io, {
     store: deps.store,
@@ -206,10 +225,12 @@ export function createApp(deps: AppDeps): App {
       clearInterval(revalidation);
       people.dispose();
       polls.dispose();
+      sharedPeople?.dispose();
       await collab.close();
       await rasterizer.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
+      await cluster.close();
     },
   };
 }

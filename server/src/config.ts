@@ -16,6 +16,12 @@ export interface Config {
   trustProxy: number;
   /** Time limit of one board PNG render, ms (RENDER_TIMEOUT_MS). */
   renderTimeoutMs: number;
+  /** PostgreSQL instead of the embedded SQLite file (DATABASE_URL, postgres://...). */
+  databaseUrl: string | undefined;
+  /** Redis that connects several server processes (REDIS_URL, redis://...). */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so installations can share a Redis (REDIS_PREFIX). */
+  redisPrefix: string;
 }
 
 /** Reads a whole number setting within bounds or throws a message naming it. */
@@ -30,7 +36,7 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 
 /**
  * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, RATE_LIMIT_*, TRUST_PROXY and
- * RENDER_TIMEOUT_MS; refuses values that cannot work.
+ * RENDER_TIMEOUT_MS, DATABASE_URL and REDIS_URL; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
@@ -39,6 +45,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const trust = env.TRUST_PROXY?.trim().toLowerCase();
   const trustProxy = trust === 'true' ? 1 : trust === 'false' ? 0 : wholeNumber('TRUST_PROXY', trust, 0, 0, 10);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}".`);
+  }
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/:[^:@/]*@/, ':***@')}".`);
+  }
+  if (redisUrl && !databaseUrl) {
+    throw new Error('REDIS_URL connects several processes, which must share one database: set DATABASE_URL too.');
+  }
   return {
     port,
     host: env.HOST || undefined,
@@ -52,5 +69,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy,
     renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
+    databaseUrl,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX?.trim() || 'werkraum',
   };
 }

@@ -141,6 +141,8 @@ export interface PollDeps {
   announceIntervalMs?: number;
   scheduler?: Scheduler;
   onError?: (error: unknown) => void;
+  /** Called after this process stored an answer (other processes then drop the answers they read). */
+  onAnswersChanged?: (pollId: string) => void;
 }
 
 /** Default for `PollDeps.announceIntervalMs`: live enough for people watching the bars grow. */
@@ -167,6 +169,11 @@ export class PollDomain {
 
   constructor(private readonly deps: PollDeps) {
     this.pacer = new Pacer(deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS, deps.scheduler);
+  }
+
+  /** Another process stored an answer to the poll: the answers read here are stale. */
+  forgetAnswers(pollId: string): void {
+    this.answers.delete(pollId);
   }
 
   /** Stops pending announcements (server shutdown). */
@@ -279,6 +286,7 @@ export class PollDomain {
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
     }
     this.answers.delete(poll.id);
+    this.deps.onAnswersChanged?.(poll.id);
     this.scheduleAnnouncement(actor.workshopId, poll.id);
     return { pollId: poll.id, ballotToken };
   }

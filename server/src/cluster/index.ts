@@ -1,0 +1,56 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { localBus, redisBus, type ClusterBus } from './bus.js';
+
+/**
+ * What connects the processes of one installation: a message bus and, for socket.io, an adapter
+ * that carries room broadcasts to every process. One process (no REDIS_URL) gets a local bus and
+ * socket.io's in-memory adapter.
+ */
+export interface Cluster {
+  bus: ClusterBus;
+  /** socket.io's adapter across processes; undefined for one process. */
+  adapter: ReturnType<typeof createAdapter> | undefined;
+  /** Takes a named claim for `ms` if nobody holds it (so one process does a job); always true for one process. */
+  claim(key: string, ms: number): Promise<boolean>;
+  /** Whether Redis answers (for the health check); always true for one process. */
+  reachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function singleProcess(): Cluster {
+  return { bus: localBus(), adapter: undefined, claim: async () => true, reachable: async () => true, close: async () => undefined };
+}
+
+/**
+ * Connects to Redis. `prefix` separates installations (and test runs) sharing one Redis.
+ *
+ * socket.io goes through @socket.io/redis-streams-adapter rather than the plain pub/sub adapter:
+ * a stream keeps the broadcasts of the last moments, so a process whose Redis connection blips
+ * catches up instead of silently missing them.
+ */
+export async function redisCluster(url: string, prefix: string, log: (message: string, error?: unknown) => void): Promise<Cluster> {
+  const bus = await redisBus(url, prefix, log);
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  client.on('error', (error: Error) => log('redis connection error', error.message));
+  await client.connect();
+  const adapter = createAdapter(client, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io` });
+  return {
+    bus,
+    adapter,
+    async claim(key, ms) {
+      return (await client.set(`${prefix}:claim:${key}`, bus.processId, 'PX', ms, 'NX')) === 'OK';
+    },
+    async reachable() {
+      try {
+        return (await Promise.race([client.ping(), new Promise((resolve) => setTimeout(resolve, 1_000, 'timeout'))])) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await bus.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
