@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../store/postgres/index.js';
+import { Harness, okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
+import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
+import { redisCluster } from './index.js';
+
+/** The test machines run Redis on 127.0.0.1 (TEST_REDIS_URL to use another). */
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Two apps on one PostgreSQL schema and one Redis, as two processes of one installation (each with
+ * its own pool, Redis connections and in-memory state): people on either see the same workshop.
+ */
+describe('two processes on one PostgreSQL and one Redis', () => {
+  const harness = new Harness();
+  const schemas: string[] = [];
+
+  afterEach(async () => {
+    await harness.cleanup();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+
+  async function twoProcesses(): Promise<[TestServer, TestServer]> {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    const prefix = `test-${randomBytes(6).toString('hex')}`;
+    const start = async () =>
+      harness.start({
+        openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+        cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
+      });
+    return [await start(), await start()];
+  }
+
+  /** Waits until the assertion holds. */
+  const until = (assertion: () => void, timeoutMs?: number) =>
+    waitFor(
+      () => {
+        assertion();
+        return true;
+      },
+      'the assertion',
+      timeoutMs,
+    );
+  const connectionOf = (client: TestClient, personId: string) => client.people.get(personId)?.connection;
+  const idOf = (client: TestClient) => client.snapshot!.session.personId;
+
+  it('presence, people changes, the agenda run and poll counts agree on both processes', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const cem = await harness.join(b, workshop, 'participant', 'Cem');
+
+    // Presence: the moderator on A sees Bo (on B) online, and Bo sees the moderator online.
+    await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
+    await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
+    expect(bo.snapshot!.people.find((person) => person.id === idOf(mia))?.connection).toBe('online');
+
+    // A rename on A reaches B's people and B's cached list (a newcomer on B sees the new name).
+    okData(await mia.call('people:rename', { personId: idOf(cem), displayName: 'Cem K.' }));
+    await until(() => expect(bo.people.get(idOf(cem))?.displayName).toBe('Cem K.'));
+    const late = await harness.join(b, workshop, 'participant', 'Lea');
+    expect(late.snapshot!.people.find((person) => person.id === idOf(cem))?.displayName).toBe('Cem K.');
+
+    // The agenda, edited and started on A, runs the same on B.
+    const blockId = okData(
+      await mia.call('agenda:addBlock', {
+        afterBlockId: null,
+        block: { title: 'Einstieg', type: 'other', plannedMinutes: 10, description: '', moderationNotes: '' },
+      }),
+    ).blockId;
+    const started = okData(await mia.call('agenda:control', { action: 'start' })).run;
+    await until(() => expect(bo.eventsOf('agenda:run').at(-1)?.run).toEqual(started));
+    const onB = okData(await bo.call('agenda:get', {}));
+    expect(onB.agenda.blocks.map((block) => block.id)).toEqual([blockId]);
+    expect(onB.agenda.run).toEqual(started);
+
+    // A poll opened on A, answered on both processes: the counts agree everywhere.
+    const pollId = okData(
+      await mia.call('poll:create', {
+        question: 'Wie war der Input?',
+        type: 'single',
+        options: [
+          { id: 'gut', label: 'Gut' },
+          { id: 'schlecht', label: 'Schlecht' },
+        ],
+      } as never),
+    ).pollId;
+    okData(await mia.call('poll:open', { pollId }));
+    await until(() => expect(bo.eventsOf('poll:changed').some((changed) => changed.pollId === pollId)).toBe(true));
+    okData(await bo.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } } as never));
+    okData(await cem.call('poll:answer', { pollId, answer: { optionIds: ['schlecht'] } } as never));
+    okData(await mia.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } } as never));
+    // Both processes count all three answers (B's cached answers were dropped when A stored one).
+    for (const client of [mia, bo]) {
+      const polls = okData(await client.call('poll:list', {})).polls;
+      expect(polls.find((view) => view.poll.id === pollId)?.results?.counts).toEqual({ gut: 2, schlecht: 1 });
+    }
+    await until(() => expect(mia.eventsOf('poll:results').at(-1)?.counts).toEqual({ gut: 2, schlecht: 1 }));
+
+    // A second answer from the same person is refused, whichever process they use.
+    const again = await harness.resume(a, workshop.id, bo.snapshot!.session.personToken);
+    expect((await again.call('poll:answer', { pollId, answer: { optionIds: ['schlecht'] } } as never)).ok).toBe(false);
+  });
+
+  it('a person whose process stops shows as left to the others; reconnecting elsewhere brings them back', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
+
+    // B goes away without a goodbye on the bus: its sockets close, its heartbeats stop.
+    bo.socket.io.opts.reconnection = false;
+    await b.close();
+    await until(() => expect(connectionOf(mia, idOf(bo))).toBe('left'), 20_000);
+
+    const back = await harness.resume(a, workshop.id, bo.snapshot!.session.personToken);
+    expect(back.snapshot!.session.personId).toBe(idOf(bo));
+    await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
+  }, 30_000);
+});
