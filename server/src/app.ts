@@ -141,6 +141,7 @@ export function createApp(deps: AppDeps): App {
     connectionPolicy: (claims) => notes!.policy(claims),
     validate: checkDocumentWrite,
     log: (message, error) => log(`collab: ${message}`, error),
+    ...(cluster.collabRelay ? { relay: cluster.collabRelay } : {}),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.

@@ -20,6 +20,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Redis that connects several server processes (REDIS_URL, redis://...). */
   redisUrl: string | undefined;
+  /** Key of the collaboration tokens shared by all processes (COLLAB_SECRET, at least 32 characters); random per process, or kept in Redis, when unset. */
+  collabSecret: Buffer | undefined;
   /** Prefix of every Redis key and channel, so installations can share a Redis (REDIS_PREFIX). */
   redisPrefix: string;
 }
@@ -72,5 +74,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     redisUrl,
     redisPrefix: env.REDIS_PREFIX?.trim() || 'werkraum',
+    collabSecret: collabSecretOf(env.COLLAB_SECRET),
   };
+}
+
+function collabSecretOf(value: string | undefined): Buffer | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new Error('COLLAB_SECRET must be at least 32 characters long.');
+  return Buffer.from(value, 'utf8');
 }

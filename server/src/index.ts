@@ -16,6 +16,9 @@ async function main(): Promise<void> {
   const app = createApp({
     store,
     cluster,
+    // Tokens issued by one process open documents on another: the key comes from the settings or Redis.
+    ...(config.collabSecret ? { collabSecret: config.collabSecret } : {}),
+    ...(!config.collabSecret && config.redisUrl ? { collabSecret: (await cluster.sharedSecret('collab'))! } : {}),
     log,
     clientDir,
     rateLimits: config.rateLimits,

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../store/postgres/index.js';
-import { Harness, okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
+import * as Y from 'yjs';
+import { renderNotesMarkdown } from '../collab/render.js';
+import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
+import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
 import { redisCluster } from './index.js';
 
@@ -13,7 +16,7 @@ const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * its own pool, Redis connections and in-memory state): people on either see the same workshop.
  */
 describe('two processes on one PostgreSQL and one Redis', () => {
-  const harness = new Harness();
+  const harness = new NotesHarness();
   const schemas: string[] = [];
 
   afterEach(async () => {
@@ -27,6 +30,7 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     const prefix = `test-${randomBytes(6).toString('hex')}`;
     const start = async () =>
       harness.start({
+        collabSecret: TEST_COLLAB_SECRET,
         openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
         cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
       });
@@ -121,4 +125,67 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     expect(back.snapshot!.session.personId).toBe(idOf(bo));
     await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
   }, 30_000);
+
+  /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
+  function writeParagraph(doc: Y.Doc, text: string): void {
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText(text)]);
+    const fragment = doc.getXmlFragment('default');
+    fragment.insert(fragment.length, [paragraph]);
+  }
+
+  it('notes edited by stock y-websocket clients on two processes converge, live, with presence; the store has every edit', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const miaGrant = okData(await mia.call('notes:token', { roomId: 'plenary' }));
+    const boGrant = okData(await bo.call('notes:token', { roomId: 'plenary' }));
+    const onA = harness.collab(a, miaGrant);
+    const onB = harness.collab(b, boGrant);
+    await until(() => expect(onA.provider.synced && onB.provider.synced).toBe(true));
+
+    writeParagraph(onA.doc, 'Von A');
+    await until(() => expect(renderNotesMarkdown(onB.doc)).toContain('Von A'));
+    for (let i = 0; i < 20; i++) writeParagraph(i % 2 === 0 ? onA.doc : onB.doc, `Zeile ${i}`);
+    await until(() => {
+      expect(renderNotesMarkdown(onA.doc)).toBe(renderNotesMarkdown(onB.doc));
+      expect(onA.doc.getXmlFragment('default').length).toBe(21);
+    });
+
+    // Presence crosses too: each sees the other's caret state.
+    onA.provider.awareness.setLocalStateField('user', { name: 'Mia' });
+    await until(() => expect([...onB.provider.awareness.getStates().values()].some((state) => (state as { user?: { name?: string } }).user?.name === 'Mia')).toBe(true));
+
+    // Both processes stored their editors' updates in the one database: a third reader sees everything.
+    await a.app.collab.flush();
+    await b.app.collab.flush();
+    const stored = new Y.Doc();
+    for (const update of (await a.store.collab.loadDocument(miaGrant.docName)).updates) Y.applyUpdate(stored, update);
+    expect(renderNotesMarkdown(stored)).toBe(renderNotesMarkdown(onA.doc));
+  });
+
+  it('a process that missed relayed updates catches up from the store', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const onA = harness.collab(a, okData(await mia.call('notes:token', { roomId: 'plenary' })));
+    const onB = harness.collab(b, okData(await bo.call('notes:token', { roomId: 'plenary' })));
+    await until(() => expect(onA.provider.synced && onB.provider.synced).toBe(true));
+    // An update stored behind everyone's back (as if its relay message were lost) ...
+    const name = okData(await mia.call('notes:token', { roomId: 'plenary' })).docName;
+    const lost = new Y.Doc();
+    Y.applyUpdate(lost, Y.encodeStateAsUpdate(onA.doc));
+    const before = Y.encodeStateVector(lost);
+    writeParagraph(lost, 'Verloren');
+    await a.store.collab.appendUpdate(name, Y.encodeStateAsUpdate(lost, before));
+    // ... is found by both processes once the next relayed update shows the gap.
+    writeParagraph(onA.doc, 'Danach');
+    await until(() => {
+      expect(renderNotesMarkdown(onB.doc)).toContain('Verloren');
+      expect(renderNotesMarkdown(onA.doc)).toContain('Verloren');
+      expect(renderNotesMarkdown(onB.doc)).toContain('Danach');
+    }, 5_000);
+  });
 });

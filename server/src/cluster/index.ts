@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
+import type { CollabRelay } from '../collab/server.js';
 import { localBus, redisBus, type ClusterBus } from './bus.js';
+import { redisCollabRelay } from './collabRelay.js';
 
 /**
  * What connects the processes of one installation: a message bus and, for socket.io, an adapter
@@ -9,8 +12,15 @@ import { localBus, redisBus, type ClusterBus } from './bus.js';
  */
 export interface Cluster {
   bus: ClusterBus;
+  /** Collaboration updates and presence between processes; undefined for one process. */
+  collabRelay: CollabRelay | undefined;
   /** socket.io's adapter across processes; undefined for one process. */
   adapter: ReturnType<typeof createAdapter> | undefined;
+  /**
+   * A secret all processes share (the key of the collaboration tokens, which one process issues and
+   * another may check): the first process creates it in Redis. Undefined for one process.
+   */
+  sharedSecret(name: string): Promise<Buffer | undefined>;
   /** Takes a named claim for `ms` if nobody holds it (so one process does a job); always true for one process. */
   claim(key: string, ms: number): Promise<boolean>;
   /** Whether Redis answers (for the health check); always true for one process. */
@@ -19,7 +29,7 @@ export interface Cluster {
 }
 
 export function singleProcess(): Cluster {
-  return { bus: localBus(), adapter: undefined, claim: async () => true, reachable: async () => true, close: async () => undefined };
+  return { bus: localBus(), collabRelay: undefined, adapter: undefined, sharedSecret: async () => undefined, claim: async () => true, reachable: async () => true, close: async () => undefined };
 }
 
 /**
@@ -31,13 +41,22 @@ export function singleProcess(): Cluster {
  */
 export async function redisCluster(url: string, prefix: string, log: (message: string, error?: unknown) => void): Promise<Cluster> {
   const bus = await redisBus(url, prefix, log);
+  const collabRelay = await redisCollabRelay(url, prefix, bus.processId, log);
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   client.on('error', (error: Error) => log('redis connection error', error.message));
   await client.connect();
   const adapter = createAdapter(client, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io` });
   return {
     bus,
+    collabRelay,
     adapter,
+    async sharedSecret(name) {
+      const key = `${prefix}:secret:${name}`;
+      await client.set(key, randomBytes(32).toString('base64'), 'NX');
+      const value = await client.get(key);
+      if (!value) throw new Error(`Redis lost the shared secret ${name}.`);
+      return Buffer.from(value, 'base64');
+    },
     async claim(key, ms) {
       return (await client.set(`${prefix}:claim:${key}`, bus.processId, 'PX', ms, 'NX')) === 'OK';
     },
@@ -50,6 +69,7 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
     },
     async close() {
       await bus.close();
+      await collabRelay.close();
       await client.quit().catch(() => client.disconnect());
     },
   };
