@@ -6,10 +6,9 @@ import { renderNotesMarkdown } from '../collab/render.js';
 import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
+import { TEST_REDIS_URL, dropRedisPrefix } from '../test/redis.js';
 import { redisCluster } from './index.js';
 
-/** The test machines run Redis on 127.0.0.1 (TEST_REDIS_URL to use another). */
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Two apps on one PostgreSQL schema and one Redis, as two processes of one installation (each with
@@ -18,16 +17,19 @@ const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('two processes on one PostgreSQL and one Redis', () => {
   const harness = new NotesHarness();
   const schemas: string[] = [];
+  const prefixes: string[] = [];
 
   afterEach(async () => {
     await harness.cleanup();
     for (const schema of schemas.splice(0)) await dropSchema(schema);
+    for (const prefix of prefixes.splice(0)) await dropRedisPrefix(prefix);
   });
 
   async function twoProcesses(): Promise<[TestServer, TestServer]> {
     const schema = freshSchemaName();
     schemas.push(schema);
     const prefix = `test-${randomBytes(6).toString('hex')}`;
+    prefixes.push(prefix);
     const start = async () =>
       harness.start({
         collabSecret: TEST_COLLAB_SECRET,

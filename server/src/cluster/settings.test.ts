@@ -4,10 +4,10 @@ import { openConfiguredStore } from '../store/open.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
 import { workshopRecord } from '../test/factories.js';
 import { createApp } from '../app.js';
+import { TEST_REDIS_URL, dropRedisPrefix } from '../test/redis.js';
 import { redisCluster } from './index.js';
 import { randomBytes } from 'node:crypto';
 
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('scaled-mode settings', () => {
   it('without DATABASE_URL and REDIS_URL nothing changes: SQLite, one process', () => {
@@ -52,7 +52,8 @@ describe('scaled-mode settings', () => {
   it('GET /api/health reports store and Redis, and answers 503 once Redis is gone', async () => {
     const schema = freshSchemaName();
     const { store } = await openConfiguredStore({ databaseUrl: `${TEST_DATABASE_URL}?schema=${schema}`, dataDir: '/nonexistent' });
-    const cluster = await redisCluster(TEST_REDIS_URL, `test-${randomBytes(6).toString('hex')}`, () => undefined);
+    const prefix = `test-${randomBytes(6).toString('hex')}`;
+    const cluster = await redisCluster(TEST_REDIS_URL, prefix, () => undefined);
     const app = createApp({ store, cluster, log: () => undefined });
     try {
       const port = await app.listen(0, '127.0.0.1');
@@ -66,6 +67,7 @@ describe('scaled-mode settings', () => {
     } finally {
       await app.close();
       await dropSchema(schema);
+      await dropRedisPrefix(prefix);
     }
   });
 });
