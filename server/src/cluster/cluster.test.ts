@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../store/postgres/index.js';
 import * as Y from 'yjs';
+import { addCard } from '@werkraum/shared/board';
 import { renderNotesMarkdown } from '../collab/render.js';
 import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
@@ -40,10 +41,10 @@ describe('two processes on one PostgreSQL and one Redis', () => {
   }
 
   /** Waits until the assertion holds. */
-  const until = (assertion: () => void, timeoutMs?: number) =>
+  const until = (assertion: () => void | Promise<void>, timeoutMs?: number) =>
     waitFor(
-      () => {
-        assertion();
+      async () => {
+        await assertion();
         return true;
       },
       'the assertion',
@@ -189,5 +190,32 @@ describe('two processes on one PostgreSQL and one Redis', () => {
       expect(renderNotesMarkdown(onA.doc)).toContain('Verloren');
       expect(renderNotesMarkdown(onB.doc)).toContain('Danach');
     }, 5_000);
+  });
+
+  it('dot votes cast at once on both processes keep the limit per person', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const boOnA = await harness.join(a, workshop, 'participant', 'Bo');
+    const boOnB = await harness.resume(b, workshop.id, boOnA.snapshot!.session.personToken);
+    const board = harness.collab(a, okData(await mia.call('board:token', { roomId: 'plenary' })));
+    await until(() => expect(board.provider.synced).toBe(true));
+    const cards = [0, 1, 2].map((i) => addCard(board.doc, { text: `Idee ${i}`, x: i * 200, y: 0, authorId: idOf(mia), authorName: 'Mia' }));
+    await until(async () => {
+      const copy = await b.app.collab.snapshot(`board:${workshop.id}:plenary`);
+      expect(copy.getMap('items').size).toBe(3);
+      copy.destroy();
+    });
+    okData(await mia.call('board:startVoting', { roomId: 'plenary', dotsPerPerson: 2, target: 'cards' }));
+
+    const votes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? boOnA : boOnB).call('board:vote', { roomId: 'plenary', itemId: cards[i % 3]! })),
+    );
+    expect(votes.filter((ack) => ack.ok)).toHaveLength(2);
+    for (const client of [boOnA, boOnB]) {
+      expect(okData(await client.call('board:state', { roomId: 'plenary' })).voting.myVotes).toHaveLength(2);
+    }
+    const counts = okData(await mia.call('board:state', { roomId: 'plenary' })).voting.counts!;
+    expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(2);
   });
 });

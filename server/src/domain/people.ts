@@ -82,8 +82,8 @@ export class PeopleDomain {
   /**
    * Each workshop's people as last read. Every join sends the newcomer everyone, so without this a
    * workshop filling up to N people reads N rows N times. Every change to people goes through this
-   * domain, which drops the entry around each write; several processes on one store would need a
-   * shared version instead.
+   * domain, which drops the entry around each write; with several processes the others drop theirs
+   * when told (`SharedPeople.peopleWritten`, `forgetCached`).
    */
   private readonly records = new Map<string, Promise<PersonRecord[]>>();
 

@@ -158,8 +158,8 @@ const voterKey = (pollId: string, personId: string) => createHash('sha256').upda
 export class PollDomain {
   /**
    * The answers of each poll as last read, so that a poll:list from everyone (after each poll:changed)
-   * reads and counts them once, not once per person. This process writes every answer and drops the
-   * entry when it does; a store shared by several processes would need a version check here.
+   * reads and counts them once, not once per person. The process that stores an answer drops the
+   * entry; with several processes the others drop theirs when told (`onAnswersChanged`, `forgetAnswers`).
    */
   private readonly answers = new Map<string, Promise<readonly StoredAnswer[]>>();
   /** Counted results per answers list (with and without names). */
