@@ -142,6 +142,7 @@ export function createApp(deps: AppDeps): App {
     validate: checkDocumentWrite,
     log: (message, error) => log(`collab: ${message}`, error),
     ...(cluster.collabRelay ? { relay: cluster.collabRelay } : {}),
+    ...(cluster.claimToken ? { claimToken: cluster.claimToken } : {}),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.

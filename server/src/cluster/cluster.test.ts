@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../store/postgres/index.js';
 import * as Y from 'yjs';
 import { addCard } from '@werkraum/shared/board';
+import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
 import { renderNotesMarkdown } from '../collab/render.js';
 import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
@@ -217,5 +218,21 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     }
     const counts = okData(await mia.call('board:state', { roomId: 'plenary' })).voting.counts!;
     expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(2);
+  });
+
+  it('a collaboration token opens one connection in the whole installation, not one per process', async () => {
+    const [a, b] = await twoProcesses();
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const grant = okData(await mia.call('notes:token', { roomId: 'plenary' }));
+    const first = harness.collab(a, grant);
+    await until(() => expect(first.provider.synced).toBe(true));
+    // The same token on the other process (a replay) is refused.
+    const replay = harness.collab(b, grant);
+    await until(() => expect(replay.closeCodes[0]).toBe(COLLAB_CLOSE.invalidToken));
+    expect(replay.provider.synced).toBe(false);
+    // A fresh token opens the document on B.
+    const fresh = harness.collab(b, okData(await mia.call('notes:token', { roomId: 'plenary' })));
+    await until(() => expect(fresh.provider.synced).toBe(true));
   });
 });

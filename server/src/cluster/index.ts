@@ -21,6 +21,8 @@ export interface Cluster {
    * another may check): the first process creates it in Redis. Undefined for one process.
    */
   sharedSecret(name: string): Promise<Buffer | undefined>;
+  /** Marks a collaboration token as used in the whole installation; false when another process saw it first. */
+  claimToken?: (tokenId: string, expiresAt: number) => Promise<boolean>;
   /** Takes a named claim for `ms` if nobody holds it (so one process does a job); always true for one process. */
   claim(key: string, ms: number): Promise<boolean>;
   /** Whether Redis answers (for the health check); always true for one process. */
@@ -56,6 +58,10 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
       const value = await client.get(key);
       if (!value) throw new Error(`Redis lost the shared secret ${name}.`);
       return Buffer.from(value, 'base64');
+    },
+    async claimToken(tokenId, expiresAt) {
+      const ms = Math.max(1_000, expiresAt - Date.now() + 10_000);
+      return (await client.set(`${prefix}:collab-token:${tokenId}`, '1', 'PX', ms, 'NX')) === 'OK';
     },
     async claim(key, ms) {
       return (await client.set(`${prefix}:claim:${key}`, bus.processId, 'PX', ms, 'NX')) === 'OK';

@@ -94,6 +94,11 @@ export interface CollabServerOptions {
    * stored update and every presence change goes to them, theirs come in. Absent for one process.
    */
   relay?: CollabRelay;
+  /**
+   * With several processes: claims a token id for all of them (a token opens one connection in the
+   * whole installation, not one per process); false refuses the connection as a reused token.
+   */
+  claimToken?: (tokenId: string, expiresAt: number) => Promise<boolean>;
   /** With a relay: how long a gap in the received sequence numbers may stay before the document is re-read from the store (default 1 s). */
   catchUpMs?: number;
 }
@@ -296,6 +301,7 @@ export class CollabServer {
   private readonly draining = new Set<Connection>();
   private readonly pingTimer: NodeJS.Timeout;
   private readonly peers: CollabRelay | undefined;
+  private readonly claimToken: ((tokenId: string, expiresAt: number) => Promise<boolean>) | undefined;
   private readonly catchUpMs: number;
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -317,6 +323,7 @@ export class CollabServer {
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
     this.pingTimer.unref();
     this.peers = options.relay;
+    this.claimToken = options.claimToken;
     this.catchUpMs = options.catchUpMs ?? 1_000;
     this.peers?.connect({
       update: (name, seq, update) => this.remoteUpdate(name, seq, update),
@@ -422,7 +429,7 @@ export class CollabServer {
         ws.close(decision.code, decision.reason);
         return;
       }
-      this.accept(ws, decision.claims);
+      this.accept(ws, decision.claims, decision.tokenId, decision.expiresAt);
     });
     return true;
   }
@@ -581,7 +588,7 @@ export class CollabServer {
   /** Checks path and token before the handshake; the verdict is delivered as a close code after it. */
   private checkRequest(
     request: IncomingMessage,
-  ): { ok: true; claims: CollabClaims } | { ok: false; code: number; reason: string } {
+  ): { ok: true; claims: CollabClaims; tokenId: string; expiresAt: number } | { ok: false; code: number; reason: string } {
     let url: URL;
     let docName: string;
     try {
@@ -610,7 +617,7 @@ export class CollabServer {
       return { ok: false, code: COLLAB_CLOSE.invalidToken, reason: 'token already used' };
     }
     this.rememberToken(verdict.tokenId, verdict.expiresAt);
-    return { ok: true, claims: verdict.claims };
+    return { ok: true, claims: verdict.claims, tokenId: verdict.tokenId, expiresAt: verdict.expiresAt };
   }
 
   /** Marks a token as used until it expires (then it is refused as expired anyway). */
@@ -622,7 +629,7 @@ export class CollabServer {
     this.usedTokens.set(id, expiresAt);
   }
 
-  private accept(ws: WebSocket, claims: CollabClaims): void {
+  private accept(ws: WebSocket, claims: CollabClaims, tokenId: string, expiresAt: number): void {
     const conn = new Connection(ws, claims, this.limits);
     this.connections.add(conn);
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
@@ -632,7 +639,7 @@ export class CollabServer {
     });
     // Messages that arrive while the document loads wait in the queue behind the attach step.
     this.enqueue(conn, () =>
-      this.attach(conn).catch((error: unknown) => {
+      this.attach(conn, tokenId, expiresAt).catch((error: unknown) => {
         this.log(`collab: could not open document ${claims.doc}`, error);
         this.refuse(conn, COLLAB_CLOSE.internalError, 'document unavailable');
       }),
@@ -653,7 +660,11 @@ export class CollabServer {
     this.inputQueues.add(tail);
   }
 
-  private async attach(conn: Connection): Promise<void> {
+  private async attach(conn: Connection, tokenId: string, expiresAt: number): Promise<void> {
+    if (this.claimToken && !(await this.claimToken(tokenId, expiresAt))) {
+      this.refuse(conn, COLLAB_CLOSE.invalidToken, 'token already used');
+      return;
+    }
     if (this.authorize && !(await this.authorize(conn.claims))) {
       this.refuse(conn, COLLAB_CLOSE.accessRevoked, 'access revoked');
       return;
