@@ -27,6 +27,8 @@ export class ClusterPeople implements SharedPeople {
   private readonly remote = new Map<string, Map<string, PresenceMessage>>();
   /** processId -> time of its last message. */
   private readonly seen = new Map<string, number>();
+  /** Processes taken as dead; one that speaks again (it was only stalled) is asked to send its states again. */
+  private readonly reaped = new Set<string>();
   private people: PeopleDomain | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -36,9 +38,16 @@ export class ClusterPeople implements SharedPeople {
     private readonly log: (message: string, error?: unknown) => void,
   ) {
     bus.on('presence', (payload, from) => this.received(payload as PresenceMessage, from));
-    bus.on('presence:sync', (_payload, from) => {
+    bus.on('presence:sync', (payload, from) => {
       this.alive(from);
       this.sendAll();
+      // This process was taken for dead while it was only stalled: its people were announced as
+      // left, so announce them again as they are.
+      if ((payload as { revived?: string } | null)?.revived === bus.processId) {
+        for (const entry of this.people?.localPresence() ?? []) {
+          this.people?.announceFrom(entry.workshopId, entry.personId).catch((error: unknown) => log('presence announcement failed', error));
+        }
+      }
     });
     bus.on('alive', (_payload, from) => this.alive(from));
     bus.on('people', (payload) => this.people?.forgetCached(payload as string));
@@ -79,6 +88,7 @@ export class ClusterPeople implements SharedPeople {
 
   private alive(from: string): void {
     this.seen.set(from, Date.now());
+    if (this.reaped.delete(from)) this.bus.publish('presence:sync', { revived: from });
   }
 
   private received(message: PresenceMessage, from: string): void {
@@ -99,6 +109,7 @@ export class ClusterPeople implements SharedPeople {
     for (const [processId, at] of this.seen) {
       if (now - at < PROCESS_TIMEOUT_MS) continue;
       this.seen.delete(processId);
+      this.reaped.add(processId);
       const orphans: PresenceMessage[] = [];
       for (const [personId, byProcess] of this.remote) {
         const entry = byProcess.get(processId);
