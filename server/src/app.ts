@@ -3,6 +3,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { LIMITS, RECONNECT_GRACE_MS } from '@werkraum/shared/limits';
 import { BoardRasterizer } from './board/rasterizer.js';
+import { singleProcess, type Cluster } from './cluster/index.js';
+import { ClusterPeople } from './cluster/people.js';
 import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
@@ -71,6 +73,8 @@ export interface AppDeps {
   liveKit?: LiveKitSettings | null;
   /** LiveKit's RoomService; LiveKit's own client on `liveKit.url` when absent. */
   liveKitRoomService?: RoomService;
+  /** The other processes of the installation (Redis); one process when absent. Closed with the app. */
+  cluster?: Cluster;
 }
 
 /** The assembled server, not yet listening. */
@@ -94,6 +98,8 @@ export function createApp(deps: AppDeps): App {
     if (!io) throw new Error('socket server not ready');
     return io;
   });
+  const cluster = deps.cluster ?? singleProcess();
+  const sharedPeople = cluster.bus.shared ? new ClusterPeople(cluster.bus, (key, ms) => cluster.claim(key, ms), log) : undefined;
   // Domains that react to each other are wired through late-bound hooks.
   let breakouts: BreakoutDomain | undefined;
   let accessChanged: (workshopId: string) => Promise<unknown> = async () => undefined;
@@ -107,7 +113,9 @@ export function createApp(deps: AppDeps): App {
     onError: (error) => log('presence update failed', error),
     onJoined: (person) => breakouts!.onJoined(person),
     onAccessChanged: (workshopId) => accessChanged(workshopId),
+    ...(sharedPeople ? { shared: sharedPeople } : {}),
   });
+  sharedPeople?.attach(people);
 
   const clock = () => now().getTime();
   const agenda = new AgendaDomain({
@@ -135,7 +143,9 @@ export function createApp(deps: AppDeps): App {
     ...(deps.pollAnnounceMs !== undefined ? { announceIntervalMs: deps.pollAnnounceMs } : {}),
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     onError: (error) => log('poll announcement failed', error),
+    onAnswersChanged: (pollId) => cluster.bus.publish('poll:answers', pollId),
   });
+  cluster.bus.on('poll:answers', (pollId) => polls.forgetAnswers(pollId as string));
   // Tokens for the collaboration socket are signed with a key that lives only in this process: they
   // are short-lived and fetched again after a restart.
   const collabSecret = deps.collabSecret ?? randomBytes(32);
@@ -151,6 +161,8 @@ export function createApp(deps: AppDeps): App {
     connectionPolicy: (claims) => notes!.policy(claims),
     validate: checkDocumentWrite,
     log: (message, error) => log(`collab: ${message}`, error),
+    ...(cluster.collabRelay ? { relay: cluster.collabRelay } : {}),
+    ...(cluster.claimToken ? { claimToken: cluster.claimToken } : {}),
   });
   notes = new NotesDomain({ store: deps.store, people, collab, secret: collabSecret, clock });
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
@@ -220,6 +232,13 @@ export function createApp(deps: AppDeps): App {
     now,
     log,
     limits,
+    reachability: async () => ({
+      store: await Promise.race([
+        deps.store.getWorkshop('health-check').then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(resolve, 2_000, false).unref()),
+      ]),
+      redis: cluster.bus.shared ? await cluster.reachable() : null,
+    }),
     ...(deps.createKey ? { createKey: deps.createKey } : {}),
     ...(deps.templateKey ? { templateKey: deps.templateKey } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
@@ -235,6 +254,8 @@ export function createApp(deps: AppDeps): App {
     destroyUpgrade: false,
     // Cross-origin browsers are not invited: the client is served from the same origin.
     cors: { origin: false },
+    // Several processes: room broadcasts reach the sockets of every process (Redis).
+    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   }) as AppServer;
   attachSocketTransport(io, {
     store: deps.store,
@@ -277,10 +298,12 @@ export function createApp(deps: AppDeps): App {
       clearInterval(revalidation);
       people.dispose();
       polls.dispose();
+      sharedPeople?.dispose();
       await collab.close();
       await rasterizer.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
+      await cluster.close();
     },
   };
 }

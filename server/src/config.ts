@@ -22,6 +22,14 @@ export interface Config {
   liveKit: LiveKitSettings | null;
   /** Key for anonymous poll voter keys (VOTER_KEY_SECRET); generated in the data directory when unset. */
   voterKeySecret: string | undefined;
+  /** PostgreSQL instead of the embedded SQLite file (DATABASE_URL, postgres://...). */
+  databaseUrl: string | undefined;
+  /** Redis that connects several server processes (REDIS_URL, redis://...). */
+  redisUrl: string | undefined;
+  /** Key of the collaboration tokens shared by all processes (COLLAB_SECRET, at least 32 characters); random per process, or kept in Redis, when unset. */
+  collabSecret: Buffer | undefined;
+  /** Prefix of every Redis key and channel, so installations can share a Redis (REDIS_PREFIX). */
+  redisPrefix: string;
 }
 
 /** Where the LiveKit server is and the key pair that signs its tokens and API calls. */
@@ -56,7 +64,8 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 
 /**
  * Reads PORT, HOST, DATA_DIR, PUBLIC_URL, CREATE_KEY, TEMPLATE_KEY, RATE_LIMIT_*, TRUST_PROXY,
- * RENDER_TIMEOUT_MS, VOTER_KEY_SECRET and the LIVEKIT_* settings; refuses values that cannot work.
+ * RENDER_TIMEOUT_MS, VOTER_KEY_SECRET, the LIVEKIT_* settings, DATABASE_URL, REDIS_URL, REDIS_PREFIX
+ * and COLLAB_SECRET; refuses values that cannot work.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = wholeNumber('PORT', env.PORT, 3000, 0, 65535);
@@ -68,6 +77,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const trust = env.TRUST_PROXY?.trim().toLowerCase();
   const trustProxy = trust === 'true' ? 1 : trust === 'false' ? 0 : wholeNumber('TRUST_PROXY', trust, 0, 0, 10);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}".`);
+  }
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl.replace(/:[^:@/]*@/, ':***@')}".`);
+  }
+  if (redisUrl && !databaseUrl) {
+    throw new Error('REDIS_URL connects several processes, which must share one database: set DATABASE_URL too.');
+  }
   return {
     port,
     host: env.HOST || undefined,
@@ -84,5 +104,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderTimeoutMs: wholeNumber('RENDER_TIMEOUT_MS', env.RENDER_TIMEOUT_MS, DEFAULT_RENDER_TIMEOUT_MS, 100, 600_000),
     liveKit: readLiveKit(env),
     voterKeySecret: env.VOTER_KEY_SECRET || undefined,
+    databaseUrl,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX?.trim() || 'werkraum',
+    collabSecret: collabSecretOf(env.COLLAB_SECRET),
   };
+}
+
+function collabSecretOf(value: string | undefined): Buffer | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new Error('COLLAB_SECRET must be at least 32 characters long.');
+  return Buffer.from(value, 'utf8');
 }

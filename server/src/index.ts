@@ -1,17 +1,26 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
-import { openSqliteStore } from './store/sqlite.js';
 import { loadVoterKeySecret } from './voterKeySecret.js';
+import { redisCluster, singleProcess } from './cluster/index.js';
+import { openConfiguredStore } from './store/open.js';
 
 /** Composition root: configuration, the embedded store, and the listening server. */
 async function main(): Promise<void> {
   const config = readConfig();
-  const store = openSqliteStore(join(config.dataDir, 'werkraum.sqlite'));
+  const { store, description } = await openConfiguredStore(config);
+  const log = (message: string, error?: unknown) => console.error(message, error ?? '');
+  // Several processes (REDIS_URL): socket.io rooms, presence and cache invalidation go through Redis.
+  const cluster = config.redisUrl ? await redisCluster(config.redisUrl, config.redisPrefix, log) : singleProcess();
   const clientDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../client/dist');
   const app = createApp({
     store,
+    cluster,
+    // Tokens issued by one process open documents on another: the key comes from the settings or Redis.
+    ...(config.collabSecret ? { collabSecret: config.collabSecret } : {}),
+    ...(!config.collabSecret && config.redisUrl ? { collabSecret: (await cluster.sharedSecret('collab'))! } : {}),
+    log,
     clientDir,
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
@@ -25,8 +34,9 @@ async function main(): Promise<void> {
   const port = await app.listen(config.port, config.host);
   const url = config.publicUrl ?? `http://localhost:${port}`;
   console.log(`Werkraum is running: ${url}`);
-  console.log(`Data: ${config.dataDir}`);
   console.log(config.liveKit ? `Audio and video: LiveKit at ${config.liveKit.url}` : 'Audio and video: off (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).');
+  console.log(`Data: ${description}`);
+  if (config.redisUrl) console.log(`Scaled mode: connected to the other processes through Redis (prefix ${config.redisPrefix}).`);
   if (config.createKey) console.log('Creating workshops requires the create key (CREATE_KEY).');
 
   let stopping = false;

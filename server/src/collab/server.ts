@@ -89,7 +89,34 @@ export interface CollabServerOptions {
   limits?: Partial<CollabLimits>;
   /** Where problems are reported (the app's logger); defaults to console.error. */
   log?: (message: string, error?: unknown) => void;
+  /**
+   * The other server processes holding documents (several processes behind a load balancer): every
+   * stored update and every presence change goes to them, theirs come in. Absent for one process.
+   */
+  relay?: CollabRelay;
+  /**
+   * With several processes: claims a token id for all of them (a token opens one connection in the
+   * whole installation, not one per process); false refuses the connection as a reused token.
+   */
+  claimToken?: (tokenId: string, expiresAt: number) => Promise<boolean>;
+  /** With a relay: how long a gap in the received sequence numbers may stay before the document is re-read from the store (default 1 s). */
+  catchUpMs?: number;
 }
+
+/**
+ * Carries a document's updates and presence between the processes that hold it (see
+ * cluster/collabRelay.ts for the Redis implementation). Delivery may be lost or late: every update
+ * carries its sequence number from the store, and a process that sees a gap re-reads the store.
+ */
+export interface CollabRelay {
+  publishUpdate(doc: string, seq: number, update: Uint8Array): void;
+  publishAwareness(doc: string, update: Uint8Array): void;
+  /** Called once by the server with its handlers for what other processes publish. */
+  connect(handlers: { update(doc: string, seq: number, update: Uint8Array): void; awareness(doc: string, update: Uint8Array): void }): void;
+}
+
+/** Origin of changes that came from another process (not relayed back to the bus). */
+const REMOTE = Symbol('remote process');
 
 /** The budget of one connection, see COLLAB_RATE_LIMITS. */
 export type CollabLimits = { -readonly [K in keyof typeof COLLAB_RATE_LIMITS]: number };
@@ -179,6 +206,13 @@ interface LoadedDoc {
   shadow: Y.Doc;
   /** Writes of one document run one at a time (check, store, apply), so `ydoc` is the state before each. */
   writeLock: Promise<void>;
+  /**
+   * With a relay: every stored update up to this sequence number is in `ydoc` (the limit of a safe
+   * compaction, as other processes append too); numbers seen above it wait in `aheadSeqs`.
+   */
+  contiguousSeq: number;
+  aheadSeqs: Set<number>;
+  catchUpTimer: NodeJS.Timeout | undefined;
 }
 
 /** Root name -> the Yjs type constructors that may stand directly in that root, or 'any' content. */
@@ -266,6 +300,9 @@ export class CollabServer {
    */
   private readonly draining = new Set<Connection>();
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly peers: CollabRelay | undefined;
+  private readonly claimToken: ((tokenId: string, expiresAt: number) => Promise<boolean>) | undefined;
+  private readonly catchUpMs: number;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -285,6 +322,84 @@ export class CollabServer {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 30_000);
     this.pingTimer.unref();
+    this.peers = options.relay;
+    this.claimToken = options.claimToken;
+    this.catchUpMs = options.catchUpMs ?? 1_000;
+    this.peers?.connect({
+      update: (name, seq, update) => this.remoteUpdate(name, seq, update),
+      awareness: (name, update) => this.remoteAwareness(name, update),
+    });
+  }
+
+  /** An update another process stored: applied (and sent to this process's editors) if the document is held here. */
+  private remoteUpdate(name: string, seq: number, update: Uint8Array): void {
+    const doc = this.docs.get(name);
+    const loading = doc ? Promise.resolve(doc) : this.loading.get(name);
+    if (!loading) return;
+    this.track(
+      loading.then((loaded) =>
+        this.exclusive(loaded, async () => {
+          if (this.docs.get(name) !== loaded || seq <= loaded.contiguousSeq || loaded.aheadSeqs.has(seq)) return;
+          this.applyRemote(loaded, update);
+          loaded.storedRows++;
+          this.noteSeq(loaded, seq);
+        }),
+      ),
+    );
+  }
+
+  /** Applies another process's update to the document and its scratch copy, and sends it to the editors here. */
+  private applyRemote(doc: LoadedDoc, update: Uint8Array): void {
+    Y.applyUpdate(doc.ydoc, update, REMOTE);
+    Y.applyUpdate(doc.shadow, update, REMOTE);
+    const message = syncUpdateMessage(update);
+    for (const conn of doc.conns) this.send(conn, message);
+  }
+
+  private remoteAwareness(name: string, update: Uint8Array): void {
+    const doc = this.docs.get(name);
+    if (!doc) return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, REMOTE);
+    } catch (error) {
+      this.log(`collab: presence from another process for ${name} could not be applied`, error);
+    }
+  }
+
+  /** Records a stored sequence number as applied; a gap that stays is filled from the store. */
+  private noteSeq(doc: LoadedDoc, seq: number): void {
+    doc.lastSeq = Math.max(doc.lastSeq, seq);
+    if (!this.peers) {
+      doc.contiguousSeq = doc.lastSeq;
+      return;
+    }
+    if (seq <= doc.contiguousSeq) return;
+    doc.aheadSeqs.add(seq);
+    while (doc.aheadSeqs.delete(doc.contiguousSeq + 1)) doc.contiguousSeq++;
+    if (doc.aheadSeqs.size > 0 && !doc.catchUpTimer) {
+      doc.catchUpTimer = setTimeout(() => {
+        doc.catchUpTimer = undefined;
+        if (doc.aheadSeqs.size > 0 && this.docs.get(doc.name) === doc) this.track(this.exclusive(doc, () => this.catchUp(doc)));
+      }, this.catchUpMs);
+      doc.catchUpTimer.unref();
+    }
+  }
+
+  /** Re-reads a document whose relayed updates have a gap (a lost message) and applies what is missing. */
+  private async catchUp(doc: LoadedDoc): Promise<void> {
+    if (doc.aheadSeqs.size === 0) return;
+    const stored = await this.store.loadDocument(doc.name);
+    if (this.docs.get(doc.name) !== doc) return;
+    const temp = new Y.Doc();
+    this.applyStored(temp, doc.name, stored.updates);
+    const missing = Y.encodeStateAsUpdate(temp, Y.encodeStateVector(doc.ydoc));
+    temp.destroy();
+    if (!isEmptyUpdate(missing)) this.applyRemote(doc, missing);
+    doc.storedRows = stored.updates.length;
+    doc.lastSeq = Math.max(doc.lastSeq, stored.lastSeq);
+    doc.contiguousSeq = Math.max(doc.contiguousSeq, stored.lastSeq);
+    for (const seq of doc.aheadSeqs) if (seq <= doc.contiguousSeq) doc.aheadSeqs.delete(seq);
+    while (doc.aheadSeqs.delete(doc.contiguousSeq + 1)) doc.contiguousSeq++;
   }
 
   /**
@@ -314,7 +429,7 @@ export class CollabServer {
         ws.close(decision.code, decision.reason);
         return;
       }
-      this.accept(ws, decision.claims);
+      this.accept(ws, decision.claims, decision.tokenId, decision.expiresAt);
     });
     return true;
   }
@@ -394,9 +509,10 @@ export class CollabServer {
       } finally {
         doc.inflight--;
       }
-      doc.lastSeq = Math.max(doc.lastSeq, seq);
+      this.noteSeq(doc, seq);
       doc.storedRows++;
       doc.updatesSinceCompaction++;
+      this.peers?.publishUpdate(doc.name, seq, update);
       Y.applyUpdate(doc.ydoc, update, 'server');
       const message = syncUpdateMessage(update);
       for (const conn of doc.conns) this.send(conn, message);
@@ -472,7 +588,7 @@ export class CollabServer {
   /** Checks path and token before the handshake; the verdict is delivered as a close code after it. */
   private checkRequest(
     request: IncomingMessage,
-  ): { ok: true; claims: CollabClaims } | { ok: false; code: number; reason: string } {
+  ): { ok: true; claims: CollabClaims; tokenId: string; expiresAt: number } | { ok: false; code: number; reason: string } {
     let url: URL;
     let docName: string;
     try {
@@ -501,7 +617,7 @@ export class CollabServer {
       return { ok: false, code: COLLAB_CLOSE.invalidToken, reason: 'token already used' };
     }
     this.rememberToken(verdict.tokenId, verdict.expiresAt);
-    return { ok: true, claims: verdict.claims };
+    return { ok: true, claims: verdict.claims, tokenId: verdict.tokenId, expiresAt: verdict.expiresAt };
   }
 
   /** Marks a token as used until it expires (then it is refused as expired anyway). */
@@ -513,7 +629,7 @@ export class CollabServer {
     this.usedTokens.set(id, expiresAt);
   }
 
-  private accept(ws: WebSocket, claims: CollabClaims): void {
+  private accept(ws: WebSocket, claims: CollabClaims, tokenId: string, expiresAt: number): void {
     const conn = new Connection(ws, claims, this.limits);
     this.connections.add(conn);
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
@@ -523,7 +639,7 @@ export class CollabServer {
     });
     // Messages that arrive while the document loads wait in the queue behind the attach step.
     this.enqueue(conn, () =>
-      this.attach(conn).catch((error: unknown) => {
+      this.attach(conn, tokenId, expiresAt).catch((error: unknown) => {
         this.log(`collab: could not open document ${claims.doc}`, error);
         this.refuse(conn, COLLAB_CLOSE.internalError, 'document unavailable');
       }),
@@ -544,7 +660,11 @@ export class CollabServer {
     this.inputQueues.add(tail);
   }
 
-  private async attach(conn: Connection): Promise<void> {
+  private async attach(conn: Connection, tokenId: string, expiresAt: number): Promise<void> {
+    if (this.claimToken && !(await this.claimToken(tokenId, expiresAt))) {
+      this.refuse(conn, COLLAB_CLOSE.invalidToken, 'token already used');
+      return;
+    }
     if (this.authorize && !(await this.authorize(conn.claims))) {
       this.refuse(conn, COLLAB_CLOSE.accessRevoked, 'access revoked');
       return;
@@ -755,9 +875,10 @@ export class CollabServer {
     }
     // Stored: from here on the update is applied and relayed even if its sender is already gone.
     doc.inflight--;
-    doc.lastSeq = Math.max(doc.lastSeq, seq);
+    this.noteSeq(doc, seq);
     doc.storedRows++;
     doc.updatesSinceCompaction++;
+    this.peers?.publishUpdate(doc.name, seq, update);
     try {
       Y.applyUpdate(doc.ydoc, update, conn);
     } catch (error) {
@@ -903,6 +1024,9 @@ export class CollabServer {
       relayScheduled: false,
       shadow: new Y.Doc(),
       writeLock: Promise.resolve(),
+      contiguousSeq: stored.lastSeq,
+      aheadSeqs: new Set(),
+      catchUpTimer: undefined,
     };
     Y.applyUpdate(doc.shadow, Y.encodeStateAsUpdate(ydoc));
     awareness.on(
@@ -917,6 +1041,11 @@ export class CollabServer {
         for (const id of updated) doc.pendingAwareness.add(id);
         for (const id of removed) doc.pendingAwareness.add(id);
         this.scheduleAwarenessFlush(doc);
+        // This process's presence changes go to the other processes holding the document.
+        if (this.peers && origin !== REMOTE) {
+          const changed = [...added, ...updated, ...removed];
+          if (changed.length > 0) this.peers.publishAwareness(name, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed));
+        }
       },
     );
     this.docs.set(name, doc);
@@ -989,6 +1118,7 @@ export class CollabServer {
     this.docs.delete(doc.name);
     clearTimeout(doc.idleTimer);
     clearTimeout(doc.awarenessTimer);
+    clearTimeout(doc.catchUpTimer);
     for (const conn of doc.conns) this.refuse(conn, COLLAB_CLOSE.serverShutdown, 'document unloaded');
     const done = (doc.storedRows > 1 ? this.compact(doc) : Promise.resolve()).finally(() => {
       doc.awareness.destroy();
@@ -1014,13 +1144,15 @@ export class CollabServer {
 
   /**
    * Replaces the stored rows by one snapshot of the in-memory document. Only when no append is
-   * between store and memory (`inflight` 0): then every row up to `lastSeq` is in the snapshot.
+   * between store and memory (`inflight` 0): then every row up to `contiguousSeq` is in the
+   * snapshot (with one process that is `lastSeq`; with several, rows other processes appended and
+   * this one has not received yet stay).
    */
   private compact(doc: LoadedDoc): Promise<void> {
-    if (doc.inflight > 0 || doc.lastSeq === 0 || doc.storedRows <= 1) return Promise.resolve();
+    if (doc.inflight > 0 || doc.contiguousSeq === 0 || doc.storedRows <= 1) return Promise.resolve();
     // encodeStateAsUpdate also carries updates still waiting for missing predecessors, so nothing stored is dropped.
     const merged = Y.encodeStateAsUpdate(doc.ydoc);
-    const throughSeq = doc.lastSeq;
+    const throughSeq = doc.contiguousSeq;
     const rowsBefore = doc.storedRows;
     const updatesBefore = doc.updatesSinceCompaction;
     doc.storedRows = 1;

@@ -1,5 +1,5 @@
 import type { PersonView, WorkshopSnapshot } from '@werkraum/shared/protocol';
-import type { Role } from '@werkraum/shared/roles';
+import type { ConnectionState, Role } from '@werkraum/shared/roles';
 import type { PersonRecord, WorkshopStore } from '../store/types.js';
 import { DomainError } from './errors.js';
 import type { Notifier } from './notifier.js';
@@ -45,7 +45,21 @@ export interface PeopleDeps {
    * arrival would otherwise be a message to everyone (3,600 messages); 1,000 would be a million.
    */
   announceIntervalMs?: number;
+  /** Other server processes of the installation (presence there, changes to people); absent for one process. */
+  shared?: SharedPeople;
 }
+
+/** What the people domain exchanges with other processes (see cluster/people.ts). */
+export interface SharedPeople {
+  /** The best state of the person's connections to other processes, if any process holds one. */
+  remoteState(personId: string): ConnectionState | undefined;
+  /** This process's state of a person changed. */
+  presenceChanged(workshopId: string, personId: string, state: ConnectionState): void;
+  /** This process wrote a workshop's people. */
+  peopleWritten(workshopId: string): void;
+}
+
+const STATE_RANK: Record<ConnectionState, number> = { left: 0, reconnecting: 1, online: 2 };
 
 /** Default for `PeopleDeps.announceIntervalMs`: well below what anyone notices in a list of names. */
 export const PEOPLE_ANNOUNCE_INTERVAL_MS = 200;
@@ -68,15 +82,17 @@ export class PeopleDomain {
   /**
    * Each workshop's people as last read. Every join sends the newcomer everyone, so without this a
    * workshop filling up to N people reads N rows N times. Every change to people goes through this
-   * domain, which drops the entry around each write; several processes on one store would need a
-   * shared version instead.
+   * domain, which drops the entry around each write; with several processes the others drop theirs
+   * when told (`SharedPeople.peopleWritten`, `forgetCached`).
    */
   private readonly records = new Map<string, Promise<PersonRecord[]>>();
 
   constructor(private readonly deps: PeopleDeps) {
     this.presence = new PresenceTracker(
       deps.reconnectGraceMs,
-      (personId) => {
+      (personId, state) => {
+        const workshopId = this.workshopOf.get(personId);
+        if (workshopId) deps.shared?.presenceChanged(workshopId, personId, state);
         this.announce(personId).catch((error: unknown) => deps.onError?.(error));
       },
       deps.scheduler,
@@ -208,7 +224,31 @@ export class PeopleDomain {
       return await write();
     } finally {
       this.records.delete(workshopId);
+      this.deps.shared?.peopleWritten(workshopId);
     }
+  }
+
+  /** Another process wrote a workshop's people: the list read here is stale. */
+  forgetCached(workshopId: string): void {
+    this.records.delete(workshopId);
+  }
+
+  /** This process's connection state of every person it holds a connection (or grace period) of. */
+  localPresence(): { workshopId: string; personId: string; state: ConnectionState }[] {
+    return [...this.workshopOf].map(([personId, workshopId]) => ({ workshopId, personId, state: this.presence.stateOf(personId) }));
+  }
+
+  /** The combined state of a person changed elsewhere (a process that held them died): tell the workshop. */
+  async announceFrom(workshopId: string, personId: string): Promise<void> {
+    const person = await this.deps.store.getPerson(workshopId, personId);
+    if (person && !person.removedAt) this.publish(workshopId, this.view(person));
+  }
+
+  /** A person's state over all processes: the best of this process's and the others'. */
+  private connectionOf(personId: string): ConnectionState {
+    const local = this.presence.stateOf(personId);
+    const remote = this.deps.shared?.remoteState(personId);
+    return remote && STATE_RANK[remote] > STATE_RANK[local] ? remote : local;
   }
 
   /** A person as everyone sees them. */
@@ -217,7 +257,7 @@ export class PeopleDomain {
       id: person.id,
       displayName: person.displayName,
       role: person.role,
-      connection: this.presence.stateOf(person.id),
+      connection: this.connectionOf(person.id),
       listInDocumentation: person.listInDocumentation,
     };
   }

@@ -144,6 +144,8 @@ export interface PollDeps {
   announceIntervalMs?: number;
   scheduler?: Scheduler;
   onError?: (error: unknown) => void;
+  /** Called after this process stored an answer (other processes then drop the answers they read). */
+  onAnswersChanged?: (pollId: string) => void;
 }
 
 /** Default for `PollDeps.announceIntervalMs`: live enough for people watching the bars grow. */
@@ -168,8 +170,8 @@ const legacyVoterKey = (pollId: string, personId: string) => createHash('sha256'
 export class PollDomain {
   /**
    * The answers of each poll as last read, so that a poll:list from everyone (after each poll:changed)
-   * reads and counts them once, not once per person. This process writes every answer and drops the
-   * entry when it does; a store shared by several processes would need a version check here.
+   * reads and counts them once, not once per person. The process that stores an answer drops the
+   * entry; with several processes the others drop theirs when told (`onAnswersChanged`, `forgetAnswers`).
    */
   private readonly answers = new Map<string, Promise<readonly StoredAnswer[]>>();
   /** Counted results per answers list (with and without names). */
@@ -179,6 +181,11 @@ export class PollDomain {
 
   constructor(private readonly deps: PollDeps) {
     this.pacer = new Pacer(deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS, deps.scheduler);
+  }
+
+  /** Another process stored an answer to the poll: the answers read here are stale. */
+  forgetAnswers(pollId: string): void {
+    this.answers.delete(pollId);
   }
 
   /** Stops pending announcements (server shutdown). */
@@ -299,6 +306,7 @@ export class PollDomain {
       if (result === 'exists') throw new DomainError('invalid_state', 'You have already answered this poll.');
     }
     this.answers.delete(poll.id);
+    this.deps.onAnswersChanged?.(poll.id);
     this.scheduleAnnouncement(actor.workshopId, poll.id);
     return { pollId: poll.id, ballotToken };
   }

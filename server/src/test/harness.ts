@@ -15,10 +15,14 @@ import type { Role } from '@werkraum/shared/roles';
 import { createApp, type App } from '../app.js';
 import type { LiveKitSettings } from '../config.js';
 import type { RoomService } from '../domain/media.js';
+import type { Cluster } from '../cluster/index.js';
+import { openPostgresStore } from '../store/postgres/index.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { NO_RATE_LIMITS, type RateLimitSettings } from '../transport/rateLimit.js';
 import { WAIT_TIMEOUT_MS, nextEvent, waitFor } from './waitFor.js';
+import { TEST_DATABASE_URL, dropSchema } from './storeBackends.js';
+import { createHash } from 'node:crypto';
 
 export { nextEvent, waitFor } from './waitFor.js';
 
@@ -83,7 +87,18 @@ export interface StartOptions {
   liveKitRoomService?: RoomService;
   /** createApp's `voterKeySecret`; TEST_VOTER_KEY_SECRET unless set. */
   voterKeySecret?: Buffer;
+  /** Opens the store instead of the SQLite file (several processes on one PostgreSQL schema). */
+  openStore?: () => Promise<Store>;
+  /** createApp's `cluster` (several processes on one Redis). */
+  cluster?: Cluster;
 }
+
+/**
+ * TEST_STORE=postgres runs the harness's servers on PostgreSQL: each data file becomes a schema of
+ * its own (the same file, the same schema, so restart tests keep their data).
+ */
+const TEST_STORE = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const schemaOf = (dataFile: string) => `test_h${createHash('sha256').update(dataFile).digest('hex').slice(0, 24)}`;
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
 export interface CreatedWorkshop {
@@ -152,7 +167,11 @@ export class Harness {
   /** Starts an app on port 0 with a short reconnect grace. */
   async start(options: StartOptions = {}): Promise<TestServer> {
     const dataFile = options.dataFile ?? this.tempDataFile();
-    const real = openSqliteStore(dataFile);
+    const real = options.openStore
+      ? await options.openStore()
+      : TEST_STORE === 'postgres'
+        ? await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema: schemaOf(dataFile), maxConnections: 4 })
+        : openSqliteStore(dataFile);
     const store = options.wrapStore ? options.wrapStore(real) : real;
     const logs: TestServer['logs'] = [];
     const app = createApp({
@@ -165,6 +184,7 @@ export class Harness {
       ...(options.accessCheckMs !== undefined ? { accessCheckMs: options.accessCheckMs } : {}),
       ...(options.collabSecret ? { collabSecret: options.collabSecret } : {}),
       rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+      ...(options.cluster ? { cluster: options.cluster } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.createKey !== undefined ? { createKey: options.createKey } : {}),
       ...(options.templateKey !== undefined ? { templateKey: options.templateKey } : {}),
@@ -254,7 +274,11 @@ export class Harness {
   /** Closes every client and server and removes the temp dirs. */
   async cleanup(): Promise<void> {
     for (const client of this.clients.splice(0)) client.close();
-    await Promise.all(this.servers.splice(0).map((server) => server.close()));
+    const servers = this.servers.splice(0);
+    await Promise.all(servers.map((server) => server.close()));
+    if (TEST_STORE === 'postgres') {
+      for (const file of new Set(servers.map((server) => server.dataFile))) await dropSchema(schemaOf(file));
+    }
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 }

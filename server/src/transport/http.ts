@@ -58,6 +58,8 @@ export interface HttpDeps {
   createKey?: string;
   /** When set, holders of this key keep templates in the installation's library (header `X-Template-Key`). */
   templateKey?: string;
+  /** Whether the store and Redis answer (scaled mode); /api/health answers 503 when one does not. */
+  reachability?: () => Promise<{ store: boolean; redis: boolean | null }>;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -234,8 +236,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     return undefined;
   }
 
-  app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString(), createKeyRequired: Boolean(deps.createKey) });
+  app.get('/api/health', async (_req, res) => {
+    const base = { protocolVersion: PROTOCOL_VERSION, time: deps.now().toISOString(), createKeyRequired: Boolean(deps.createKey) };
+    if (!deps.reachability) {
+      res.json({ ok: true, ...base });
+      return;
+    }
+    const reachable = await deps.reachability().catch(() => ({ store: false, redis: false }));
+    const ok = reachable.store && reachable.redis !== false;
+    res.status(ok ? 200 : 503).json({ ok, ...base, store: reachable.store ? 'reachable' : 'unreachable', redis: reachable.redis === null ? 'none' : reachable.redis ? 'reachable' : 'unreachable' });
   });
 
   app.post(
