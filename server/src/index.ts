@@ -26,7 +26,11 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     renderTimeoutMs: config.renderTimeoutMs,
     liveKit: config.liveKit,
-    voterKeySecret: loadVoterKeySecret(config.dataDir, config.voterKeySecret),
+    // Several processes mark anonymous voters alike: VOTER_KEY_SECRET, else one secret kept in Redis.
+    voterKeySecret:
+      !config.voterKeySecret && config.redisUrl
+        ? (await cluster.sharedSecret('voter-key'))!
+        : loadVoterKeySecret(config.dataDir, config.voterKeySecret),
     ...(config.createKey ? { createKey: config.createKey } : {}),
     ...(config.templateKey ? { templateKey: config.templateKey } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StageFinding, StageView } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
@@ -40,10 +41,7 @@ export function StagePanel() {
             </>
           ) : null}
           {stage.kind === 'finding' || stage.kind === 'findings' ? (
-            <label className="inline-check">
-              <input type="checkbox" checked={stage.reactions} onChange={(event) => void send('stage:reactions', { allowed: event.target.checked })} />{' '}
-              {t('stage.allowReactions')}
-            </label>
+            <ReactionsToggle allowed={stage.reactions} onChange={(allowed) => send('stage:reactions', { allowed })} />
           ) : null}
           {stage.kind === 'notes' || stage.kind === 'board' ? (
             <button type="button" onClick={() => void send('stage:show', { kind: stage.kind, roundId: stage.roundId, roomId: stage.roomId })}>
@@ -136,5 +134,34 @@ function ShownFinding({ finding, reactions, compact = false }: { finding: StageF
         </button>
       ) : null}
     </>
+  );
+}
+
+/**
+ * "Allow agreement": shows the new state at once while the server is asked, and the server's
+ * state again when it refused (the error shows below the controls).
+ */
+function ReactionsToggle({ allowed, onChange }: { allowed: boolean; onChange: (allowed: boolean) => Promise<boolean> }) {
+  const { t } = useTranslation();
+  const [pending, setPending] = useState<boolean | null>(null);
+  // The server's state caught up with the click: show it from now on.
+  useEffect(() => {
+    if (pending === allowed) setPending(null);
+  }, [pending, allowed]);
+  return (
+    <label className="inline-check">
+      <input
+        type="checkbox"
+        checked={pending ?? allowed}
+        onChange={(event) => {
+          const next = event.target.checked;
+          setPending(next);
+          void onChange(next).then((ok) => {
+            if (!ok) setPending(null);
+          });
+        }}
+      />{' '}
+      {t('stage.allowReactions')}
+    </label>
   );
 }
