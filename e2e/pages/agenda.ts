@@ -45,7 +45,7 @@ export class AgendaPanel {
 
   /** Opens a block's "More" menu (duplicate, move, delete) and clicks one of its actions. */
   async blockAction(item: Locator, action: string): Promise<void> {
-    await item.getByRole('button', { name: /^Weitere Aktionen für/ }).click();
+    await item.getByRole('button', { name: /^Mehr zu/ }).click();
     await item.getByRole('button', { name: action, exact: true }).click();
   }
 

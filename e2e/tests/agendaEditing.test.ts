@@ -78,7 +78,7 @@ describe('building the agenda by hand, with the keyboard only', () => {
     ]);
 
     // Move the first block down with the keyboard: open its "More" menu, then press Enter on the action.
-    await agenda.items.first().getByRole('button', { name: /^Weitere Aktionen für/ }).focus();
+    await agenda.items.first().getByRole('button', { name: /^Mehr zu/ }).focus();
     await page.keyboard.press('Enter');
     await agenda.items.first().getByRole('button', { name: 'Nach unten' }).focus();
     await page.keyboard.press('Enter');

@@ -427,7 +427,7 @@ export const de: Messages = {
     invite: 'Einladen',
     description: 'Beschreibung',
     helpBadge: 'Hilferufe: {{count}}',
-    moreActions: 'Weitere Aktionen für {{title}}',
+    moreActions: 'Mehr zu „{{title}}“',
     more: 'Mehr',
     confirmEndWorkshop: 'Workshop beenden?',
     confirmEndWorkshopText: 'Der Ablauf endet für alle. Das lässt sich nicht rückgängig machen.',

@@ -424,7 +424,7 @@ export const en = {
     invite: 'Invite',
     description: 'Description',
     helpBadge: 'Help requests: {{count}}',
-    moreActions: 'More actions for {{title}}',
+    moreActions: 'More for “{{title}}”',
     more: 'More',
     confirmEndWorkshop: 'End the workshop?',
     confirmEndWorkshopText: 'The agenda stops for everyone. This cannot be undone.',

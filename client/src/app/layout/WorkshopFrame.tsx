@@ -26,6 +26,7 @@ function focusRegion(elementId: string): void {
 export function WorkshopFrame({
   title,
   bar,
+  status,
   controls,
   stage,
   panels,
@@ -34,6 +35,8 @@ export function WorkshopFrame({
   title: string;
   /** Live elements of the top bar: the clock, badges, connection state, "back to the plenary". */
   bar: ReactNode;
+  /** The connection state, next to the language switch. */
+  status?: ReactNode;
   /** The facilitation row under the top bar; only for people who run the workshop. */
   controls?: ReactNode;
   stage: ReactNode;
@@ -56,7 +59,10 @@ export function WorkshopFrame({
         </a>
         <p className="frame-title">{title}</p>
         <div className="frame-bar-live">{bar}</div>
-        <LanguageSwitch />
+        <div className="frame-bar-status">
+          {status}
+          <LanguageSwitch />
+        </div>
       </header>
       {controls ? (
         <section className="frame-controls" aria-label={t('layout.facilitation')}>

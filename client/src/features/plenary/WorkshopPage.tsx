@@ -86,9 +86,9 @@ function JoinedWorkshop({ workshopId }: { workshopId: string }) {
           <CurrentBlock />
           {facilitator && live ? <HelpBadge live={live} /> : null}
           {facilitator && live ? <BackToPlenary live={live} /> : null}
-          <ConnectionBadge />
         </>
       }
+      status={<ConnectionBadge />}
       controls={facilitator ? <RunControls /> : undefined}
       stage={myRoom ? <RoomView live={myRoom} room={myRoom.room} /> : <Plenary now={now} live={live !== null} />}
       panels={panels}
