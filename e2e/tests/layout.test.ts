@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
 import { ServerProcess } from '../fixtures/server.js';
 import { AgendaPanel } from '../pages/agenda.js';
+import { BoardPage } from '../pages/board.js';
 import { BreakoutOverviewPage, RoomPage, setUpRound } from '../pages/breakouts.js';
 import { WorkshopFrame } from '../pages/frame.js';
 import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
@@ -117,6 +118,31 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     expect(await phoneFrame.widerThanWindow()).toEqual([]);
     expect((await phoneFrame.pageOverflow()).horizontal).toBe(false);
     expect(await phoneFrame.widerThanWindow()).toEqual([]);
+  });
+
+  it('lets people write cards on the board canvas itself: double-click, type, Enter for the next card', async () => {
+    const board = new BoardPage(laptop.page, 'Pinnwand dieses Raums');
+    // No form field stands between the board's heading and its canvas.
+    const canvas = board.region.locator('svg.board-canvas');
+    await canvas.waitFor();
+    const fieldsAbove = await board.region.evaluate((region) => {
+      const svg = region.querySelector('svg.board-canvas')!;
+      return Array.from(region.querySelectorAll('input, textarea, select')).filter(
+        (field) => field.compareDocumentPosition(svg) & Node.DOCUMENT_POSITION_FOLLOWING,
+      ).length;
+    });
+    expect(fieldsAbove).toBe(0);
+    const box = (await canvas.boundingBox())!;
+    await canvas.dblclick({ position: { x: box.width / 3, y: box.height / 3 } });
+    const editor = board.region.getByRole('textbox', { name: 'Kartentext auf der Tafel' });
+    await expect.poll(() => editor.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+    await laptop.page.keyboard.type('Partnerschaftsvereine einbinden');
+    await laptop.page.keyboard.press('Enter');
+    await laptop.page.keyboard.type('Jugendaustausch');
+    await laptop.page.keyboard.press('Enter');
+    await laptop.page.keyboard.press('Escape');
+    await expect.poll(() => board.cardsIn('In keinem Cluster'), POLL).toEqual(['Partnerschaftsvereine einbinden', 'Jugendaustausch']);
+    expect(await accessibilityViolations(laptop.page)).toEqual([]);
   });
 
   it('keeps the cockpit while the moderator visits a room, and counts help requests in the top bar', async () => {
