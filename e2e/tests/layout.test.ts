@@ -4,6 +4,7 @@ import { accessibilityViolations, launchBrowser, newActor, type Actor } from '..
 import { ServerProcess } from '../fixtures/server.js';
 import { AgendaPanel } from '../pages/agenda.js';
 import { BoardPage } from '../pages/board.js';
+import { PollsPage } from '../pages/polls.js';
 import { BreakoutOverviewPage, RoomPage, setUpRound } from '../pages/breakouts.js';
 import { WorkshopFrame } from '../pages/frame.js';
 import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
@@ -94,7 +95,6 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     expect(await frame.inViewport(frame.rooms)).toBe(true);
     // The message to all rooms stays at hand at the bottom of the stage.
     expect(await frame.inViewport(overview.region.getByLabel('Nachricht', { exact: true }))).toBe(true);
-    await moderator.page.screenshot({ path: '/tmp/h14-mod.png' });
     const heights = await moderator.page.evaluate(() =>
       ['.frame-bar', '.frame-controls', '.frame-stage', '.frame-side', '.phone-nav', '.frame'].map((selector) => `${selector} ${document.querySelector(selector)?.getBoundingClientRect().height}`),
     );
@@ -176,5 +176,38 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     expect(await frame.inViewport(phone.page.getByRole('region', { name: /^Personen/ }))).toBe(true);
     await frame.phoneNav.getByRole('button', { name: 'Bühne' }).click();
     await expect.poll(() => phone.page.evaluate(() => document.activeElement?.id), POLL).toBe('content');
+  });
+
+  it('lets the phone answer a poll and read its results at full text size, without sideways scrolling', async () => {
+    const overview = new BreakoutOverviewPage(moderator.page);
+    await overview.region.getByRole('button', { name: 'Alle Räume jetzt schließen' }).click();
+    // Closing every room asks first.
+    await moderator.page.getByRole('dialog', { name: 'Alle Räume jetzt schließen?' }).getByRole('button', { name: 'Alle Räume jetzt schließen' }).click();
+    await new RoomPage(phone.page).region.waitFor({ state: 'detached', timeout: 15_000 });
+
+    const question = 'Wie gut kennen Sie die Partnerschaftsvereine Ihrer Kommune?';
+    const options = ['Städtepartnerschaftsvereinsvorsitzende persönlich', 'vom Hörensagen', 'gar nicht'];
+    const moderation = new PollsPage(moderator.page);
+    await moderation.createChoicePoll(question, options, 'Nur die Moderation (bis zur Freigabe)');
+    await moderation.poll(question).getByRole('button', { name: 'Umfrage starten' }).click();
+    const polls = new PollsPage(phone.page);
+    await polls.poll(question).getByRole('button', { name: 'Antwort senden' }).waitFor();
+    const frame = new WorkshopFrame(phone.page);
+    expect((await frame.pageOverflow()).horizontal).toBe(false);
+    expect(await frame.widerThanWindow()).toEqual([]);
+    await polls.answer(question, options[0]!);
+
+    await moderation.poll(question).getByRole('button', { name: 'Umfrage schließen' }).click();
+    await moderation.poll(question).getByRole('button', { name: 'Ergebnisse allen zeigen' }).click();
+    await expect.poll(() => polls.resultLines(question), POLL).toEqual([`${options[0]}: 1 (100 %)`, `${options[1]}: 0 (0 %)`, `${options[2]}: 0 (0 %)`]);
+    const chart = polls.poll(question).locator('svg.poll-chart');
+    expect(await chart.getAttribute('data-layout')).toBe('stacked');
+    // Drawn at the screen's width, the labels keep their 14 px (never below 12 px on screen).
+    const labelHeights = await chart.locator('.chart-label').evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().height));
+    expect(labelHeights.length).toBe(3);
+    for (const height of labelHeights) expect(height).toBeGreaterThanOrEqual(12);
+    expect((await frame.pageOverflow()).horizontal).toBe(false);
+    expect(await frame.widerThanWindow()).toEqual([]);
+    expect(await accessibilityViolations(phone.page)).toEqual([]);
   });
 });
