@@ -45,7 +45,7 @@ export class WorkshopFrame {
     });
   }
 
-  /** Elements reaching past the right edge of the window, outside of scrolling containers (for messages). */
+  /** Elements reaching past the right edge of the window, unless a scrolling box that fits holds them (for messages). */
   async widerThanWindow(): Promise<string[]> {
     return this.page.evaluate(() => {
       const width = document.documentElement.clientWidth;
@@ -54,10 +54,14 @@ export class WorkshopFrame {
       for (const element of Array.from(document.querySelectorAll('body *'))) {
         const rect = element.getBoundingClientRect();
         if (rect.width === 0 || rect.right <= width + 1) continue;
+        // Content inside a scrolling or clipping box that itself fits does not widen the page.
         let parent = element.parentElement;
         let clipped = false;
         while (parent && parent !== document.body) {
-          if (scrolls(parent)) clipped = true;
+          if (scrolls(parent)) {
+            clipped = parent.getBoundingClientRect().right <= width + 1;
+            break;
+          }
           parent = parent.parentElement;
         }
         if (!clipped) found.push(`${element.tagName.toLowerCase()}.${element.className} (${Math.round(rect.right)} px)`);

@@ -40,6 +40,8 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     await moderator.page.setViewportSize(LAPTOP);
     await laptop.page.setViewportSize(LAPTOP);
     await phone.page.setViewportSize(PHONE);
+    // Waiting ceilings only (never timed assertions): this scenario runs three browsers at once.
+    for (const actor of [moderator, laptop, phone]) actor.context.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {
@@ -193,8 +195,8 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     const polls = new PollsPage(phone.page);
     await polls.poll(question).getByRole('button', { name: 'Antwort senden' }).waitFor();
     const frame = new WorkshopFrame(phone.page);
-    expect((await frame.pageOverflow()).horizontal).toBe(false);
     expect(await frame.widerThanWindow()).toEqual([]);
+    expect((await frame.pageOverflow()).horizontal).toBe(false);
     await polls.answer(question, options[0]!);
 
     await moderation.poll(question).getByRole('button', { name: 'Umfrage schließen' }).click();
@@ -206,8 +208,8 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     const labelHeights = await chart.locator('.chart-label').evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().height));
     expect(labelHeights.length).toBe(3);
     for (const height of labelHeights) expect(height).toBeGreaterThanOrEqual(12);
-    expect((await frame.pageOverflow()).horizontal).toBe(false);
     expect(await frame.widerThanWindow()).toEqual([]);
+    expect((await frame.pageOverflow()).horizontal).toBe(false);
     expect(await accessibilityViolations(phone.page)).toEqual([]);
   });
 });

@@ -117,19 +117,22 @@ export function PollResultsView({ poll, results, fullScreenButton = false }: { p
             );
           })}
         </svg>
-        <table className="visually-hidden">
-          <caption>{t('polls.chartLabel', { question: poll.question })}</caption>
-          <tbody>
-            {entries.map(([key, count]) => (
-              <tr key={key}>
-                <th scope="row">{label(key)}</th>
-                <td>
-                  {count} ({percent(count)} %)
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {/* A table ignores its width: the wrapper keeps long labels from widening a phone's page. */}
+        <div className="visually-hidden">
+          <table>
+            <caption>{t('polls.chartLabel', { question: poll.question })}</caption>
+            <tbody>
+              {entries.map(([key, count]) => (
+                <tr key={key}>
+                  <th scope="row">{label(key)}</th>
+                  <td>
+                    {count} ({percent(count)} %)
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {results.mean !== null ? <p>{t('polls.mean', { mean: results.mean.toLocaleString() })}</p> : null}
       </>
     );
