@@ -192,6 +192,8 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     const moderation = new PollsPage(moderator.page);
     await moderation.createChoicePoll(question, options, 'Nur die Moderation (bis zur Freigabe)');
     await moderation.poll(question).getByRole('button', { name: 'Umfrage starten' }).click();
+    // The start button goes away: the focus lands on the open poll, not on the page's start.
+    await expect.poll(() => moderator.page.evaluate(() => document.activeElement?.querySelector('h3')?.textContent), POLL).toBe(question);
     const polls = new PollsPage(phone.page);
     await polls.poll(question).getByRole('button', { name: 'Antwort senden' }).waitFor();
     const frame = new WorkshopFrame(phone.page);
