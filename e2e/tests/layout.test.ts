@@ -213,5 +213,10 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     expect(await frame.widerThanWindow()).toEqual([]);
     expect((await frame.pageOverflow()).horizontal).toBe(false);
     expect(await accessibilityViolations(phone.page)).toEqual([]);
+
+    // The phone's board starts as its list; the picture opens on request.
+    const board = new BoardPage(phone.page, 'Pinnwand des Plenums');
+    expect(await board.region.locator('details.board-canvas-details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
+    expect(await board.list.isVisible()).toBe(true);
   });
 });

@@ -432,6 +432,8 @@ export const de: Messages = {
     canvasWrite: 'Karte schreiben',
     canvasEditor: 'Kartentext auf der Tafel',
     canvasEditorHint: 'Doppelklick auf die Tafel oder „Karte schreiben“. Enter fügt die Karte hinzu und beginnt darunter die nächste; Umschalt+Enter macht eine neue Zeile; Escape schließt.',
+    boardCanvasShow: 'Pinnwand als Bild zeigen',
+    boardFullScreen: 'Vollbild',
     confirmEndWorkshop: 'Workshop beenden?',
     confirmEndWorkshopText: 'Der Ablauf endet für alle. Das lässt sich nicht rückgängig machen.',
     confirmCloseAll: 'Alle Räume jetzt schließen?',

@@ -429,6 +429,8 @@ export const en = {
     canvasWrite: 'Write a card',
     canvasEditor: 'Card text on the board',
     canvasEditorHint: 'Double-click the board or use “Write a card”. Enter adds the card and starts the next one below; Shift+Enter starts a new line; Escape closes.',
+    boardCanvasShow: 'Show the board as a picture',
+    boardFullScreen: 'Full screen',
     confirmEndWorkshop: 'End the workshop?',
     confirmEndWorkshopText: 'The agenda stops for everyone. This cannot be undone.',
     confirmCloseAll: 'Close all rooms now?',

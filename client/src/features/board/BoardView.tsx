@@ -103,6 +103,10 @@ export default function BoardView({
   // Where a card is being written on the canvas (board coordinates), null while nobody writes.
   const [writing, setWriting] = useState<{ x: number; y: number } | null>(null);
   const [canvasText, setCanvasText] = useState('');
+  const discardWriting = useRef(false);
+  const canvasDetails = useRef<HTMLDetailsElement>(null);
+  // Phones start with the list (readable, every action there); the picture opens on request.
+  const [narrow] = useState(() => window.matchMedia?.('(max-width: 40rem)').matches ?? false);
   const drag = useRef<Drag | null>(null);
 
   useEffect(() => () => undo.destroy(), [undo]);
@@ -149,6 +153,7 @@ export default function BoardView({
   /** Opens the editor on the canvas at a board point (the next free place without one). */
   const startWriting = (point?: { x: number; y: number }) => {
     setCanvasText('');
+    if (canvasDetails.current) canvasDetails.current.open = true;
     setWriting(point ?? newCardPosition());
   };
   /** Adds the written card where it was written and opens the next one below it. */
@@ -354,6 +359,55 @@ export default function BoardView({
     </li>
   );
 
+  /** The board as a picture people write and draw on, with the card editor where a card goes. */
+  const canvas = (
+    <div className="board-stage" ref={stageRef}>
+      <svg
+        ref={svgRef}
+        className={`board-canvas ${pen ? 'board-pen' : ''}`}
+        viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
+        role="img"
+        aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
+        aria-describedby={`board-keys-${roomId}`}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onKeyDown={onKeyDown}
+        onDoubleClick={onDoubleClick}
+      >
+        {scene.children.map((child, index) => toReact(child, index))}
+      </svg>
+      {writing ? (
+        <textarea
+          className={`board-card-editor board-color-${color}`}
+          style={editorPosition}
+          aria-label={t('layout.canvasEditor')}
+          aria-describedby={`board-write-${roomId}`}
+          value={canvasText}
+          maxLength={300}
+          autoFocus
+          onChange={(event) => setCanvasText(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault();
+              finishWriting();
+            } else if (event.key === 'Escape') {
+              event.preventDefault();
+              setWriting(null);
+              svgRef.current?.focus();
+            }
+          }}
+          onBlur={() => {
+            // Leaving the editor keeps what was written, as a card.
+            if (canvasText.trim()) finishWriting();
+            setWriting(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+
   return (
     <div className="board" data-mode={connection.mode}>
       {editable ? (
@@ -380,6 +434,9 @@ export default function BoardView({
             </button>
             <button type="button" onClick={() => setView(fit)}>
               {t('board.fit')}
+            </button>
+            <button type="button" onClick={() => void stageRef.current?.requestFullscreen?.().catch(() => undefined)}>
+              {t('layout.boardFullScreen')}
             </button>
           </div>
         </div>
@@ -438,51 +495,14 @@ export default function BoardView({
       ) : null}
       <FormError message={error} />
 
-      <div className="board-stage" ref={stageRef}>
-      <svg
-        ref={svgRef}
-        className={`board-canvas ${pen ? 'board-pen' : ''}`}
-        viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
-        role="img"
-        aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
-        aria-describedby={`board-keys-${roomId}`}
-        tabIndex={0}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onKeyDown={onKeyDown}
-        onDoubleClick={onDoubleClick}
-      >
-        {scene.children.map((child, index) => toReact(child, index))}
-      </svg>
-      {writing ? (
-        <textarea
-          className={`board-card-editor board-color-${color}`}
-          style={editorPosition}
-          aria-label={t('layout.canvasEditor')}
-          aria-describedby={`board-write-${roomId}`}
-          value={canvasText}
-          maxLength={300}
-          autoFocus
-          onChange={(event) => setCanvasText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey) {
-              event.preventDefault();
-              finishWriting();
-            } else if (event.key === 'Escape') {
-              event.preventDefault();
-              setWriting(null);
-              svgRef.current?.focus();
-            }
-          }}
-          onBlur={() => {
-            // Leaving the editor keeps what was written, as a card.
-            if (canvasText.trim()) finishWriting();
-            setWriting(null);
-          }}
-        />
-      ) : null}
-      </div>
+      {narrow ? (
+        <details className="board-canvas-details" ref={canvasDetails}>
+          <summary>{t('layout.boardCanvasShow')}</summary>
+          {canvas}
+        </details>
+      ) : (
+        canvas
+      )}
       <p id={`board-write-${roomId}`} className="hint">
         {t('layout.canvasEditorHint')}
       </p>
