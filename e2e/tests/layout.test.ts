@@ -119,7 +119,6 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     const phoneFrame = new WorkshopFrame(phone.page);
     expect(await phoneFrame.widerThanWindow()).toEqual([]);
     expect((await phoneFrame.pageOverflow()).horizontal).toBe(false);
-    expect(await phoneFrame.widerThanWindow()).toEqual([]);
   });
 
   it('lets people write cards on the board canvas itself: double-click, type, Enter for the next card', async () => {
