@@ -88,6 +88,10 @@ describe('building the agenda by hand, with the keyboard only', () => {
       '10:30–10:50 Kennenlernen',
     ]);
 
+    // Cancelling the question gives the focus back to the block's "More" button, not to the page.
+    await agenda.blockAction(agenda.items.last(), 'Löschen');
+    await page.getByRole('dialog', { name: '„Kennenlernen“ löschen?' }).getByRole('button', { name: 'Abbrechen' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), POLL).toBe('Mehr zu „Kennenlernen“');
     await agenda.blockAction(agenda.items.last(), 'Löschen');
     await page.getByRole('dialog', { name: '„Kennenlernen“ löschen?' }).getByRole('button', { name: 'Löschen' }).click();
     await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:20 Kennenlernen', '10:20–10:30 Begrüßung']);

@@ -10,7 +10,7 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleRow } from '@werkraum/shared/agendaClock';
 import type { AgendaBlockView } from '@werkraum/shared/protocol';
@@ -133,6 +133,13 @@ function AgendaItem({
   const notes = useAppStore((state) => state.moderationNotes[block.id] ?? '');
   const { send, error, clearError } = useAgendaAction();
   const [dialog, setDialog] = useState<'edit' | 'delete' | null>(null);
+  // The delete button sits in the closed "More" menu once its dialog is gone: the focus goes to the menu's button.
+  const moreToggle = useRef<HTMLButtonElement>(null);
+  const previousDialog = useRef(dialog);
+  useEffect(() => {
+    if (previousDialog.current === 'delete' && dialog === null) moreToggle.current?.focus();
+    previousDialog.current = dialog;
+  }, [dialog]);
   const sortable = useSortable({ id: block.id, disabled: !editable });
   const time = (ms: number) => formatTimeOfDay(ms, i18n.language);
   const status = row?.status ?? 'upcoming';
@@ -195,7 +202,7 @@ function AgendaItem({
           <button type="button" onClick={() => setDialog('edit')}>
             {t('agenda.edit')}
           </button>
-          <MoreActions title={block.title}>
+          <MoreActions title={block.title} toggle={moreToggle}>
             <button type="button" onClick={() => void send('agenda:duplicateBlock', { blockId: block.id })}>
               {t('agenda.duplicate')}
             </button>
@@ -245,11 +252,10 @@ function AgendaItem({
  * The rarer actions of a block behind one "More" button (a disclosure): the list opens below it,
  * Escape closes it and gives the focus back to the button.
  */
-function MoreActions({ title, children }: { title: string; children: ReactNode }) {
+function MoreActions({ title, toggle, children }: { title: string; toggle: RefObject<HTMLButtonElement | null>; children: ReactNode }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const listId = useId();
-  const toggle = useRef<HTMLButtonElement>(null);
   return (
     <div
       className="agenda-more"
