@@ -43,6 +43,12 @@ export class AgendaPanel {
     await dialog.waitFor({ state: 'hidden' });
   }
 
+  /** Opens a block's "More" menu (duplicate, move, delete) and clicks one of its actions. */
+  async blockAction(item: Locator, action: string): Promise<void> {
+    await item.getByRole('button', { name: /^Mehr zu/ }).click();
+    await item.getByRole('button', { name: action, exact: true }).click();
+  }
+
   /** Clicks a control of the running agenda. */
   async control(name: string): Promise<void> {
     await this.page.getByRole('group', { name: 'Ablauf steuern' }).getByRole('button', { name, exact: true }).click();

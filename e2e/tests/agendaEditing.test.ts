@@ -70,14 +70,16 @@ describe('building the agenda by hand, with the keyboard only', () => {
     await edit.getByLabel('Titel', { exact: true }).fill('Kennenlernen');
     await edit.getByLabel('Art').selectOption('discussion');
     await edit.getByRole('button', { name: 'Speichern' }).click();
-    await second.getByRole('button', { name: 'Duplizieren' }).click();
+    await agenda.blockAction(second, 'Duplizieren');
     await expect.poll(() => agendaLines(agenda), POLL).toEqual([
       '10:00–10:10 Begrüßung',
       '10:10–10:30 Kennenlernen',
       '10:30–10:50 Kennenlernen',
     ]);
 
-    // Move the first block down with the keyboard: focus its button, press Enter.
+    // Move the first block down with the keyboard: open its "More" menu, then press Enter on the action.
+    await agenda.items.first().getByRole('button', { name: /^Mehr zu/ }).focus();
+    await page.keyboard.press('Enter');
     await agenda.items.first().getByRole('button', { name: 'Nach unten' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => agendaLines(agenda), POLL).toEqual([
@@ -86,7 +88,11 @@ describe('building the agenda by hand, with the keyboard only', () => {
       '10:30–10:50 Kennenlernen',
     ]);
 
-    await agenda.items.last().getByRole('button', { name: 'Löschen' }).click();
+    // Cancelling the question gives the focus back to the block's "More" button, not to the page.
+    await agenda.blockAction(agenda.items.last(), 'Löschen');
+    await page.getByRole('dialog', { name: '„Kennenlernen“ löschen?' }).getByRole('button', { name: 'Abbrechen' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), POLL).toBe('Mehr zu „Kennenlernen“');
+    await agenda.blockAction(agenda.items.last(), 'Löschen');
     await page.getByRole('dialog', { name: '„Kennenlernen“ löschen?' }).getByRole('button', { name: 'Löschen' }).click();
     await expect.poll(() => agendaLines(agenda), POLL).toEqual(['10:00–10:20 Kennenlernen', '10:20–10:30 Begrüßung']);
 

@@ -96,6 +96,7 @@ describe('breakout rounds: rooms, tasks, messages, help and the way back', () =>
     // Anna sees the moderator in her room.
     await expect.poll(() => new RoomPage(anna.page).region.locator('.room-members').innerText(), POLL).toContain('Mara');
     await moderator.page.getByRole('button', { name: 'Zurück ins Plenum' }).click();
+    await new RoomPage(moderator.page).region.waitFor({ state: 'detached' });
     await new BreakoutOverviewPage(moderator.page).region.waitFor();
   });
 

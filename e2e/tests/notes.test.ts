@@ -137,6 +137,7 @@ describe('notes per breakout room: co-editing with carets, closed to others, rea
 
   it('makes the notes read-only for participants once the round is over, and keeps them', async () => {
     await new BreakoutOverviewPage(moderator.page).region.getByRole('button', { name: 'Alle Räume jetzt schließen' }).click();
+    await moderator.page.getByRole('dialog', { name: 'Alle Räume jetzt schließen?' }).getByRole('button', { name: 'Alle Räume jetzt schließen' }).click();
     const [first] = rooms.get('Nord')!;
     // Back in the plenary; the moderation can look into the room's notes in the overview.
     await first!.page.getByRole('heading', { level: 1, name: 'Werkstatt' }).waitFor();

@@ -1,11 +1,10 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, type Language } from '@werkraum/shared/roles';
-import { setLanguage } from '../i18n/index.js';
+import { LanguageSwitch } from './layout/LanguageSwitch.js';
 
 /** Page frame: skip link, header with the app name and language switch, and the main region. */
 export function AppShell({ children, headerExtra }: { children: ReactNode; headerExtra?: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <>
       <a className="skip-link" href="#content">
@@ -16,19 +15,7 @@ export function AppShell({ children, headerExtra }: { children: ReactNode; heade
           {t('app.name')}
         </a>
         <div className="app-header-extra">{headerExtra}</div>
-        <div role="group" aria-label={t('app.language')} className="language-switch">
-          {LANGUAGES.map((language: Language) => (
-            <button
-              key={language}
-              type="button"
-              lang={language}
-              aria-pressed={i18n.language === language}
-              onClick={() => setLanguage(language, true)}
-            >
-              {t(`app.languages.${language}`)}
-            </button>
-          ))}
-        </div>
+        <LanguageSwitch />
       </header>
       <main id="content" tabIndex={-1}>
         {children}

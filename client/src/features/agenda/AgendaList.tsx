@@ -10,7 +10,7 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleRow } from '@werkraum/shared/agendaClock';
 import type { AgendaBlockView } from '@werkraum/shared/protocol';
@@ -54,10 +54,20 @@ export function AgendaList() {
     void send('agenda:moveBlock', { blockId: String(active.id), toIndex: positionOf(over.id) - 1 });
   };
 
+  const runningIndex = agenda.run.status === 'running' ? (schedule?.rows.findIndex((row) => row.status === 'running') ?? -1) : -1;
   const list = (
     <ol className="agenda-list">
       {blocks.map((block, index) => (
-        <AgendaItem key={block.id} block={block} index={index} count={blocks.length} row={schedule?.rows[index]} editable={facilitator} />
+        <AgendaItem
+          key={block.id}
+          block={block}
+          index={index}
+          count={blocks.length}
+          row={schedule?.rows[index]}
+          editable={facilitator}
+          // While the agenda runs, only the running and the next block show their details.
+          compact={runningIndex >= 0 && index !== runningIndex && index !== runningIndex + 1}
+        />
       ))}
     </ol>
   );
@@ -110,17 +120,26 @@ function AgendaItem({
   count,
   row,
   editable,
+  compact = false,
 }: {
   block: AgendaBlockView;
   index: number;
   count: number;
   row: ScheduleRow | undefined;
   editable: boolean;
+  compact?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const notes = useAppStore((state) => state.moderationNotes[block.id] ?? '');
   const { send, error, clearError } = useAgendaAction();
   const [dialog, setDialog] = useState<'edit' | 'delete' | null>(null);
+  // The delete button sits in the closed "More" menu once its dialog is gone: the focus goes to the menu's button.
+  const moreToggle = useRef<HTMLButtonElement>(null);
+  const previousDialog = useRef(dialog);
+  useEffect(() => {
+    if (previousDialog.current === 'delete' && dialog === null) moreToggle.current?.focus();
+    previousDialog.current = dialog;
+  }, [dialog]);
   const sortable = useSortable({ id: block.id, disabled: !editable });
   const time = (ms: number) => formatTimeOfDay(ms, i18n.language);
   const status = row?.status ?? 'upcoming';
@@ -134,7 +153,7 @@ function AgendaItem({
     <li
       ref={sortable.setNodeRef}
       style={{ transform: CSS.Transform.toString(sortable.transform), transition: sortable.transition }}
-      className={`agenda-item agenda-${status}`}
+      className={`agenda-item agenda-${status} ${compact ? 'agenda-compact' : ''}`}
       data-block-id={block.id}
       data-status={status}
     >
@@ -183,20 +202,22 @@ function AgendaItem({
           <button type="button" onClick={() => setDialog('edit')}>
             {t('agenda.edit')}
           </button>
-          <button type="button" onClick={() => void send('agenda:duplicateBlock', { blockId: block.id })}>
-            {t('agenda.duplicate')}
-          </button>
-          <button type="button" disabled={index === 0} onClick={() => void send('agenda:moveBlock', { blockId: block.id, toIndex: index - 1 })}>
-            {t('agenda.moveUp')}
-          </button>
-          <button type="button" disabled={index === count - 1} onClick={() => void send('agenda:moveBlock', { blockId: block.id, toIndex: index + 1 })}>
-            {t('agenda.moveDown')}
-          </button>
-          {status === 'upcoming' || status === 'skipped' ? (
-            <button type="button" className="danger" onClick={() => setDialog('delete')}>
-              {t('agenda.delete')}
+          <MoreActions title={block.title} toggle={moreToggle}>
+            <button type="button" onClick={() => void send('agenda:duplicateBlock', { blockId: block.id })}>
+              {t('agenda.duplicate')}
             </button>
-          ) : null}
+            <button type="button" disabled={index === 0} onClick={() => void send('agenda:moveBlock', { blockId: block.id, toIndex: index - 1 })}>
+              {t('agenda.moveUp')}
+            </button>
+            <button type="button" disabled={index === count - 1} onClick={() => void send('agenda:moveBlock', { blockId: block.id, toIndex: index + 1 })}>
+              {t('agenda.moveDown')}
+            </button>
+            {status === 'upcoming' || status === 'skipped' ? (
+              <button type="button" className="danger" onClick={() => setDialog('delete')}>
+                {t('agenda.delete')}
+              </button>
+            ) : null}
+          </MoreActions>
         </div>
       ) : null}
       <FormError message={dialog ? null : error} />
@@ -224,5 +245,44 @@ function AgendaItem({
         </>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * The rarer actions of a block behind one "More" button (a disclosure): the list opens below it,
+ * Escape closes it and gives the focus back to the button.
+ */
+function MoreActions({ title, toggle, children }: { title: string; toggle: RefObject<HTMLButtonElement | null>; children: ReactNode }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  return (
+    <div
+      className="agenda-more"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          event.stopPropagation();
+          setOpen(false);
+          toggle.current?.focus();
+        }
+      }}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
+      <button
+        ref={toggle}
+        type="button"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-label={t('layout.moreActions', { title })}
+        onClick={() => setOpen((value) => !value)}
+      >
+        {t('layout.more')} <span aria-hidden="true">▾</span>
+      </button>
+      <div id={listId} className="agenda-more-list" hidden={!open}>
+        {children}
+      </div>
+    </div>
   );
 }

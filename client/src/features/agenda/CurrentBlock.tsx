@@ -43,8 +43,12 @@ export function CurrentBlock() {
           {block.title}
         </p>
         <p className="clock-time">
-          <span className="visually-hidden">{overrun ? t('agenda.overrun') : t('agenda.remaining')}: </span>
-          <span role="timer" aria-live="off" data-testid="remaining-time">
+          <span
+            role="timer"
+            aria-live="off"
+            aria-label={`${overrun ? t('agenda.overrun') : t('agenda.remaining')}: ${countdown?.text ?? ''}`}
+            data-testid="remaining-time"
+          >
             {countdown?.text}
           </span>
           {timer.pausedAt !== null ? <span className="clock-state"> {t('agenda.paused')}</span> : null}

@@ -1,10 +1,11 @@
-import { useId, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgendaControl } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
 import { BlockPollLauncher } from '../polls/PollsPanel.js';
 import { useAgendaAction } from './useAgenda.js';
 import { FormError } from '../../ui/FormError.js';
+import { Dialog } from '../../ui/Dialog.js';
 
 /** The moderation's controls for the running agenda; the server decides and tells every client. */
 export function RunControls() {
@@ -13,6 +14,7 @@ export function RunControls() {
   const hasBlocks = useAppStore((state) => (state.agenda?.blocks.length ?? 0) > 0);
   const { send, error, busy } = useAgendaAction();
   const minutesId = useId();
+  const [confirmEnd, setConfirmEnd] = useState(false);
   if (!run || !hasBlocks) return null;
 
   const control = (action: AgendaControl) => void send('agenda:control', action);
@@ -76,9 +78,28 @@ export function RunControls() {
             </form>
           ) : null}
           {timer ? <BlockPollLauncher blockId={timer.blockId} /> : null}
-          <button type="button" className="danger" disabled={busy} onClick={() => control({ action: 'endWorkshop' })}>
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirmEnd(true)}>
             {t('agenda.endWorkshop')}
           </button>
+          {/* Ending cannot be undone: it asks first, with "cancel" focused. */}
+          <Dialog open={confirmEnd} title={t('layout.confirmEndWorkshop')} onClose={() => setConfirmEnd(false)}>
+            <p>{t('layout.confirmEndWorkshopText')}</p>
+            <div className="button-row">
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  setConfirmEnd(false);
+                  control({ action: 'endWorkshop' });
+                }}
+              >
+                {t('agenda.endWorkshop')}
+              </button>
+              <button type="button" onClick={() => setConfirmEnd(false)} autoFocus>
+                {t('layout.cancel')}
+              </button>
+            </div>
+          </Dialog>
         </>
       ) : null}
       <FormError message={error} />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as Y from 'yjs';
 import {
@@ -100,6 +100,14 @@ export default function BoardView({
   const [dots, setDots] = useState('3');
   const [error, setError] = useState<string | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
+  // Where a card is being written on the canvas (board coordinates), null while nobody writes.
+  const [writing, setWriting] = useState<{ x: number; y: number } | null>(null);
+  const [canvasText, setCanvasText] = useState('');
+  const discardWriting = useRef(false);
+  const canvasDetails = useRef<HTMLDetailsElement>(null);
+  // Phones start with the list (readable, every action there); the picture opens on request.
+  const [narrow] = useState(() => window.matchMedia?.('(max-width: 40rem)').matches ?? false);
   const drag = useRef<Drag | null>(null);
 
   useEffect(() => () => undo.destroy(), [undo]);
@@ -145,6 +153,39 @@ export default function BoardView({
     addCard(target, { text: value, color, ...newCardPosition(), authorId: user.personId, authorName: user.name }, origin);
     setText('');
   };
+  /** Opens the editor on the canvas at a board point (the next free place without one). */
+  const startWriting = (point?: { x: number; y: number }) => {
+    setCanvasText('');
+    if (canvasDetails.current) canvasDetails.current.open = true;
+    setWriting(point ?? newCardPosition());
+  };
+  /** Adds the written card where it was written and opens the next one below it. */
+  const finishWriting = () => {
+    const value = canvasText.trim();
+    if (!writing || !value) return;
+    const target = privateWriting ? draftDoc : handle.doc;
+    addCard(target, { text: value, color, x: writing.x, y: writing.y, authorId: user.personId, authorName: user.name }, origin);
+    setCanvasText('');
+    setWriting({ x: writing.x, y: writing.y + BOARD_LAYOUT.cardHeight + 16 });
+  };
+  /** The editor's place on screen, relative to the canvas's frame. */
+  const editorPosition = (() => {
+    const svg = svgRef.current;
+    const stage = stageRef.current;
+    const matrix = svg?.getScreenCTM();
+    if (!writing || !svg || !stage || !matrix) return { left: 8, top: 8 };
+    const screen = new DOMPoint(writing.x, writing.y).matrixTransform(matrix);
+    const frame = stage.getBoundingClientRect();
+    const left = Math.min(Math.max(0, screen.x - frame.left), Math.max(0, frame.width - 240));
+    const top = Math.min(Math.max(0, screen.y - frame.top), Math.max(0, frame.height - 96));
+    return { left, top };
+  })();
+  const onDoubleClick = (event: ReactMouseEvent<SVGSVGElement>) => {
+    const svg = svgRef.current;
+    if (!svg || !editable || pen || (event.target as Element).closest('[data-item-id]')) return;
+    startWriting(boardPoint(svg, event));
+  };
+
   const addNewLabel = () => {
     const value = labelText.trim();
     if (!value) return;
@@ -321,61 +362,63 @@ export default function BoardView({
     </li>
   );
 
+  /** The board as a picture people write and draw on, with the card editor where a card goes. */
+  const canvas = (
+    <div className="board-stage" ref={stageRef}>
+      <svg
+        ref={svgRef}
+        className={`board-canvas ${pen ? 'board-pen' : ''}`}
+        viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
+        role="img"
+        aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
+        aria-describedby={`board-keys-${roomId}`}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onKeyDown={onKeyDown}
+        onDoubleClick={onDoubleClick}
+      >
+        {scene.children.map((child, index) => toReact(child, index))}
+      </svg>
+      {writing ? (
+        <textarea
+          className={`board-card-editor board-color-${color}`}
+          style={editorPosition}
+          aria-label={t('layout.canvasEditor')}
+          aria-describedby={`board-write-${roomId}`}
+          value={canvasText}
+          maxLength={300}
+          autoFocus
+          onChange={(event) => setCanvasText(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault();
+              finishWriting();
+            } else if (event.key === 'Escape') {
+              event.preventDefault();
+              setWriting(null);
+              svgRef.current?.focus();
+            }
+          }}
+          onBlur={() => {
+            // Leaving the editor keeps what was written, as a card.
+            if (canvasText.trim()) finishWriting();
+            setWriting(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+
   return (
     <div className="board" data-mode={connection.mode}>
       {editable ? (
         <div className="board-toolbar" role="toolbar" aria-label={t('board.tools')}>
-          <form
-            className="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              addNewCard();
-            }}
-          >
-            <div className="field">
-              <label htmlFor={`card-text-${roomId}`}>{privateWriting ? t('board.newPrivateCard') : t('board.newCard')}</label>
-              <input id={`card-text-${roomId}`} value={text} maxLength={300} onChange={(event) => setText(event.currentTarget.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor={`card-color-${roomId}`}>{t('board.color')}</label>
-              <select id={`card-color-${roomId}`} value={color} onChange={(event) => setColor(event.currentTarget.value as CardColor)}>
-                {CARD_COLORS.map((option) => (
-                  <option key={option} value={option}>
-                    {t(`board.colors.${option}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="primary">
-              {t('board.addCard')}
-            </button>
-          </form>
-          <form
-            className="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              addNewCluster();
-            }}
-          >
-            <div className="field">
-              <label htmlFor={`cluster-title-${roomId}`}>{t('board.newCluster')}</label>
-              <input id={`cluster-title-${roomId}`} value={clusterTitle} maxLength={120} onChange={(event) => setClusterTitle(event.currentTarget.value)} />
-            </div>
-            <button type="submit">{t('board.addCluster')}</button>
-          </form>
-          <form
-            className="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              addNewLabel();
-            }}
-          >
-            <div className="field">
-              <label htmlFor={`label-text-${roomId}`}>{t('board.newLabel')}</label>
-              <input id={`label-text-${roomId}`} value={labelText} maxLength={200} onChange={(event) => setLabelText(event.currentTarget.value)} />
-            </div>
-            <button type="submit">{t('board.addLabel')}</button>
-          </form>
+          <button type="button" className="primary" onClick={() => startWriting()}>
+            <span aria-hidden="true">+ </span>
+            {t('layout.canvasWrite')}
+          </button>
           <div className="button-row">
             <button type="button" aria-pressed={pen} onClick={() => setPen((value) => !value)}>
               {t('board.pen')}
@@ -394,6 +437,9 @@ export default function BoardView({
             </button>
             <button type="button" onClick={() => setView(fit)}>
               {t('board.fit')}
+            </button>
+            <button type="button" onClick={() => void stageRef.current?.requestFullscreen?.().catch(() => undefined)}>
+              {t('layout.boardFullScreen')}
             </button>
           </div>
         </div>
@@ -452,25 +498,76 @@ export default function BoardView({
       ) : null}
       <FormError message={error} />
 
-      <svg
-        ref={svgRef}
-        className={`board-canvas ${pen ? 'board-pen' : ''}`}
-        viewBox={`${viewBox.minX} ${viewBox.minY} ${viewBox.maxX - viewBox.minX} ${viewBox.maxY - viewBox.minY}`}
-        role="img"
-        aria-label={t('board.canvasLabel', { cards: snapshot.cards.length, clusters: snapshot.clusters.length })}
-        aria-describedby={`board-keys-${roomId}`}
-        tabIndex={0}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onKeyDown={onKeyDown}
-      >
-        {scene.children.map((child, index) => toReact(child, index))}
-      </svg>
+      {narrow ? (
+        <details className="board-canvas-details" ref={canvasDetails}>
+          <summary>{t('layout.boardCanvasShow')}</summary>
+          {canvas}
+        </details>
+      ) : (
+        canvas
+      )}
+      <p id={`board-write-${roomId}`} className="hint">
+        {t('layout.canvasEditorHint')}
+      </p>
 
       <p id={`board-keys-${roomId}`} className="hint">
         {t('board.keys')}
       </p>
+      {editable ? (
+        <div className="board-forms">
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewCard();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`card-text-${roomId}`}>{privateWriting ? t('board.newPrivateCard') : t('board.newCard')}</label>
+              <input id={`card-text-${roomId}`} value={text} maxLength={300} onChange={(event) => setText(event.currentTarget.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`card-color-${roomId}`}>{t('board.color')}</label>
+              <select id={`card-color-${roomId}`} value={color} onChange={(event) => setColor(event.currentTarget.value as CardColor)}>
+                {CARD_COLORS.map((option) => (
+                  <option key={option} value={option}>
+                    {t(`board.colors.${option}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="primary">
+              {t('board.addCard')}
+            </button>
+          </form>
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewCluster();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`cluster-title-${roomId}`}>{t('board.newCluster')}</label>
+              <input id={`cluster-title-${roomId}`} value={clusterTitle} maxLength={120} onChange={(event) => setClusterTitle(event.currentTarget.value)} />
+            </div>
+            <button type="submit">{t('board.addCluster')}</button>
+          </form>
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              addNewLabel();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`label-text-${roomId}`}>{t('board.newLabel')}</label>
+              <input id={`label-text-${roomId}`} value={labelText} maxLength={200} onChange={(event) => setLabelText(event.currentTarget.value)} />
+            </div>
+            <button type="submit">{t('board.addLabel')}</button>
+          </form>
+        </div>
+      ) : null}
       {privateWriting && draftSnapshot.cards.length > 0 ? (
         <section aria-labelledby={`drafts-${roomId}`} className="board-drafts">
           <h3 id={`drafts-${roomId}`}>{t('board.myPrivateCards')}</h3>

@@ -1,4 +1,4 @@
-import { useId, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { breakoutState } from '@werkraum/shared/breakoutPhase';
@@ -12,11 +12,13 @@ import { BoardPreview } from '../board/BoardPreview.js';
 import { NotesPreview } from '../notes/NotesPreview.js';
 import { FormError } from '../../ui/FormError.js';
 import { RoomFindingCount } from '../findings/RoomFindingCount.js';
+import { Dialog } from '../../ui/Dialog.js';
 
 /** The moderation's view of a round: rooms with members, moving people, help requests, messages, closing. */
 export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: number }) {
   const { t, i18n } = useTranslation();
   const formId = useId();
+  const [confirmCloseAll, setConfirmCloseAll] = useState(false);
   const timer = useAppStore((state) => state.agenda?.run.timer ?? null);
   const blockTitle = useAppStore((state) => state.agenda?.blocks.find((block) => block.id === round.blockId)?.title ?? '');
   const people = useAppStore(useShallow((state) => state.peopleOrder.map((id) => state.peopleById[id]!)));
@@ -113,7 +115,7 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
             {t('breakouts.assignKeep')}
           </button>
           {running ? (
-            <button type="button" className="danger" onClick={() => void send('breakout:close', { roundId: round.id, roomId: null })}>
+            <button type="button" className="danger" onClick={() => setConfirmCloseAll(true)}>
               {t('breakouts.closeAll')}
             </button>
           ) : null}
@@ -210,6 +212,24 @@ export function BreakoutOverview({ round, now }: { round: BreakoutRound; now: nu
         </details>
       ) : null}
       <FormError message={error} />
+      <Dialog open={confirmCloseAll} title={t('layout.confirmCloseAll')} onClose={() => setConfirmCloseAll(false)}>
+        <p>{t('layout.confirmCloseAllText')}</p>
+        <div className="button-row">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              setConfirmCloseAll(false);
+              void send('breakout:close', { roundId: round.id, roomId: null });
+            }}
+          >
+            {t('breakouts.closeAll')}
+          </button>
+          <button type="button" onClick={() => setConfirmCloseAll(false)} autoFocus>
+            {t('layout.cancel')}
+          </button>
+        </div>
+      </Dialog>
     </section>
   );
 }

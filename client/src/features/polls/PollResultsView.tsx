@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Poll, PollResults } from '@werkraum/shared/protocol';
 
@@ -20,6 +20,22 @@ const BAR_HEIGHT = 28;
 const GAP = 10;
 const LABEL_WIDTH = 220;
 const CHART_WIDTH = 640;
+/** Below this width (px) the chart puts each label above its bar, drawn at the real width, so text keeps its size. */
+const NARROW_CHART = 520;
+const NARROW_LABEL_HEIGHT = 20;
+
+/** The element's content width in px, following resizes (null before the first layout). */
+function useWidth(element: React.RefObject<HTMLElement | null>): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const target = element.current;
+    if (!target || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => entry && setWidth(Math.round(entry.contentRect.width)));
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [element]);
+  return width;
+}
 
 /**
  * Results as an SVG bar chart with the count and percentage written next to every bar, and the
@@ -30,6 +46,7 @@ export function PollResultsView({ poll, results, fullScreenButton = false }: { p
   const titleId = useId();
   const figure = useRef<HTMLElement>(null);
   const label = useOptionLabel(poll);
+  const measured = useWidth(figure);
   const total = results.participants;
   const percent = (count: number) => (total === 0 ? 0 : Math.round((count / total) * 100));
 
@@ -65,40 +82,57 @@ export function PollResultsView({ poll, results, fullScreenButton = false }: { p
     );
   } else {
     const entries = Object.entries(results.counts);
-    const height = entries.length * (BAR_HEIGHT + GAP);
-    const barSpace = CHART_WIDTH - LABEL_WIDTH - 110;
+    const narrow = measured !== null && measured < NARROW_CHART;
+    const chartWidth = narrow ? Math.max(measured, 200) : CHART_WIDTH;
+    const labelWidth = narrow ? 0 : LABEL_WIDTH;
+    const rowHeight = BAR_HEIGHT + GAP + (narrow ? NARROW_LABEL_HEIGHT : 0);
+    const height = entries.length * rowHeight;
+    const barSpace = chartWidth - labelWidth - 110;
+    // About 8 px per character at 14 px: longer labels end in an ellipsis (the table has them in full).
+    const maxChars = narrow ? Math.floor(chartWidth / 8) : 28;
     body = (
       <>
-        <svg className="poll-chart" viewBox={`0 0 ${CHART_WIDTH} ${height}`} width="100%" aria-hidden="true" focusable="false">
+        <svg className="poll-chart" viewBox={`0 0 ${chartWidth} ${height}`} width="100%" aria-hidden="true" focusable="false" data-layout={narrow ? 'stacked' : 'side'}>
           {entries.map(([key, count], index) => {
-            const y = index * (BAR_HEIGHT + GAP);
+            const top = index * rowHeight;
+            const y = top + (narrow ? NARROW_LABEL_HEIGHT : 0);
             const width = total === 0 ? 0 : (count / total) * barSpace;
+            const text = label(key).length > maxChars ? `${label(key).slice(0, maxChars - 1)}…` : label(key);
             return (
               <g key={key}>
-                <text x={LABEL_WIDTH - 8} y={y + BAR_HEIGHT / 2} textAnchor="end" dominantBaseline="middle" className="chart-label">
-                  {label(key).length > 28 ? `${label(key).slice(0, 27)}…` : label(key)}
-                </text>
-                <rect x={LABEL_WIDTH} y={y} width={Math.max(width, 2)} height={BAR_HEIGHT} rx={3} className="chart-bar" />
-                <text x={LABEL_WIDTH + width + 8} y={y + BAR_HEIGHT / 2} dominantBaseline="middle" className="chart-value">
+                {narrow ? (
+                  <text x={0} y={top + NARROW_LABEL_HEIGHT / 2} dominantBaseline="middle" className="chart-label">
+                    {text}
+                  </text>
+                ) : (
+                  <text x={LABEL_WIDTH - 8} y={y + BAR_HEIGHT / 2} textAnchor="end" dominantBaseline="middle" className="chart-label">
+                    {text}
+                  </text>
+                )}
+                <rect x={labelWidth} y={y} width={Math.max(width, 2)} height={BAR_HEIGHT} rx={3} className="chart-bar" />
+                <text x={labelWidth + width + 8} y={y + BAR_HEIGHT / 2} dominantBaseline="middle" className="chart-value">
                   {count} ({percent(count)} %)
                 </text>
               </g>
             );
           })}
         </svg>
-        <table className="visually-hidden">
-          <caption>{t('polls.chartLabel', { question: poll.question })}</caption>
-          <tbody>
-            {entries.map(([key, count]) => (
-              <tr key={key}>
-                <th scope="row">{label(key)}</th>
-                <td>
-                  {count} ({percent(count)} %)
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {/* A table ignores its width: the wrapper keeps long labels from widening a phone's page. */}
+        <div className="visually-hidden">
+          <table>
+            <caption>{t('polls.chartLabel', { question: poll.question })}</caption>
+            <tbody>
+              {entries.map(([key, count]) => (
+                <tr key={key}>
+                  <th scope="row">{label(key)}</th>
+                  <td>
+                    {count} ({percent(count)} %)
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {results.mean !== null ? <p>{t('polls.mean', { mean: results.mean.toLocaleString() })}</p> : null}
       </>
     );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PollView } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
@@ -16,8 +16,14 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
   const participation = useAppStore((state) => state.participation[poll.id] ?? view.results?.participants ?? null);
   const { send, error } = useAgendaAction();
   const [editing, setEditing] = useState(false);
+  const card = useRef<HTMLElement>(null);
+  // The button pressed goes away with the poll's new status: the focus moves to the poll itself.
+  const sendAndFocus = (event: 'poll:open' | 'poll:close') =>
+    void send(event, { pollId: poll.id }).then((ok) => {
+      if (ok) card.current?.focus();
+    });
   return (
-    <article className="poll-card" aria-labelledby={`poll-${poll.id}`} data-poll-id={poll.id} data-status={poll.status}>
+    <article ref={card} tabIndex={-1} className="poll-card" aria-labelledby={`poll-${poll.id}`} data-poll-id={poll.id} data-status={poll.status}>
       <h3 id={`poll-${poll.id}`}>{poll.question}</h3>
       <p className="muted">
         {t(`polls.types.${poll.type}`)} · {t(`polls.status.${poll.status}`)} · {poll.anonymous ? t('polls.anonymousNote') : t('polls.namedNote')}
@@ -41,7 +47,7 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
         <div className="button-row poll-actions">
           {poll.status === 'draft' ? (
             <>
-              <button type="button" className="primary" onClick={() => void send('poll:open', { pollId: poll.id })}>
+              <button type="button" className="primary" onClick={() => sendAndFocus('poll:open')}>
                 {t('polls.start')}
               </button>
               <button type="button" onClick={() => setEditing(true)}>
@@ -53,7 +59,7 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
             </>
           ) : null}
           {poll.status === 'open' ? (
-            <button type="button" onClick={() => void send('poll:close', { pollId: poll.id })}>
+            <button type="button" onClick={() => sendAndFocus('poll:close')}>
               {t('polls.close')}
             </button>
           ) : null}
