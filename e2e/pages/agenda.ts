@@ -54,6 +54,14 @@ export class AgendaPanel {
     await this.page.getByRole('group', { name: 'Ablauf steuern' }).getByRole('button', { name, exact: true }).click();
   }
 
+  /** Ends the workshop, confirming the question the moderation is asked first. */
+  async endWorkshop(): Promise<void> {
+    await this.control('Workshop beenden');
+    const dialog = this.page.getByRole('dialog', { name: 'Workshop beenden?' });
+    await dialog.getByRole('button', { name: 'Workshop beenden' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
   async setRemainingMinutes(minutes: number): Promise<void> {
     const group = this.page.getByRole('group', { name: 'Ablauf steuern' });
     await group.getByLabel('Restliche Minuten').fill(String(minutes));

@@ -58,7 +58,7 @@ describe('a series of two dates from the built-in exchange meeting', () => {
     const polls = new PollsPage(page);
     await polls.poll(QUESTION).getByRole('button', { name: 'Umfrage starten' }).click();
     await new PollsPage(participant.page).answer(QUESTION, 'In einem festen Netzwerk');
-    await agenda.control('Workshop beenden');
+    await agenda.endWorkshop();
 
     // Moving on.
     await dates.getByRole('button', { name: 'Zum nächsten Termin wechseln' }).click();

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import type { FramePanel } from './panels.js';
@@ -44,6 +44,13 @@ export function WorkshopFrame({
 }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('stage');
+  // A panel that comes in at the top (the rooms, when a facilitator enters a room) is shown: the side
+  // panel scrolls back to its start instead of keeping the panels below in view.
+  const side = useRef<HTMLElement>(null);
+  const first = panels[0]?.id;
+  useLayoutEffect(() => {
+    if (side.current) side.current.scrollTop = 0;
+  }, [first]);
   const go = (id: string) => {
     setCurrent(id);
     focusRegion(id === 'stage' ? STAGE_ID : `panel-${id}`);
@@ -73,7 +80,7 @@ export function WorkshopFrame({
         {stage}
       </main>
       {panels.length > 0 ? (
-        <aside className="frame-side" aria-label={t('layout.sidePanel')}>
+        <aside ref={side} className="frame-side" aria-label={t('layout.sidePanel')}>
           <nav className="panel-nav" aria-label={t('layout.panelNav')}>
             <ul>
               {panels.map((panel) => (
