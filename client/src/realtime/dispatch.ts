@@ -50,6 +50,10 @@ export function attachDispatch(
   const onParticipation: Parameters<typeof socket.on<'poll:participation'>>[1] = ({ pollId, participants }) =>
     store.getState().applyParticipation(pollId, participants);
 
+  const onDocumentation: Parameters<typeof socket.on<'documentation:changed'>>[1] = (documentation) =>
+    store.getState().setDocumentation(documentation);
+  socket.on('documentation:changed', onDocumentation);
+
   const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
   socket.on('board:changed', onBoard);
   socket.on('poll:changed', onPollChanged);
@@ -64,6 +68,7 @@ export function attachDispatch(
   socket.on('agenda:run', onRun);
   socket.on('agenda:notes', onNotes);
   return () => {
+    socket.off('documentation:changed', onDocumentation);
     socket.off('board:changed', onBoard);
     socket.off('poll:changed', onPollChanged);
     socket.off('poll:results', onPollResults);

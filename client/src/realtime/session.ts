@@ -113,6 +113,7 @@ class WorkshopSession {
 
   /** Fetches the agenda and the breakout rounds (after joining, reconnecting, or a change of one's own role). */
   private async loadAgenda(): Promise<void> {
+    void this.loadDocumentation();
     try {
       const [agenda, breakouts, polls] = await Promise.all([
         request(this.socket(), 'agenda:get', {}),
@@ -124,6 +125,15 @@ class WorkshopSession {
       this.store.getState().setPolls(polls.polls);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
+    }
+  }
+
+  /** Reads the documentation's state (publication, settings, attachments); a server without it leaves it unknown. */
+  async loadDocumentation(): Promise<void> {
+    try {
+      this.store.getState().setDocumentation(await request(this.socket(), 'documentation:get', {}));
+    } catch {
+      // Unknown until the next change or reconnect; the documentation view says so.
     }
   }
 

@@ -4,10 +4,11 @@ import { createBoardSlice, type BoardSlice } from '../features/board/boardSlice.
 import { createBreakoutSlice, type BreakoutSlice } from '../features/breakouts/breakoutSlice.js';
 import { createPollsSlice, type PollsSlice } from '../features/polls/pollsSlice.js';
 import { createPeopleSlice, type PeopleSlice } from '../features/people/peopleSlice.js';
+import { createDocumentationSlice, type DocumentationSlice } from '../features/documentation/documentationSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
-export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice;
+export type AppState = SessionSlice & PeopleSlice & AgendaSlice & BreakoutSlice & PollsSlice & BoardSlice & DocumentationSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -18,6 +19,7 @@ export const createAppStore = () =>
     ...createBreakoutSlice(...args),
     ...createPollsSlice(...args),
     ...createBoardSlice(...args),
+    ...createDocumentationSlice(...args),
   }));
 
 /** The store of this tab. */
