@@ -58,6 +58,8 @@ export const de: Messages = {
     name: 'Ihr Name',
     nameHint: 'Alle im Workshop sehen diesen Namen.',
     listInDocumentation: 'Meinen Namen in der Dokumentation des Workshops nennen',
+    organisation: 'Organisation (freiwillig)',
+    organisationHint: 'Steht in der Teilnehmendenliste der Dokumentation neben Ihrem Namen, zum Beispiel „Stadt Rheine“.',
     submit: 'Beitreten',
     submitting: 'Trete bei…',
     checking: 'Link wird geprüft…',
@@ -96,6 +98,7 @@ export const de: Messages = {
     removeConfirm: 'Entfernen',
     changeMyName: 'Mein Name',
     listMe: 'Meinen Namen in der Dokumentation nennen',
+    myOrganisation: 'Meine Organisation (freiwillig)',
     saved: 'Gespeichert',
   },
   agenda: {

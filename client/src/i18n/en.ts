@@ -55,6 +55,8 @@ export const en = {
     name: 'Your name',
     nameHint: 'Shown to everyone in the workshop.',
     listInDocumentation: 'List my name in the workshop documentation',
+    organisation: 'Organisation (optional)',
+    organisationHint: 'Shown next to your name in the documentation’s participant list, for example “Stadt Rheine”.',
     submit: 'Join',
     submitting: 'Joining…',
     checking: 'Checking the link…',
@@ -93,6 +95,7 @@ export const en = {
     removeConfirm: 'Remove',
     changeMyName: 'My name',
     listMe: 'List my name in the documentation',
+    myOrganisation: 'My organisation (optional)',
     saved: 'Saved',
   },
   agenda: {

@@ -64,7 +64,7 @@ class WorkshopSession {
   }
 
   /** Joins as a new person and remembers the identity in this browser. */
-  async join(input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean }): Promise<WorkshopSnapshot> {
+  async join(input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean; organisation?: string }): Promise<WorkshopSnapshot> {
     await this.freshConnection(input.workshopId);
     const snapshot = await request(this.socket(), 'session:join', input);
     saveIdentity(input.workshopId, {
