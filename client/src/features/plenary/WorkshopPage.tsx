@@ -17,6 +17,7 @@ import { PollsPanel } from '../polls/PollsPanel.js';
 import { NotesPanel } from '../notes/NotesPanel.js';
 import { BoardPanel } from '../board/BoardPanel.js';
 import { PLENARY_ROOM } from '@werkraum/shared/rooms';
+import { DocumentationLink } from '../documentation/DocumentationLink.js';
 import { AboutMe } from '../people/AboutMe.js';
 import { PeopleList } from '../people/PeopleList.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -100,6 +101,7 @@ function WorkshopMain() {
         {workshop.coModeratorNames ? <p>{t('workshop.coModeration', { names: workshop.coModeratorNames })}</p> : null}
         {workshop.description ? <p className="workshop-description">{workshop.description}</p> : null}
         {role ? <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${role}`) })}</p> : null}
+        <DocumentationLink workshopId={workshop.id} />
       </section>
       <BreakoutArea now={now} />
       <PollsPanel />
