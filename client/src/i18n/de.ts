@@ -425,6 +425,7 @@ export const de: Messages = {
     back: 'Zurück zum Workshop',
     loading: 'Die Dokumentation wird geladen…',
     unavailable: 'Die Dokumentation kann gerade nicht gelesen werden.',
+    retry: 'Noch einmal versuchen',
     notPublished: 'Die Moderation hat die Dokumentation noch nicht veröffentlicht. Sobald sie es tut, erscheint sie hier.',
     publication: 'Veröffentlichung',
     published: 'Für die Teilnehmenden veröffentlicht seit {{date}}.',

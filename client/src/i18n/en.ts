@@ -422,6 +422,7 @@ export const en = {
     back: 'Back to the workshop',
     loading: 'Loading the documentation…',
     unavailable: 'The documentation cannot be read right now.',
+    retry: 'Try again',
     notPublished: 'The moderation has not published the documentation yet. It appears here once they do.',
     publication: 'Publication',
     published: 'Published to participants since {{date}}.',

@@ -129,11 +129,13 @@ class WorkshopSession {
   }
 
   /** Reads the documentation's state (publication, settings, attachments); a server without it leaves it unknown. */
-  async loadDocumentation(): Promise<void> {
+  async loadDocumentation(): Promise<boolean> {
     try {
       this.store.getState().setDocumentation(await request(this.socket(), 'documentation:get', {}));
+      return true;
     } catch {
       // Unknown until the next change or reconnect; the documentation view says so.
+      return false;
     }
   }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '@werkraum/shared/roles';
-import { workshopSession } from '../../realtime/session.js';
+import { useDocumentationState } from './useDocumentationState.js';
 import { useAppStore } from '../../store/index.js';
 import { AttachmentsCard } from './AttachmentsCard.js';
 import { DocumentFrame } from './DocumentFrame.js';
@@ -16,18 +16,13 @@ const PREVIEW_QUIET_MS = 1500;
 /** The moderation's documentation view: publication, downloads, title block, sections, summary, attachments, and a live preview. */
 export function DocumentationEditor({ workshopId }: { workshopId: string }) {
   const { t } = useTranslation();
-  const documentation = useAppStore((state) => state.documentation);
+  const { documentation, fallback } = useDocumentationState();
   const workshopLanguage = useAppStore((state) => state.workshop!.language);
   const session = useAppStore((state) => state.session!);
   const name = useAppStore((state) => state.peopleById[state.session!.personId]?.displayName ?? '');
   const [lang, setLang] = useState<Language>(workshopLanguage);
   const { handle } = useSummaryDocument(workshopId, session.personId);
   const [summaryVersion, setSummaryVersion] = useState(0);
-
-  useEffect(() => {
-    if (!documentation) void workshopSession.loadDocumentation();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 
   // The preview follows the summary once writing pauses.
   useEffect(() => {
@@ -44,9 +39,7 @@ export function DocumentationEditor({ workshopId }: { workshopId: string }) {
     };
   }, [handle]);
 
-  if (!documentation) {
-    return <p role="status">{t('documentation.loading')}</p>;
-  }
+  if (!documentation) return fallback;
   const version = JSON.stringify([documentation.compiledBy, documentation.attachments.map((attachment) => attachment.id), summaryVersion]);
   return (
     <div className="documentation-layout">

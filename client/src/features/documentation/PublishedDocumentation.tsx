@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '@werkraum/shared/roles';
-import { workshopSession } from '../../realtime/session.js';
+import { useDocumentationState } from './useDocumentationState.js';
 import { useAppStore } from '../../store/index.js';
 import { AttachmentList } from './AttachmentsCard.js';
 import { DocumentFrame } from './DocumentFrame.js';
@@ -10,16 +10,11 @@ import { ExportCard } from './ExportCard.js';
 /** What participants see: the published documentation with its downloads, or word that it is not published yet. */
 export function PublishedDocumentation({ workshopId }: { workshopId: string }) {
   const { t } = useTranslation();
-  const documentation = useAppStore((state) => state.documentation);
+  const { documentation, fallback } = useDocumentationState();
   const workshopLanguage = useAppStore((state) => state.workshop!.language);
   const [lang, setLang] = useState<Language>(workshopLanguage);
 
-  useEffect(() => {
-    if (!documentation) void workshopSession.loadDocumentation();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  if (!documentation) return <p role="status">{t('documentation.loading')}</p>;
+  if (!documentation) return fallback;
   if (!documentation.published) {
     return (
       <p role="status" className="card" data-testid="documentation-unpublished">
