@@ -132,7 +132,6 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
           error={nameError}
           autoFocus={!identity}
         />
-        <CheckboxField label={t('join.listInDocumentation')} name="listInDocumentation" />
         <TextField
           label={t('join.organisation')}
           hint={t('join.organisationHint')}
@@ -140,6 +139,7 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
           autoComplete="organization"
           maxLength={LIMITS.organisationMax}
         />
+        <CheckboxField label={t('join.listInDocumentation')} name="listInDocumentation" />
         <FormError message={formError} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('join.submitting') : t('join.submit')}
