@@ -9,16 +9,13 @@ import type * as Y from 'yjs';
 import { renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer } from '../board/render.js';
 import type { CollabServer } from '../collab/server.js';
 import { notesToProseMirror, renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
+import { summaryDocName } from '../domain/documentation.js';
 import { countResults } from '../domain/polls.js';
 import type { Store } from '../store/types.js';
 import { labelsFor } from './labels.js';
 import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText } from './model.js';
 import type { Language } from '@werkraum/shared/roles';
 
-/** The summary's collaboration document: `summary:<workshopId>`. */
-export function summaryDocName(workshopId: string): string {
-  return `summary:${workshopId}`;
-}
 
 /** Where the loader reads from. */
 export interface DocumentationSources {
