@@ -7,6 +7,10 @@ import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
+import { DocumentationDomain } from './domain/documentation.js';
+import { DocumentationExporter } from './export/service.js';
+import type { DocumentationFindings } from './export/model.js';
+import { PdfPrinter } from './export/pdf.js';
 import { NotesDomain } from './domain/notes.js';
 import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
@@ -52,6 +56,12 @@ export interface AppDeps {
   renderTimeoutMs?: number;
   /** Unsent bytes a socket.io connection may pile up before it is closed; default 4 MiB. */
   socketUnsentBytesMax?: number;
+  /** The closing round's findings for the documentation, when that capability is there. */
+  findingsProvider?: (workshopId: string) => Promise<DocumentationFindings | null>;
+  /** Chromium for PDF exports; default WERKRAUM_CHROMIUM or /usr/bin/chromium. */
+  chromiumPath?: string;
+  /** DOCX, PDF and ZIP exports at once; default 2. */
+  heavyExportsMax?: number;
 }
 
 /** The assembled server, not yet listening. */
@@ -136,6 +146,21 @@ export function createApp(deps: AppDeps): App {
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
   const rasterizer = new BoardRasterizer(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {});
   const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock, rasterizer });
+  const documentation = new DocumentationDomain({ store: deps.store, people, notifier, secret: collabSecret, clock, now });
+  const exporter = new DocumentationExporter(
+    {
+      store: deps.store,
+      collab,
+      rasterizer,
+      boardVotes: (workshopId, roomId) => board.votes(workshopId, roomId),
+      ...(deps.findingsProvider ? { findingsProvider: deps.findingsProvider } : {}),
+      log,
+    },
+    {
+      printer: new PdfPrinter(deps.chromiumPath !== undefined ? { executablePath: deps.chromiumPath } : {}),
+      ...(deps.heavyExportsMax !== undefined ? { maxHeavy: deps.heavyExportsMax } : {}),
+    },
+  );
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   accessChanged = (workshopId) => notes.revalidate(workshopId);
   // Access that ends with time (a round's grace period running out) is checked every few seconds.
@@ -151,6 +176,8 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    documentation,
+    exporter,
     now,
     log,
     limits,
@@ -177,6 +204,7 @@ export function createApp(deps: AppDeps): App {
     polls,
     notes,
     board,
+    documentation,
     clock,
     log,
     limits,
@@ -208,6 +236,7 @@ export function createApp(deps: AppDeps): App {
       polls.dispose();
       await collab.close();
       await rasterizer.close();
+      await exporter.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
     },

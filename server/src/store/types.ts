@@ -1,5 +1,5 @@
 import type { WarningThreshold } from '@werkraum/shared/agendaClock';
-import type { AgendaBlockView, AgendaRun, BreakoutRound, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
+import type { AgendaBlockView, AgendaRun, BreakoutRound, DocumentationSection, Poll, PollAnswer, WorkshopInfo } from '@werkraum/shared/protocol';
 import type { Role } from '@werkraum/shared/roles';
 import type { CollabStore } from '../collab/store.js';
 
@@ -17,6 +17,8 @@ export interface PersonRecord {
   displayName: string;
   role: Role;
   listInDocumentation: boolean;
+  /** The organisation the person gave ("Stadt Rheine"); empty or absent when none. */
+  organisation?: string;
   /** SHA-256 (hex) of the token that lets this person's browser come back. */
   tokenHash: string;
   joinedAt: string;
@@ -25,7 +27,7 @@ export interface PersonRecord {
 }
 
 /** The fields of a person that may change after joining. */
-export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt'>>;
+export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt' | 'organisation'>>;
 
 /** An agenda block as stored: what everyone sees plus the private moderation notes. */
 export interface AgendaBlockRecord extends AgendaBlockView {
@@ -140,7 +142,39 @@ export interface BoardStore {
   saveBoards(record: BoardsRecord): Promise<boolean>;
 }
 
-export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore {
+/** The documentation's settings and publication state as stored. */
+export interface DocumentationSettingsRecord {
+  publishedAt: string | null;
+  compiledBy: string;
+  excluded: DocumentationSection[];
+}
+
+/** An uploaded attachment's facts (its bytes are read separately). */
+export interface AttachmentRecord {
+  id: string;
+  workshopId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  uploadedAt: string;
+}
+
+/** Storage of the documentation's settings and its attachments. */
+export interface DocumentationStore {
+  getDocumentationSettings(workshopId: string): Promise<DocumentationSettingsRecord | undefined>;
+  saveDocumentationSettings(workshopId: string, settings: DocumentationSettingsRecord): Promise<void>;
+  /**
+   * Stores an attachment unless the workshop's attachments would then exceed `workshopLimitBytes`
+   * ('too_large'); the check and the insert are one transaction.
+   */
+  insertAttachment(record: AttachmentRecord, data: Buffer, workshopLimitBytes: number): Promise<'saved' | 'too_large'>;
+  /** A workshop's attachments in upload order. */
+  listAttachments(workshopId: string): Promise<AttachmentRecord[]>;
+  getAttachment(workshopId: string, id: string): Promise<{ record: AttachmentRecord; data: Buffer } | undefined>;
+  deleteAttachment(workshopId: string, id: string): Promise<boolean>;
+}
+
+export interface Store extends WorkshopStore, AgendaStore, BreakoutStore, PollStore, BoardStore, DocumentationStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

@@ -19,12 +19,15 @@ import type { BoardDomain } from '../domain/board.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { PollDomain } from '../domain/polls.js';
 import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../domain/workshops.js';
-import type { BreakoutStore, WorkshopStore } from '../store/types.js';
+import type { BreakoutStore, DocumentationStore, WorkshopStore } from '../store/types.js';
+import type { DocumentationDomain } from '../domain/documentation.js';
+import type { DocumentationExporter } from '../export/service.js';
+import { mountDocumentationRoutes } from './documentation.http.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
-  store: WorkshopStore & BreakoutStore;
+  store: WorkshopStore & BreakoutStore & DocumentationStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   polls: PollDomain;
@@ -40,6 +43,8 @@ export interface HttpDeps {
   limits: RateLimiters;
   /** When set, creating a workshop requires this key (header `X-Create-Key` or body field `createKey`). */
   createKey?: string;
+  documentation: DocumentationDomain;
+  exporter: DocumentationExporter;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -50,6 +55,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_state: 409,
   render_timeout: 503,
   render_busy: 503,
+  too_large: 413,
+  unavailable: 503,
+  export_busy: 503,
 };
 
 /** Content-Encodings of request bodies the API reads: none (the bodies are small JSON or text). */
@@ -394,6 +402,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.type(format === 'svg' ? 'image/svg+xml' : format === 'png' ? 'image/png' : 'text/markdown').send(body);
     }),
   );
+
+  mountDocumentationRoutes(app, {
+    store: deps.store,
+    documentation: deps.documentation,
+    exporter: deps.exporter,
+    now: deps.now,
+    sendError,
+    badKeyLimited: (req, res) => limited(req, res, deps.limits.badKey, false),
+    badKeyTaken: (req) => deps.limits.badKey.take(addressOf(req)),
+    baseUrl,
+    route,
+  });
 
   app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
 
