@@ -83,12 +83,26 @@ export class DocumentationPage {
 
   /** Clicks one format's download button and returns the downloaded file. */
   async download(format: 'Markdown' | 'HTML' | 'Word (DOCX)' | 'PDF' | 'Alles als ZIP'): Promise<DownloadedFile> {
+    const { fileName, bytes } = await this.downloadBytes(format);
+    return { fileName, text: bytes.toString('utf8') };
+  }
+
+  /** Clicks one format's download button and returns the downloaded bytes. */
+  async downloadBytes(format: 'Markdown' | 'HTML' | 'Word (DOCX)' | 'PDF' | 'Alles als ZIP'): Promise<{ fileName: string; bytes: Buffer }> {
     const [download] = await Promise.all([
       this.page.waitForEvent('download'),
       this.region('Herunterladen').getByRole('button', { name: `Als ${format} herunterladen` }).click(),
     ]);
-    const path = await download.path();
-    return { fileName: download.suggestedFilename(), text: await readFile(path, 'utf8') };
+    return { fileName: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+  }
+
+  /** Downloads one listed attachment and returns its name and content. */
+  async downloadAttachment(name: string): Promise<DownloadedFile> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.region('Anlagen').getByRole('button', { name: `${name} herunterladen` }).click(),
+    ]);
+    return { fileName: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
   }
 
   /** Uploads a file as an attachment and waits until it is listed. */

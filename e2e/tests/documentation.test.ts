@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
 import { ServerProcess } from '../fixtures/server.js';
@@ -7,6 +8,8 @@ import { CreateWorkshopPage, JoinPage } from '../pages/workshop.js';
 
 const POLL = { timeout: 15_000, interval: 100 };
 const SUMMARY = 'Die Runde hat drei Netzwerke der Kulturarbeit benannt.';
+const CO_SUMMARY = 'Nächstes Treffen im Frühjahr.';
+const ATTACHMENT = { name: 'Präsentation Kultur.txt', mimeType: 'text/plain', buffer: Buffer.from('Folie 1: Netzwerke\n') };
 /** The rendered document sits in a frame without scripts, where axe cannot run; it is checked on its own below. */
 const OUTSIDE_DOCUMENT = { exclude: ['[data-testid="document-frame"]'] };
 
@@ -20,8 +23,10 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
   let browser: Browser;
   let moderator: Actor;
   let participant: Actor;
+  let coModerator: Actor;
   let moderatorView: DocumentationPage;
   let participantView: DocumentationPage;
+  let coModeratorView: DocumentationPage;
 
   beforeAll(async () => {
     server = new ServerProcess();
@@ -29,6 +34,7 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     browser = await launchBrowser();
     moderator = await newActor(browser, 'Mara');
     participant = await newActor(browser, 'Jürgen Weiß');
+    coModerator = await newActor(browser, 'Kai');
     await moderator.page.setViewportSize({ width: 1366, height: 768 });
     const create = new CreateWorkshopPage(moderator.page);
     await create.goto(server.url);
@@ -37,7 +43,10 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     await new JoinPage(moderator.page).join('Mara');
     await participant.page.goto(links.participant);
     await new JoinPage(participant.page).join('Jürgen Weiß', { listInDocumentation: true, organisation: 'Stadt Rheine' });
+    await coModerator.page.goto(links.coModerator);
+    await new JoinPage(coModerator.page).join('Kai');
     moderatorView = new DocumentationPage(moderator.page);
+    coModeratorView = new DocumentationPage(coModerator.page);
     participantView = new DocumentationPage(participant.page);
   });
 
@@ -67,6 +76,22 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     expect(await accessibilityViolations(moderator.page, OUTSIDE_DOCUMENT)).toEqual([]);
   });
 
+  it('lets a co-moderator write in the same summary', async () => {
+    await coModeratorView.openFromWorkshop();
+    const editor = await coModeratorView.summaryEditor();
+    await expect.poll(() => editor.innerText(), POLL).toContain(SUMMARY);
+    await coModeratorView.writeSummary(` ${CO_SUMMARY}`);
+    await expect.poll(async () => (await moderatorView.summaryEditor()).innerText(), POLL).toContain(CO_SUMMARY);
+    await expect.poll(() => moderatorView.documentText(), POLL).toContain(CO_SUMMARY);
+  });
+
+  it('takes attachments and lists them with name and size', async () => {
+    await moderatorView.upload(ATTACHMENT);
+    expect(await moderatorView.attachmentNames()).toEqual([ATTACHMENT.name]);
+    await expect.poll(() => coModeratorView.attachmentNames(), POLL).toEqual([ATTACHMENT.name]);
+    await expect.poll(() => moderatorView.documentText(), POLL).toContain(ATTACHMENT.name);
+  });
+
   it('downloads the Markdown with one click, holding the title block, the summary and the people who agreed to be listed', async () => {
     const markdown = await moderatorView.download('Markdown');
     expect(markdown.fileName).toMatch(/^austauschtreffen-kultur-2026-11-20\.md$/);
@@ -91,6 +116,19 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     await expect.poll(() => moderatorView.section('Teilnehmendenliste').isChecked(), POLL).toBe(false);
   });
 
+  it('gives a co-moderator the Word file without the left-out participant list', async () => {
+    await expect.poll(() => coModeratorView.section('Teilnehmendenliste').isChecked(), POLL).toBe(false);
+    const docx = await coModeratorView.downloadBytes('Word (DOCX)');
+    expect(docx.fileName).toBe('austauschtreffen-kultur-2026-11-20.docx');
+    const documentXml = strFromU8(unzipSync(new Uint8Array(docx.bytes))['word/document.xml']!);
+    const text = documentXml.replace(/<[^>]+>/g, '');
+    expect(text).toContain(SUMMARY);
+    expect(text).toContain(CO_SUMMARY);
+    expect(text).toContain('Anna Müller, LWL-Kulturabteilung');
+    expect(text).not.toContain('Jürgen Weiß');
+    expect(documentXml).toMatch(/<w:pStyle w:val="Heading1"\/>/);
+  });
+
   it('exports in English independently of the app’s language', async () => {
     await moderatorView.chooseLanguage('English');
     const markdown = await moderatorView.download('Markdown');
@@ -106,6 +144,10 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     await expect.poll(() => participantView.documentText(), POLL).toContain(SUMMARY);
     // The moderation left out the participant list; participants get it without as well.
     expect(await participantView.documentText()).not.toContain('Jürgen Weiß');
+    // The attachments come with it, as downloads.
+    const attachment = await participantView.downloadAttachment(ATTACHMENT.name);
+    expect(attachment.fileName).toBe(ATTACHMENT.name);
+    expect(attachment.text).toBe('Folie 1: Netzwerke\n');
     const markdown = await participantView.download('Markdown');
     expect(markdown.text).toContain('Anna Müller, LWL-Kulturabteilung');
     expect(markdown.text).toContain(SUMMARY);
