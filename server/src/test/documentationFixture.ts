@@ -43,8 +43,10 @@ export const LISTED = [
   { name: 'Anne Melzig', organisation: 'LWL-Kulturabteilung' },
   { name: 'Stephanie Krause', organisation: '' },
 ];
+/** The listed co-moderator (hosts a room in each round). */
+export const CO_MODERATOR = 'Anne Melzig';
 export const UNLISTED = ['Verena Verborgen', 'Ulrich Ungenannt'];
-/** More people who answered the poll without being listed (12 answers in all). */
+/** More people who answered the poll without being listed (12 answers in all, with the co-moderator). */
 export const POLL_GUESTS = ['Gast Eins', 'Gast Zwei', 'Gast Drei', 'Gast Vier', 'Gast Fünf', 'Gast Sechs', 'Gast Sieben'];
 
 /** Text a participant typed that must never become markup. */
@@ -54,6 +56,7 @@ export interface DocumentationFixture {
   workshop: CreatedWorkshop;
   moderator: TestClient;
   participants: TestClient[];
+  coModerator: TestClient;
   rounds: BreakoutRound[];
   /** Notes text per room id. */
   notes: Record<string, string>;
@@ -114,10 +117,13 @@ export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer
 
   const moderator = await harness.join(server, workshop, 'moderator', 'Kai Heddergott', false);
   const participants: TestClient[] = [];
+  let coModerator: TestClient | undefined;
   for (const person of LISTED) {
-    const client = await harness.join(server, workshop, 'participant', person.name, true);
+    const role = person.name === CO_MODERATOR ? 'coModerator' : 'participant';
+    const client = await harness.join(server, workshop, role, person.name, true);
     if (person.organisation) okData(await client.call('people:updateSelf', { organisation: person.organisation }));
-    participants.push(client);
+    if (role === 'coModerator') coModerator = client;
+    else participants.push(client);
   }
   for (const name of UNLISTED) participants.push(await harness.join(server, workshop, 'participant', name, false));
   const guests: TestClient[] = [];
@@ -128,7 +134,7 @@ export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer
   const roundBlocks = [blockOf('Breakout-Session Runde 1'), blockOf('Breakout-Session Runde 2')];
   const ids = participants.map((client) => client.snapshot!.session.personId);
   for (const [index, block] of roundBlocks.entries()) {
-    const rooms = [1, 2, 3].map((n) => ({ name: `Raum ${index * 3 + n}`, task: `Aufgabe ${index * 3 + n}: Netzwerke sammeln`, hostId: n === 1 ? ids[0]! : n === 2 ? ids[3]! : null }));
+    const rooms = [1, 2, 3].map((n) => ({ name: `Raum ${index * 3 + n}`, task: `Aufgabe ${index * 3 + n}: Netzwerke sammeln`, hostId: n === 1 ? coModerator!.snapshot!.session.personId : n === 2 ? moderator.snapshot!.session.personId : null }));
     okData(await moderator.call('breakout:saveRound', { blockId: block.id, rooms, assignmentMode: 'manual', roomCap: null, graceSeconds: 0, notesTemplate: '' }));
   }
   let rounds = okData(await moderator.call('breakout:get', {})).rounds;
@@ -151,7 +157,7 @@ export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer
   );
   okData(await moderator.call('poll:open', { pollId }));
   const poll = okData(await moderator.call('poll:list', {})).polls.find((view) => view.poll.id === pollId)!.poll;
-  const voters = [...participants, ...guests];
+  const voters = [...participants, coModerator!, ...guests];
   for (const [index, voter] of voters.entries()) {
     const option = poll.options[index < 6 ? 0 : index < 10 ? 1 : 2]!;
     okData(await voter.call('poll:answer', { pollId, answer: { optionIds: [option.id] } }));
@@ -203,5 +209,5 @@ export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer
   if (upload.status !== 201) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
   const attachmentId = ((await upload.json()) as { id: string }).id;
 
-  return { workshop, moderator, participants, rounds, notes, attachmentId };
+  return { workshop, moderator, participants, coModerator: coModerator!, rounds, notes, attachmentId };
 }
