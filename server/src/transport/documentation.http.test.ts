@@ -237,6 +237,14 @@ describe('documentation settings, summary and attachments', () => {
     expect(md).toContain('## Summary\n\nWe agreed to meet every quarter.');
     expect(md).toContain('- Pia');
 
+    // An organisation given when joining is listed with the name.
+    const other = await harness.connect(server);
+    const snapshot = okData(
+      await other.call('session:join', { workshopId: workshop.id, linkSecret: workshop.secrets.participant, displayName: 'Jürgen Weiß', listInDocumentation: true, organisation: 'Stadt Rheine' }),
+    );
+    expect(snapshot.people.find((person) => person.displayName === 'Jürgen Weiß')?.organisation).toBe('Stadt Rheine');
+    expect(await read()).toContain('- Jürgen Weiß (Stadt Rheine)');
+
     const state = okData(await coModerator.call('documentation:get', {})) as DocumentationState;
     expect(state).toMatchObject({ published: false, compiledBy: '', excluded: [] });
   });
