@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { addCard, addCluster } from '@werkraum/shared/board';
 import { renderBoardOutline, renderBoardPng, renderBoardSvg, BoardRasterizer } from '../server/dist/board/render.js';
 import { countResults } from '../server/dist/domain/polls.js';
-import { richTextOf } from '../server/dist/export/load.js';
+import { BOARD_IMAGE_WIDTH, richTextOf } from '../server/dist/export/load.js';
 import { buildDocumentationModel } from '../server/dist/export/model.js';
 import { renderMarkdown } from '../server/dist/export/markdown.js';
 import { renderHtml } from '../server/dist/export/html.js';
@@ -96,7 +96,7 @@ async function workshopInput(size, rasterizer) {
       const board = boardDoc(cardsPerRoom);
       rooms[room.id] = {
         notes: richTextOf(notes),
-        board: { outline: renderBoardOutline(board, {}, { showAuthors: false }), svg: renderBoardSvg(board, { showAuthors: false }), png: new Uint8Array(await renderBoardPng(board, { width: 1200, showAuthors: false, rasterizer })) },
+        board: { outline: renderBoardOutline(board, {}, { showAuthors: false }), svg: renderBoardSvg(board, { showAuthors: false }), png: new Uint8Array(await renderBoardPng(board, { width: BOARD_IMAGE_WIDTH, showAuthors: false, rasterizer })) },
       };
     }
   }
