@@ -163,7 +163,10 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     for (const image of images) expect(files[image]?.length ?? 0).toBeGreaterThan(0);
     for (const round of fixture.rounds) {
       for (const room of round.rooms) {
-        expect(strFromU8(files[`boards/${room.id}.svg`]!)).toContain('Musikschule');
+        const svg = strFromU8(files[`boards/${room.id}.svg`]!);
+        expect(svg).toContain('Musikschule');
+        // Card authors who did not agree to be listed are not drawn.
+        for (const name of UNLISTED) expect(svg).not.toContain(name);
         expect(files[`boards/${room.id}.png`]!.subarray(1, 4)).toEqual(new Uint8Array([0x50, 0x4e, 0x47]));
       }
     }
@@ -184,6 +187,8 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect((await get('?format=markdown', fixture.workshop.secrets.participant)).status).toBe(403);
 
     const participant = fixture.participants[0]!;
+    expect(okData(await participant.call('documentation:get', {}))).toMatchObject({ published: false, attachments: [] });
+    expect(okData(await fixture.moderator.call('documentation:get', {})).attachments).toHaveLength(1);
     expect((await participant.call('documentation:publish', { published: true })).ok).toBe(false);
     okData(await fixture.moderator.call('documentation:update', { excluded: ['participants'], compiledBy: 'Anne Melzig (LWL-Kulturabteilung)' }));
     const state = okData(await fixture.moderator.call('documentation:publish', { published: true }));
