@@ -98,7 +98,7 @@ export class PeopleDomain {
       displayName: input.displayName,
       role,
       listInDocumentation: input.listInDocumentation,
-      organisation: input.organisation ?? '',
+      ...(input.organisation ? { organisation: input.organisation } : {}),
       tokenHash: hashSecret(personToken),
       joinedAt: this.deps.now().toISOString(),
       removedAt: null,
@@ -220,7 +220,7 @@ export class PeopleDomain {
       role: person.role,
       connection: this.presence.stateOf(person.id),
       listInDocumentation: person.listInDocumentation,
-      organisation: person.organisation ?? '',
+      ...(person.organisation ? { organisation: person.organisation } : {}),
     };
   }
 

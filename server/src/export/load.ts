@@ -17,6 +17,9 @@ import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, R
 import type { Language } from '@werkraum/shared/roles';
 
 
+/** Width of the board pictures in the documentation, pixels: sharp at the 600 px a page shows, and small to pack. */
+export const BOARD_IMAGE_WIDTH = 1000;
+
 /** Where the loader reads from. */
 export interface DocumentationSources {
   store: Store;
@@ -72,7 +75,7 @@ export async function loadDocumentationInput(
           let png: Uint8Array | null = null;
           if (options.images) {
             try {
-              png = new Uint8Array(await renderBoardPng(boardDoc, { ...drawing, width: 1200, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
+              png = new Uint8Array(await renderBoardPng(boardDoc, { ...drawing, width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
             } catch (error) {
               // A board that cannot be drawn in time is documented by its outline.
               sources.log?.(`documentation: board picture of room ${room.id} left out`, error);

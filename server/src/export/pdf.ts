@@ -6,6 +6,10 @@
  * keep working.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 
 /** Where Chromium is looked for when WERKRAUM_CHROMIUM is not set. */
@@ -61,12 +65,18 @@ export class PdfPrinter {
       throw error instanceof PdfUnavailableError ? error : new PdfUnavailableError(`Chromium could not be started: ${String(error)}`);
     });
     const browser = await this.browser;
+    // The page is loaded from a file rather than sent over the browser's pipe: a documentation with
+    // board pictures is megabytes, and serialising it for the pipe would stall this process.
+    const dir = await mkdtemp(join(tmpdir(), 'werkraum-pdf-'));
+    const file = join(dir, 'documentation.html');
+    await writeFile(file, html);
+    const url = pathToFileURL(file).href;
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     try {
       const page = await context.newPage();
-      // Nothing leaves the page: no requests at all (images are data URIs).
-      await page.route('**/*', (route) => route.abort());
-      await page.setContent(html, { waitUntil: 'load', timeout: this.options.timeoutMs ?? 30_000 });
+      // Nothing but the page itself is loaded (images are data URIs).
+      await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+      await page.goto(url, { waitUntil: 'load', timeout: this.options.timeoutMs ?? 30_000 });
       const pdf = await page.pdf({
         format: 'A4',
         printBackground: true,
@@ -80,6 +90,7 @@ export class PdfPrinter {
       return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     } finally {
       await context.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     }
   }
 

@@ -157,7 +157,7 @@ function toPerson(row: PersonRow): PersonRecord {
     tokenHash: row.token_hash,
     joinedAt: row.joined_at,
     removedAt: row.removed_at,
-    organisation: row.organisation ?? '',
+    ...(row.organisation ? { organisation: row.organisation } : {}),
   };
 }
 

@@ -71,6 +71,8 @@ export interface StartOptions {
   renderTimeoutMs?: number;
   /** createApp's `socketUnsentBytesMax`. */
   socketUnsentBytesMax?: number;
+  /** createApp's `chromiumPath` (PDF exports). */
+  chromiumPath?: string;
 }
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
@@ -157,6 +159,7 @@ export class Harness {
       ...(options.createKey !== undefined ? { createKey: options.createKey } : {}),
       ...(options.renderTimeoutMs !== undefined ? { renderTimeoutMs: options.renderTimeoutMs } : {}),
       ...(options.socketUnsentBytesMax !== undefined ? { socketUnsentBytesMax: options.socketUnsentBytesMax } : {}),
+      ...(options.chromiumPath !== undefined ? { chromiumPath: options.chromiumPath } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
       peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,
     });

@@ -228,7 +228,7 @@ function readUpload(req: Request): Promise<{ name: string; contentType: string; 
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: ATTACHMENT_MAX_BYTES, fields: 10, parts: 20, fieldSize: 1024 } });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: ATTACHMENT_MAX_BYTES, fields: 10, parts: 20, fieldSize: 1024 } });
     } catch {
       reject(new DomainError('invalid_payload', 'The multipart body cannot be read.', 'file'));
       return;
