@@ -130,11 +130,17 @@ export function TitleBlockCard({ documentation }: { documentation: Documentation
 export function SectionsCard({ documentation }: { documentation: DocumentationState }) {
   const { t } = useTranslation();
   const { error, status, run } = useDocumentationAction();
+  // A switch moves at once; the server's answer (or a refusal) settles it.
+  const [pending, setPending] = useState<DocumentationSection[] | null>(null);
+  const shown = pending ?? documentation.excluded;
   const toggle = (section: DocumentationSection, included: boolean) => {
     const excluded = included
-      ? documentation.excluded.filter((other) => other !== section)
-      : DOCUMENTATION_SECTIONS.filter((other) => other === section || documentation.excluded.includes(other));
-    void run(() => request(workshopSession.socket(), 'documentation:update', { excluded }), t('documentation.saved'));
+      ? shown.filter((other) => other !== section)
+      : DOCUMENTATION_SECTIONS.filter((other) => other === section || shown.includes(other));
+    setPending(excluded);
+    void run(() => request(workshopSession.socket(), 'documentation:update', { excluded }), t('documentation.saved')).finally(() =>
+      setPending((current) => (current === excluded ? null : current)),
+    );
   };
   return (
     <section className="card" aria-labelledby="documentation-sections-heading">
@@ -145,7 +151,7 @@ export function SectionsCard({ documentation }: { documentation: DocumentationSt
           <CheckboxField
             key={section}
             label={t(`documentation.sectionNames.${section}`)}
-            checked={!documentation.excluded.includes(section)}
+            checked={!shown.includes(section)}
             onChange={(event) => toggle(section, event.currentTarget.checked)}
           />
         ))}
