@@ -101,6 +101,15 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     expect(markdown.text).toContain('Jürgen Weiß');
     expect(markdown.text).toContain('Stadt Rheine');
     await moderator.page.getByTestId('export-status').filter({ hasText: `${markdown.fileName} heruntergeladen.` }).waitFor();
+
+    // People can change their organisation later; the next download has it.
+    const aboutMe = participant.page.getByRole('region', { name: 'Über mich' });
+    await aboutMe.getByLabel('Meine Organisation (freiwillig)').fill('Kulturbüro Rheine');
+    await aboutMe.getByLabel('Meine Organisation (freiwillig)').press('Enter');
+    await aboutMe.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+    const updated = await moderatorView.download('Markdown');
+    expect(updated.text).toContain('Kulturbüro Rheine');
+    expect(updated.text).not.toContain('Stadt Rheine');
   });
 
   it('leaves out a section that is switched off, in the preview and in the download', async () => {
@@ -127,6 +136,13 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     expect(text).toContain('Anna Müller, LWL-Kulturabteilung');
     expect(text).not.toContain('Jürgen Weiß');
     expect(documentXml).toMatch(/<w:pStyle w:val="Heading1"\/>/);
+  });
+
+  it('prints the PDF with one click', async () => {
+    const pdf = await moderatorView.downloadBytes('PDF');
+    expect(pdf.fileName).toBe('austauschtreffen-kultur-2026-11-20.pdf');
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await moderator.page.getByTestId('export-status').filter({ hasText: `${pdf.fileName} heruntergeladen.` }).waitFor();
   });
 
   it('exports in English independently of the app’s language', async () => {
