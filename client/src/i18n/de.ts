@@ -496,6 +496,7 @@ export const de: Messages = {
     previewFrame: 'Vorschau der Dokumentation',
     documentFrame: 'Die Dokumentation des Workshops',
     refreshPreview: 'Vorschau aktualisieren',
+    refresh: 'Aktualisieren',
     previewLoading: 'Die Vorschau wird aktualisiert…',
     previewUpdated: 'Vorschau aktualisiert.',
     errors: {

@@ -493,6 +493,7 @@ export const en = {
     previewFrame: 'Preview of the documentation',
     documentFrame: 'The workshop documentation',
     refreshPreview: 'Refresh preview',
+    refresh: 'Refresh',
     previewLoading: 'Updating the preview…',
     previewUpdated: 'Preview updated.',
     errors: {

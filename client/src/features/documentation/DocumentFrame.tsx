@@ -16,6 +16,7 @@ export function DocumentFrame({
   exclude,
   version,
   title,
+  refreshLabel,
 }: {
   workshopId: string;
   lang: Language;
@@ -24,6 +25,8 @@ export function DocumentFrame({
   version: string;
   /** The frame's accessible name. */
   title: string;
+  /** The refresh button's text, when not "refresh preview". */
+  refreshLabel?: string;
 }) {
   const { t } = useTranslation();
   const errorText = useDocumentationErrorText();
@@ -68,7 +71,7 @@ export function DocumentFrame({
             setRefreshes((count) => count + 1);
           }}
         >
-          {t('documentation.refreshPreview')}
+          {refreshLabel ?? t('documentation.refreshPreview')}
         </button>
         <p role="status" className="muted">
           {status}

@@ -26,6 +26,9 @@ export function PublishedDocumentation({ workshopId }: { workshopId: string }) {
   const showAttachments = !documentation.excluded.includes('attachments') && documentation.attachments.length > 0;
   return (
     <div className="documentation-layout documentation-layout-reader">
+      <section className="card documentation-preview" aria-label={t('documentation.documentFrame')}>
+        <DocumentFrame workshopId={workshopId} lang={lang} version={version} title={t('documentation.documentFrame')} refreshLabel={t('documentation.refresh')} />
+      </section>
       <div className="documentation-controls">
         {/* The server leaves out the sections the moderation switched off; participants cannot add them back. */}
         <ExportCard workshopId={workshopId} lang={lang} onLangChange={setLang} exclude={[]} />
@@ -36,9 +39,6 @@ export function PublishedDocumentation({ workshopId }: { workshopId: string }) {
           </section>
         ) : null}
       </div>
-      <section className="card documentation-preview" aria-label={t('documentation.documentFrame')}>
-        <DocumentFrame workshopId={workshopId} lang={lang} version={version} title={t('documentation.documentFrame')} />
-      </section>
     </div>
   );
 }
