@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '@werkraum/shared/roles';
 import { useDocumentationState } from './useDocumentationState.js';
@@ -23,6 +23,22 @@ export function DocumentationEditor({ workshopId }: { workshopId: string }) {
   const [lang, setLang] = useState<Language>(workshopLanguage);
   const { handle } = useSummaryDocument(workshopId, session.personId);
   const [summaryVersion, setSummaryVersion] = useState(0);
+  const [workshopVersion, setWorkshopVersion] = useState(0);
+  const workshopFacts = useAppStore((state) => state.workshop);
+  const agenda = useAppStore((state) => state.agenda);
+  const rounds = useAppStore((state) => state.rounds);
+  const polls = useAppStore((state) => state.polls);
+
+  // The preview also follows the workshop itself (agenda and its run, rounds, polls), once changes pause.
+  const seenWorkshop = useRef(false);
+  useEffect(() => {
+    if (!seenWorkshop.current) {
+      seenWorkshop.current = true;
+      return;
+    }
+    const timer = setTimeout(() => setWorkshopVersion((count) => count + 1), PREVIEW_QUIET_MS);
+    return () => clearTimeout(timer);
+  }, [workshopFacts, agenda, rounds, polls]);
 
   // The preview follows the summary once writing pauses.
   useEffect(() => {
@@ -40,7 +56,7 @@ export function DocumentationEditor({ workshopId }: { workshopId: string }) {
   }, [handle]);
 
   if (!documentation) return fallback;
-  const version = JSON.stringify([documentation.compiledBy, documentation.attachments.map((attachment) => attachment.id), summaryVersion]);
+  const version = JSON.stringify([documentation.compiledBy, documentation.attachments.map((attachment) => attachment.id), summaryVersion, workshopVersion]);
   return (
     <div className="documentation-layout">
       <div className="documentation-controls">
