@@ -204,7 +204,7 @@ export function buildDocx(model: DocumentationModel): Document {
     body.push(heading(labels.agenda, 1));
     body.push(
       table(
-        [`${labels.plannedStart}–${labels.plannedEnd}`, `${labels.actualStart}–${labels.actualEnd}`, labels.block, labels.type, labels.changes],
+        [labels.planned, labels.actual, labels.block, labels.type, labels.changes],
         model.agenda.rows.map((row) => [
           `${row.plannedStart}–${row.plannedEnd}`,
           `${row.actualStart ?? '–'}–${row.actualEnd ?? '–'}`,
