@@ -22,6 +22,7 @@ import {
   WidthType,
   type ParagraphChild,
 } from 'docx';
+import { strToU8, zipSync, type Zippable } from 'fflate';
 import { labelsFor } from './labels.js';
 import { hasText, type DocumentationModel, type RichNode } from './model.js';
 
@@ -204,7 +205,7 @@ export function buildDocx(model: DocumentationModel): Document {
     body.push(heading(labels.agenda, 1));
     body.push(
       table(
-        [`${labels.plannedStart}–${labels.plannedEnd}`, `${labels.actualStart}–${labels.actualEnd}`, labels.block, labels.type, labels.changes],
+        [labels.planned, labels.actual, labels.block, labels.type, labels.changes],
         model.agenda.rows.map((row) => [
           `${row.plannedStart}–${row.plannedEnd}`,
           `${row.actualStart ?? '–'}–${row.actualEnd ?? '–'}`,
@@ -335,8 +336,26 @@ export function buildDocx(model: DocumentationModel): Document {
   });
 }
 
-/** Renders the model as a DOCX file. */
+/** docx's own compiler (the step of Packer before zipping): path -> XML text or bytes. */
+type PackageCompiler = { compile(file: Document, prettify?: boolean, overrides?: unknown[]): Map<string, string | Uint8Array | ArrayBuffer> };
+
+/**
+ * Renders the model as a DOCX file. The package is zipped here rather than by Packer, which
+ * deflates every part: board PNGs are already compressed, and deflating them again was most of
+ * the time of a DOCX with pictures. Falls back to Packer if docx ever stops exposing its compiler.
+ */
 export async function renderDocx(model: DocumentationModel): Promise<Uint8Array> {
-  const buffer = await Packer.toBuffer(buildDocx(model));
+  const document = buildDocx(model);
+  const compiler = (Packer as unknown as { compiler?: Partial<PackageCompiler> }).compiler;
+  if (typeof compiler?.compile === 'function') {
+    const parts = (compiler as PackageCompiler).compile(document, undefined, []);
+    const files: Zippable = {};
+    for (const [path, data] of parts) {
+      const bytes = typeof data === 'string' ? strToU8(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+      files[path] = [bytes, { level: path.startsWith('word/media/') ? 0 : 6 }];
+    }
+    return zipSync(files);
+  }
+  const buffer = await Packer.toBuffer(document);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -29,6 +29,31 @@ function paragraphs(text: string): string {
     .join('');
 }
 
+/** A board's Markdown outline as HTML: cluster titles and lists of their cards (text escaped). */
+function outlineHtml(outline: string): string {
+  const out: string[] = ['<div class="outline">'];
+  let open = false;
+  for (const raw of outline.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const text = (value: string) => escapeHtml(value.replace(/\\(.)/g, '$1'));
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    const item = /^[-*]\s+(.*)$/.exec(line);
+    if (item) {
+      if (!open) out.push('<ul>');
+      open = true;
+      out.push(`<li>${text(item[1]!)}</li>`);
+      continue;
+    }
+    if (open) out.push('</ul>');
+    open = false;
+    out.push(heading ? `<p><strong>${text(heading[1]!)}</strong></p>` : `<p>${text(line)}</p>`);
+  }
+  if (open) out.push('</ul>');
+  out.push('</div>');
+  return out.join('');
+}
+
 /** A horizontal bar chart of a poll's counts (inline SVG, with a text alternative). */
 function pollChart(poll: PollModel, title: string): string {
   const rowHeight = 28;
@@ -62,7 +87,7 @@ h1 { font-size: 1.9rem; margin: 0 0 .75rem; } h2 { font-size: 1.45rem; margin-to
 h3 { font-size: 1.2rem; margin-top: 1.6rem; } h4 { font-size: 1.05rem; margin-top: 1.3rem; } h5, h6 { font-size: 1rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; } dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
-th, td { border: 1px solid #c4cbd4; padding: .3rem .5rem; text-align: left; vertical-align: top; } th { background: #eef1f5; }
+th, td { border: 1px solid #c4cbd4; padding: .3rem .5rem; text-align: left; vertical-align: top; } th { background: #eef1f5; } #agenda td:nth-child(-n+2) { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .notes { border-left: 3px solid #d9dee5; padding-left: .9rem; }
 img.board { max-width: 100%; height: auto; border: 1px solid #c4cbd4; }
@@ -110,8 +135,8 @@ export function renderHtml(model: DocumentationModel): string {
       )
       .join('');
     parts.push(
-      `<section id="agenda"><h2>${escapeHtml(labels.agenda)}</h2><table><thead><tr><th scope="col">${escapeHtml(labels.plannedStart)} – ${escapeHtml(labels.plannedEnd)}</th>` +
-        `<th scope="col">${escapeHtml(labels.actualStart)} – ${escapeHtml(labels.actualEnd)}</th><th scope="col">${escapeHtml(labels.block)}</th>` +
+      `<section id="agenda"><h2>${escapeHtml(labels.agenda)}</h2><table><thead><tr><th scope="col">${escapeHtml(labels.planned)}</th>` +
+        `<th scope="col">${escapeHtml(labels.actual)}</th><th scope="col">${escapeHtml(labels.block)}</th>` +
         `<th scope="col">${escapeHtml(labels.type)}</th><th scope="col">${escapeHtml(labels.changes)}</th></tr></thead><tbody>${rows}</tbody></table>` +
         `<p><strong>${escapeHtml(labels.plannedEndOfWorkshop)}:</strong> ${escapeHtml(model.agenda.plannedEnd ?? '–')}` +
         (model.agenda.actualEnd ? `<br><strong>${escapeHtml(labels.actualEndOfWorkshop)}:</strong> ${escapeHtml(model.agenda.actualEnd)}` : '') +
@@ -160,7 +185,7 @@ export function renderHtml(model: DocumentationModel): string {
             ? `data:image/png;base64,${Buffer.from(room.board.png).toString('base64')}`
             : `data:image/svg+xml;base64,${Buffer.from(room.board.svg).toString('base64')}`;
           parts.push(`<img class="board" src="${source}" alt="${escapeHtml(labels.boardImage(room.name))}">`);
-          if (room.board.outline.trim()) parts.push(`<pre class="outline">${escapeHtml(room.board.outline.trim())}</pre>`);
+          if (room.board.outline.trim()) parts.push(outlineHtml(room.board.outline));
         }
         parts.push('</section>');
       }

@@ -12,6 +12,8 @@ export interface DocumentationLabels {
   description: string;
   summary: string;
   agenda: string;
+  planned: string;
+  actual: string;
   plannedStart: string;
   plannedEnd: string;
   actualStart: string;
@@ -72,6 +74,8 @@ const de: DocumentationLabels = {
   description: 'Beschreibung',
   summary: 'Zusammenfassung',
   agenda: 'Ablauf',
+  planned: 'Geplant',
+  actual: 'Tatsächlich',
   plannedStart: 'Beginn geplant',
   plannedEnd: 'Ende geplant',
   actualStart: 'Beginn tatsächlich',
@@ -141,6 +145,8 @@ const en: DocumentationLabels = {
   description: 'Description',
   summary: 'Summary',
   agenda: 'Agenda',
+  planned: 'Planned',
+  actual: 'Actual',
   plannedStart: 'Planned start',
   plannedEnd: 'Planned end',
   actualStart: 'Actual start',

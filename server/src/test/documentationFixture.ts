@@ -75,6 +75,8 @@ function writeNotes(doc: Y.Doc, heading: string, text: string, bullets: string[]
   const t = new Y.XmlText();
   t.insert(0, text);
   t.insert(text.length, ' wichtig', { bold: {} });
+  t.insert(text.length + 8, ' Freiwilligenagentur', { link: { href: 'https://example.org/fa' } });
+  t.insert(text.length + 28, ' Klick mich', { link: { href: 'javascript:alert(1)' } });
   p.insert(0, [t]);
   const list = new Y.XmlElement('bulletList');
   list.insert(

@@ -64,6 +64,8 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(md).toContain('###### Netzwerke in Raum 2');
     expect(md).toContain('- Stadtbibliothek');
     expect(md).toContain('**wichtig**');
+    expect(md).toMatch(/\[ ?Freiwilligenagentur\]\(https:\/\/example\.org\/fa\)/);
+    expect(md).not.toContain('javascript:');
     expect(md).toContain('Partner Raum 4');
     expect(md).toContain('Volkshochschule');
     expect(md).toContain('- Jürgen Weiß (Stadt Rheine)');
@@ -113,7 +115,9 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(html).not.toMatch(/<[^>]*\son[a-z]+=/i);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('javascript:');
-    expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!127\.0\.0\.1)/);
+    expect(html).toContain('href="https://example.org/fa"');
+    // Self-contained: every picture is inline.
+    expect(html).not.toMatch(/src="(?!data:)/);
     for (const name of everyName()) expect(html).not.toContain(name);
     expect(HOSTILE_NOTE).toContain('<script>');
   });
@@ -133,6 +137,10 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(Object.keys(files).some((name) => name.startsWith('word/media/'))).toBe(true);
     for (const name of everyName()) expect(xml).not.toContain(name);
     expect(xml).not.toContain('<script>');
+    const rels = strFromU8(files['word/_rels/document.xml.rels']!);
+    expect(rels).toContain('https://example.org/fa');
+    expect(rels).not.toContain('javascript:');
+    expect(xml).toContain('Klick mich');
   });
 
   it('PDF: printed by Chromium; its text holds the agenda with actual times, the poll results and the notes', async () => {
