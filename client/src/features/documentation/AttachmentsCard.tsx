@@ -123,6 +123,8 @@ export function AttachmentsCard({ workshopId, attachments }: { workshopId: strin
       const current = useAppStore.getState().documentation;
       if (current) setDocumentation({ ...current, attachments: current.attachments.filter((other) => other.id !== attachment.id) });
       setStatus(t('documentation.removed', { name: attachment.name }));
+      // The focused button is gone with its file: keep the keyboard in the card.
+      input.current?.focus();
     } catch (failure) {
       setErrors([errorText(failure)]);
     }
