@@ -192,4 +192,14 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     await participant.page.getByTestId('documentation-unpublished').waitFor();
     expect(await participant.page.locator('[data-testid="document-frame"]').count()).toBe(0);
   });
+
+  it('removes an attachment with the keyboard and keeps the focus in the attachments', async () => {
+    const attachments = moderatorView.region('Anlagen');
+    await attachments.getByRole('button', { name: `${ATTACHMENT.name} entfernen` }).focus();
+    await moderator.page.keyboard.press('Enter');
+    await attachments.getByRole('status').filter({ hasText: `${ATTACHMENT.name} entfernt.` }).waitFor();
+    expect(await moderatorView.attachmentNames()).toEqual([]);
+    expect(await attachments.getByLabel('Dateien hochladen').evaluate((input) => input === document.activeElement)).toBe(true);
+    await expect.poll(() => coModeratorView.attachmentNames(), POLL).toEqual([]);
+  });
 });
