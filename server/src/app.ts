@@ -146,12 +146,16 @@ export function createApp(deps: AppDeps): App {
   // PNGs are drawn in a worker thread of this app, with a time limit and a cache per board version.
   const rasterizer = new BoardRasterizer(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {});
   const board = new BoardDomain({ store: deps.store, notifier, people, notes, collab, clock, rasterizer });
+  // The documentation draws every board of a workshop: its own rasterizer, with room in its cache for
+  // all boards of a large workshop, so a preview that is fetched again does not draw them again and
+  // the boards' live previews keep their cache.
+  const exportRasterizer = new BoardRasterizer({ cacheEntries: 64, ...(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {}) });
   const documentation = new DocumentationDomain({ store: deps.store, people, notifier, secret: collabSecret, clock, now });
   const exporter = new DocumentationExporter(
     {
       store: deps.store,
       collab,
-      rasterizer,
+      rasterizer: exportRasterizer,
       boardVotes: (workshopId, roomId) => board.votes(workshopId, roomId),
       ...(deps.findingsProvider ? { findingsProvider: deps.findingsProvider } : {}),
       log,
@@ -237,6 +241,7 @@ export function createApp(deps: AppDeps): App {
       await collab.close();
       await rasterizer.close();
       await exporter.close();
+      await exportRasterizer.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
     },
