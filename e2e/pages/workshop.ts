@@ -45,9 +45,10 @@ export class CreateWorkshopPage {
 export class JoinPage {
   constructor(private readonly page: Page) {}
 
-  async join(displayName: string, options: { listInDocumentation?: boolean } = {}): Promise<void> {
+  async join(displayName: string, options: { listInDocumentation?: boolean; organisation?: string } = {}): Promise<void> {
     await this.page.getByLabel('Ihr Name').fill(displayName);
     if (options.listInDocumentation) await this.page.getByLabel('Meinen Namen in der Dokumentation des Workshops nennen').check();
+    if (options.organisation) await this.page.getByLabel('Organisation (freiwillig)').fill(options.organisation);
     await this.page.getByRole('button', { name: 'Beitreten' }).click();
     await new WorkshopView(this.page).waitUntilJoined();
   }

@@ -9,6 +9,11 @@ import { CollabServer } from './collab/server.js';
 import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
+import { DocumentationDomain } from './domain/documentation.js';
+import { DocumentationExporter } from './export/service.js';
+import { documentationFindings } from './export/findings.js';
+import type { DocumentationFindings } from './export/model.js';
+import { PdfPrinter } from './export/pdf.js';
 import { NotesDomain } from './domain/notes.js';
 import { MediaDomain, type RoomService } from './domain/media.js';
 import type { LiveKitSettings } from './config.js';
@@ -75,6 +80,12 @@ export interface AppDeps {
   liveKitRoomService?: RoomService;
   /** The other processes of the installation (Redis); one process when absent. Closed with the app. */
   cluster?: Cluster;
+  /** The closing round's findings for the documentation, when that capability is there. */
+  findingsProvider?: (workshopId: string) => Promise<DocumentationFindings | null>;
+  /** Chromium for PDF exports; default WERKRAUM_CHROMIUM or /usr/bin/chromium. */
+  chromiumPath?: string;
+  /** DOCX, PDF and ZIP exports at once; default 2. */
+  heavyExportsMax?: number;
 }
 
 /** The assembled server, not yet listening. */
@@ -196,6 +207,25 @@ export function createApp(deps: AppDeps): App {
     boardSvg: async (workshopId, roomId) => String(await board.render(workshopId, roomId, 'svg')),
   });
   const speaking = new SpeakingDomain({ store: deps.store, notifier, people, clock });
+  // The documentation draws every board of a workshop: its own rasterizer, with room in its cache for
+  // all boards of a large workshop, so a preview that is fetched again does not draw them again and
+  // the boards' live previews keep their cache.
+  const exportRasterizer = new BoardRasterizer({ cacheEntries: 64, ...(deps.renderTimeoutMs !== undefined ? { timeoutMs: deps.renderTimeoutMs } : {}) });
+  const documentation = new DocumentationDomain({ store: deps.store, people, notifier, secret: collabSecret, clock, now });
+  const exporter = new DocumentationExporter(
+    {
+      store: deps.store,
+      collab,
+      rasterizer: exportRasterizer,
+      boardVotes: (workshopId, roomId) => board.votes(workshopId, roomId),
+      findingsProvider: deps.findingsProvider ?? ((workshopId) => documentationFindings(deps.store, workshopId)),
+      log,
+    },
+    {
+      printer: new PdfPrinter(deps.chromiumPath !== undefined ? { executablePath: deps.chromiumPath } : {}),
+      ...(deps.heavyExportsMax !== undefined ? { maxHeavy: deps.heavyExportsMax } : {}),
+    },
+  );
   const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
   const media = new MediaDomain({
     store: deps.store,
@@ -229,6 +259,8 @@ export function createApp(deps: AppDeps): App {
     series,
     findings,
     speaking,
+    documentation,
+    exporter,
     now,
     log,
     limits,
@@ -269,6 +301,7 @@ export function createApp(deps: AppDeps): App {
     series,
     findings,
     speaking,
+    documentation,
     clock,
     log,
     limits,
@@ -301,6 +334,8 @@ export function createApp(deps: AppDeps): App {
       sharedPeople?.dispose();
       await collab.close();
       await rasterizer.close();
+      await exporter.close();
+      await exportRasterizer.close();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
       await deps.store.close();
       await cluster.close();

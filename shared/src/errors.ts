@@ -50,6 +50,12 @@ export const ERROR_CODES = [
   'media_off',
   /** The media server (LiveKit) did not answer or refused the call. */
   'media_failed',
+  /** A file or the sum of a workshop's files is over its limit (HTTP 413). */
+  'too_large',
+  /** A capability needs something the server does not have, e.g. Chromium for PDF (HTTP 503). */
+  'unavailable',
+  /** Too many documentation exports are running (HTTP 503 with Retry-After); try again shortly. */
+  'export_busy',
   /** Something broke on the server; nothing was changed. */
   'internal',
 ] as const;

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { CreateWorkshopPage } from '../features/workshops/CreateWorkshopPage.js';
 import { JoinPage } from '../features/join/JoinPage.js';
+import { DocumentationPage } from '../features/documentation/DocumentationPage.js';
 import { WorkshopPage } from '../features/plenary/WorkshopPage.js';
 import { AppShell } from './AppShell.js';
 import { parseRoute, usePathname } from './router.js';
@@ -16,6 +17,8 @@ export function App() {
       return <JoinPage workshopId={route.workshopId} />;
     case 'workshop':
       return <WorkshopPage workshopId={route.workshopId} />;
+    case 'documentation':
+      return <DocumentationPage workshopId={route.workshopId} />;
     default:
       return (
         <AppShell>

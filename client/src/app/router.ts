@@ -5,6 +5,7 @@ export type Route =
   | { page: 'create' }
   | { page: 'join'; workshopId: string }
   | { page: 'workshop'; workshopId: string }
+  | { page: 'documentation'; workshopId: string }
   | { page: 'notFound' };
 
 /** Parses a pathname into a route. */
@@ -12,6 +13,8 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'create' };
   const join = /^\/w\/([\w-]{1,64})\/join\/?$/.exec(pathname);
   if (join?.[1]) return { page: 'join', workshopId: join[1] };
+  const documentation = /^\/w\/([\w-]{1,64})\/documentation\/?$/.exec(pathname);
+  if (documentation?.[1]) return { page: 'documentation', workshopId: documentation[1] };
   const workshop = /^\/w\/([\w-]{1,64})\/?$/.exec(pathname);
   if (workshop?.[1]) return { page: 'workshop', workshopId: workshop[1] };
   return { page: 'notFound' };

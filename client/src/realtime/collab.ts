@@ -55,10 +55,16 @@ export interface CollabHandle {
 export function openRoomDocument(
   workshopId: string,
   roomId: string,
-  kind: 'notes' | 'board' | 'drafts' = 'notes',
+  kind: 'notes' | 'board' | 'drafts' | 'summary' = 'notes',
   personId = '',
 ): CollabHandle {
-  const docName = kind === 'drafts' ? draftDocName(workshopId, roomId, personId) : roomDocName(kind, workshopId, roomId);
+  // The documentation's summary is one document per workshop (`summary:<workshopId>`); roomId is unused for it.
+  const docName =
+    kind === 'drafts'
+      ? draftDocName(workshopId, roomId, personId)
+      : kind === 'summary'
+        ? `summary:${workshopId}`
+        : roomDocName(kind, workshopId, roomId);
   const doc = new Y.Doc();
   const local = new IndexeddbPersistence(`werkraum:${docName}`, doc);
   const serverUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH_PREFIX.replace(/\/$/, '')}`;
@@ -106,7 +112,9 @@ export function openRoomDocument(
       const grant: CollabGrant =
         kind === 'notes'
           ? await request(workshopSession.socket(), 'notes:token', { roomId })
-          : await request(workshopSession.socket(), 'board:token', { roomId, drafts: kind === 'drafts' });
+          : kind === 'summary'
+            ? await request(workshopSession.socket(), 'documentation:summaryToken', {})
+            : await request(workshopSession.socket(), 'board:token', { roomId, drafts: kind === 'drafts' });
       if (destroyed) return;
       failures = 0;
       clearTimeout(retryTimer);

@@ -72,6 +72,10 @@ export function attachDispatch(
     // A new date brings its own polls (the agenda and rooms arrive as their own events).
     if (movedOn) onPollsChanged();
   };
+  const onDocumentation: Parameters<typeof socket.on<'documentation:changed'>>[1] = (documentation) =>
+    store.getState().setDocumentation(documentation);
+  socket.on('documentation:changed', onDocumentation);
+
   const onBoard: Parameters<typeof socket.on<'board:changed'>>[1] = ({ roomId }) => onBoardChanged(roomId);
   const onFindings = () => void reloadFindings(socket, store);
   const onStage: Parameters<typeof socket.on<'stage:changed'>>[1] = ({ stage }) => store.getState().setStage(stage);
@@ -99,6 +103,7 @@ export function attachDispatch(
     socket.off('findings:changed', onFindings);
     socket.off('stage:changed', onStage);
     socket.off('speaking:changed', onSpeaking);
+    socket.off('documentation:changed', onDocumentation);
     socket.off('board:changed', onBoard);
     socket.off('series:changed', onSeries);
     socket.off('poll:changed', onPollChanged);

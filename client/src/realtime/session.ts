@@ -85,7 +85,7 @@ class WorkshopSession {
   }
 
   /** Joins as a new person and remembers the identity in this browser. */
-  async join(input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean }): Promise<WorkshopSnapshot> {
+  async join(input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean; organisation?: string }): Promise<WorkshopSnapshot> {
     await this.freshConnection(input.workshopId);
     const snapshot = await request(this.socket(), 'session:join', input);
     saveIdentity(input.workshopId, {
@@ -137,6 +137,7 @@ class WorkshopSession {
 
   /** Fetches the agenda and the breakout rounds (after joining, reconnecting, or a change of one's own role). */
   private async loadAgenda(): Promise<void> {
+    void this.loadDocumentation();
     try {
       const [agenda, breakouts, polls, series] = await Promise.all([
         request(this.socket(), 'agenda:get', {}),
@@ -151,6 +152,17 @@ class WorkshopSession {
       void loadPlenaryTools(this.socket(), this.store);
     } catch {
       // The next reconnect fetches it again; the page shows the agenda as missing meanwhile.
+    }
+  }
+
+  /** Reads the documentation's state (publication, settings, attachments); a server without it leaves it unknown. */
+  async loadDocumentation(): Promise<boolean> {
+    try {
+      this.store.getState().setDocumentation(await request(this.socket(), 'documentation:get', {}));
+      return true;
+    } catch {
+      // Unknown until the next change or reconnect; the documentation view says so.
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import { createSeriesSlice, type SeriesSlice } from '../features/series/seriesSl
 import { createFindingsSlice, type FindingsSlice } from '../features/findings/findingsSlice.js';
 import { createSpeakingSlice, type SpeakingSlice } from '../features/speaking/speakingSlice.js';
 import { createMediaSlice, type MediaSlice } from '../features/media/mediaSlice.js';
+import { createDocumentationSlice, type DocumentationSlice } from '../features/documentation/documentationSlice.js';
 import { createSessionSlice, type SessionSlice } from './sessionSlice.js';
 
 /** The whole client state: one store combined from one slice per capability. */
@@ -20,7 +21,8 @@ export type AppState = SessionSlice &
   SeriesSlice &
   FindingsSlice &
   SpeakingSlice &
-  MediaSlice;
+  MediaSlice &
+  DocumentationSlice;
 
 /** Creates a fresh store (one per tab; tests create their own). */
 export const createAppStore = () =>
@@ -35,6 +37,7 @@ export const createAppStore = () =>
     ...createFindingsSlice(...args),
     ...createSpeakingSlice(...args),
     ...createMediaSlice(...args),
+    ...createDocumentationSlice(...args),
   }));
 
 /** The store of this tab. */

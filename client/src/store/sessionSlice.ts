@@ -36,6 +36,6 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   setSession: (session, workshop) => set({ session, workshop, problem: null }),
   setWorkshop: (workshop) => set({ workshop }),
   setOwnRole: (role) => set((state) => (state.session ? { session: { ...state.session, role } } : {})),
-  endSession: (problem) => set({ session: null, problem, peopleById: {}, peopleOrder: [], agenda: null, moderationNotes: {}, rounds: [], polls: [], participation: {}, boardStates: {} }),
+  endSession: (problem) => set({ session: null, problem, peopleById: {}, peopleOrder: [], agenda: null, moderationNotes: {}, rounds: [], polls: [], participation: {}, boardStates: {}, documentation: null }),
   clearProblem: () => set({ problem: null }),
 });

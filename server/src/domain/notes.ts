@@ -10,6 +10,7 @@ import type { ConnectionPolicy } from '../collab/validate.js';
 import { signCollabToken } from '../collab/tokens.js';
 import type { AgendaStore, BoardStore, BreakoutStore, WorkshopStore } from '../store/types.js';
 import { boardTemplateUpdate, templateUpdate } from './templates.js';
+import { parseSummaryDocName } from './documentation.js';
 import { DomainError } from './errors.js';
 import type { Actor, PeopleDomain } from './people.js';
 import { serialized } from './versioned.js';
@@ -53,6 +54,8 @@ export function documentAccess(
 ): RoomAccess {
   const room = parseRoomDocName(docName);
   if (room) return roomAccess(person, room.roomId, rounds, timer, now);
+  // The documentation's summary: the moderation writes it, nobody else opens it.
+  if (parseSummaryDocName(docName)) return isFacilitator(person.role) ? 'edit' : null;
   const draft = parseDraftDocName(docName);
   if (!draft || draft.personId !== person.id) return null;
   return roomAccess(person, draft.roomId, rounds, timer, now) === 'edit' ? 'edit' : null;
@@ -169,7 +172,7 @@ export class NotesDomain {
    * a removal or the end of a round must not open the room afterwards).
    */
   async allows(claims: { doc: string; mode: 'edit' | 'read'; personId: string; workshopId: string }): Promise<boolean> {
-    const inWorkshop = parseRoomDocName(claims.doc)?.workshopId ?? parseDraftDocName(claims.doc)?.workshopId;
+    const inWorkshop = parseRoomDocName(claims.doc)?.workshopId ?? parseDraftDocName(claims.doc)?.workshopId ?? parseSummaryDocName(claims.doc)?.workshopId;
     if (inWorkshop !== claims.workshopId) return false;
     const person = await this.deps.store.getPerson(claims.workshopId, claims.personId);
     if (!person || person.removedAt) return false;

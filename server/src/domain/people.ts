@@ -102,7 +102,7 @@ export class PeopleDomain {
 
   /** A new person joins through a link; returns the snapshot including their new token. */
   async join(
-    input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean },
+    input: { workshopId: string; linkSecret: string; displayName: string; listInDocumentation: boolean; organisation?: string | undefined },
     connectionId: string,
     onAdmitted: OnAdmitted,
   ): Promise<WorkshopSnapshot> {
@@ -114,6 +114,7 @@ export class PeopleDomain {
       displayName: input.displayName,
       role,
       listInDocumentation: input.listInDocumentation,
+      ...(input.organisation ? { organisation: input.organisation } : {}),
       tokenHash: hashSecret(personToken),
       joinedAt: this.deps.now().toISOString(),
       removedAt: null,
@@ -192,8 +193,8 @@ export class PeopleDomain {
     return { personId: target.id };
   }
 
-  /** Anyone: change their own name or documentation consent. */
-  async updateSelf(actor: Actor, input: { displayName?: string; listInDocumentation?: boolean }): Promise<PersonView> {
+  /** Anyone: change their own name, organisation or documentation consent. */
+  async updateSelf(actor: Actor, input: { displayName?: string | undefined; listInDocumentation?: boolean | undefined; organisation?: string | undefined }): Promise<PersonView> {
     await this.current(actor);
     return this.update(actor.workshopId, actor.personId, input);
   }
@@ -259,6 +260,7 @@ export class PeopleDomain {
       role: person.role,
       connection: this.connectionOf(person.id),
       listInDocumentation: person.listInDocumentation,
+      ...(person.organisation ? { organisation: person.organisation } : {}),
     };
   }
 
@@ -303,7 +305,7 @@ export class PeopleDomain {
   private async update(
     workshopId: string,
     personId: string,
-    patch: Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation'>>,
+    patch: Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'organisation'>>,
   ): Promise<PersonView> {
     const person = await this.written(workshopId, () => this.deps.store.updatePerson(workshopId, personId, patch));
     if (!person) throw new DomainError('person_not_found', 'This person is not in the workshop.', 'personId');

@@ -3,9 +3,9 @@ import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Language, Role } from '@werkraum/shared/roles';
-import type { PollAnswer } from '@werkraum/shared/protocol';
+import type { DocumentationSection, PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
+import type { AgendaRecord, AttachmentRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -77,6 +77,26 @@ const MIGRATIONS: string[] = [
      body_json TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // The documentation: its settings and publication, uploaded attachments (bytes in the row), and
+  // the organisation people may give.
+  `ALTER TABLE people ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+   CREATE TABLE documentation (
+     workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+     published_at TEXT,
+     compiled_by TEXT NOT NULL,
+     excluded_json TEXT NOT NULL
+   );
+   CREATE TABLE attachments (
+     id TEXT PRIMARY KEY,
+     workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     uploaded_at TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX attachments_by_workshop ON attachments(workshop_id, seq);`,
 ];
 
 interface WorkshopRow {
@@ -103,6 +123,7 @@ interface PersonRow {
   token_hash: string;
   joined_at: string;
   removed_at: string | null;
+  organisation: string;
 }
 
 interface AgendaRow {
@@ -142,7 +163,21 @@ function toPerson(row: PersonRow): PersonRecord {
     tokenHash: row.token_hash,
     joinedAt: row.joined_at,
     removedAt: row.removed_at,
+    ...(row.organisation ? { organisation: row.organisation } : {}),
   };
+}
+
+interface AttachmentRow {
+  id: string;
+  workshop_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  uploaded_at: string;
+}
+
+function toAttachment(row: AttachmentRow): AttachmentRecord {
+  return { id: row.id, workshopId: row.workshop_id, name: row.name, size: row.size, contentType: row.content_type, uploadedAt: row.uploaded_at };
 }
 
 /** How long an anonymous answer waits for others to be written with it (see queueAnonymous). */
@@ -184,14 +219,35 @@ export function openSqliteStore(file: string): Store {
     ),
     getWorkshop: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
     insertPerson: db.prepare(
-      `INSERT INTO people (id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at, seq)
-       VALUES (@id, @workshopId, @displayName, @role, @listInDocumentation, @tokenHash, @joinedAt, @removedAt,
+      `INSERT INTO people (id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at, organisation, seq)
+       VALUES (@id, @workshopId, @displayName, @role, @listInDocumentation, @tokenHash, @joinedAt, @removedAt, @organisation,
          (SELECT COALESCE(MAX(seq), 0) + 1 FROM people WHERE workshop_id = @workshopId))`,
     ),
     getPerson: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND id = ?'),
     findByToken: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND token_hash = ?'),
     updateWorkshopStart: db.prepare<[string, string]>('UPDATE workshops SET starts_at = ? WHERE id = ?'),
     getAgenda: db.prepare<[string], AgendaRow>('SELECT * FROM agendas WHERE workshop_id = ?'),
+    getDocumentation: db.prepare<[string], { published_at: string | null; compiled_by: string; excluded_json: string }>(
+      'SELECT published_at, compiled_by, excluded_json FROM documentation WHERE workshop_id = ?',
+    ),
+    saveDocumentation: db.prepare<[string, string | null, string, string]>(
+      `INSERT INTO documentation (workshop_id, published_at, compiled_by, excluded_json) VALUES (?, ?, ?, ?)
+       ON CONFLICT (workshop_id) DO UPDATE SET published_at = excluded.published_at, compiled_by = excluded.compiled_by,
+         excluded_json = excluded.excluded_json`,
+    ),
+    attachmentBytes: db.prepare<[string], { total: number | null }>('SELECT SUM(size) AS total FROM attachments WHERE workshop_id = ?'),
+    insertAttachment: db.prepare(
+      `INSERT INTO attachments (id, workshop_id, name, content_type, size, uploaded_at, data, seq)
+       VALUES (@id, @workshopId, @name, @contentType, @size, @uploadedAt, @data,
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM attachments WHERE workshop_id = @workshopId))`,
+    ),
+    listAttachments: db.prepare<[string], AttachmentRow>(
+      'SELECT id, workshop_id, name, content_type, size, uploaded_at FROM attachments WHERE workshop_id = ? ORDER BY seq',
+    ),
+    getAttachment: db.prepare<[string, string], AttachmentRow & { data: Buffer }>(
+      'SELECT id, workshop_id, name, content_type, size, uploaded_at, data FROM attachments WHERE workshop_id = ? AND id = ?',
+    ),
+    deleteAttachment: db.prepare<[string, string]>('DELETE FROM attachments WHERE workshop_id = ? AND id = ?'),
     insertAgenda: db.prepare(
       `INSERT INTO agendas (workshop_id, version, blocks_json, run_json, settings_json)
        VALUES (@workshopId, @version, @blocks, @run, @settings) ON CONFLICT (workshop_id) DO NOTHING`,
@@ -375,7 +431,7 @@ export function openSqliteStore(file: string): Store {
       return row ? toWorkshop(row) : undefined;
     },
     async insertPerson(person) {
-      statements.insertPerson.run({ ...person, listInDocumentation: person.listInDocumentation ? 1 : 0 });
+      statements.insertPerson.run({ ...person, organisation: person.organisation ?? '', listInDocumentation: person.listInDocumentation ? 1 : 0 });
     },
     async getPerson(workshopId, personId) {
       const row = statements.getPerson.get(workshopId, personId);
@@ -394,6 +450,7 @@ export function openSqliteStore(file: string): Store {
         role: 'role',
         listInDocumentation: 'list_in_documentation',
         removedAt: 'removed_at',
+        organisation: 'organisation',
       };
       const sets: string[] = [];
       const values: unknown[] = [];
@@ -410,6 +467,32 @@ export function openSqliteStore(file: string): Store {
     },
     async updateWorkshopStart(workshopId, startsAt) {
       statements.updateWorkshopStart.run(startsAt, workshopId);
+    },
+    async getDocumentationSettings(workshopId) {
+      const row = statements.getDocumentation.get(workshopId);
+      if (!row) return undefined;
+      return { publishedAt: row.published_at, compiledBy: row.compiled_by, excluded: JSON.parse(row.excluded_json) as DocumentationSection[] };
+    },
+    async saveDocumentationSettings(workshopId, settings) {
+      statements.saveDocumentation.run(workshopId, settings.publishedAt, settings.compiledBy, JSON.stringify(settings.excluded));
+    },
+    async insertAttachment(record, data, workshopLimitBytes) {
+      return db.transaction(() => {
+        const used = statements.attachmentBytes.get(record.workshopId)?.total ?? 0;
+        if (used + record.size > workshopLimitBytes) return 'too_large' as const;
+        statements.insertAttachment.run({ ...record, data });
+        return 'saved' as const;
+      })();
+    },
+    async listAttachments(workshopId) {
+      return statements.listAttachments.all(workshopId).map(toAttachment);
+    },
+    async getAttachment(workshopId, id) {
+      const row = statements.getAttachment.get(workshopId, id);
+      return row ? { record: toAttachment(row), data: row.data } : undefined;
+    },
+    async deleteAttachment(workshopId, id) {
+      return statements.deleteAttachment.run(workshopId, id).changes === 1;
     },
     async getAgenda(workshopId) {
       const row = statements.getAgenda.get(workshopId);

@@ -4,6 +4,7 @@ import type {
   AgendaRun,
   ArchivedPoll,
   BreakoutRound,
+  DocumentationSection,
   FindingSource,
   MediaPermissions,
   Poll,
@@ -29,6 +30,8 @@ export interface PersonRecord {
   displayName: string;
   role: Role;
   listInDocumentation: boolean;
+  /** The organisation the person gave ("Stadt Rheine"); empty or absent when none. */
+  organisation?: string;
   /** SHA-256 (hex) of the token that lets this person's browser come back. */
   tokenHash: string;
   joinedAt: string;
@@ -37,7 +40,7 @@ export interface PersonRecord {
 }
 
 /** The fields of a person that may change after joining. */
-export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt'>>;
+export type PersonPatch = Partial<Pick<PersonRecord, 'displayName' | 'role' | 'listInDocumentation' | 'removedAt' | 'organisation'>>;
 
 /** An agenda block as stored: what everyone sees plus the private moderation notes. */
 export interface AgendaBlockRecord extends AgendaBlockView {
@@ -268,6 +271,38 @@ export interface MediaStore {
   saveMediaSettings(record: MediaSettingsRecord): Promise<boolean>;
 }
 
+/** The documentation's settings and publication state as stored. */
+export interface DocumentationSettingsRecord {
+  publishedAt: string | null;
+  compiledBy: string;
+  excluded: DocumentationSection[];
+}
+
+/** An uploaded attachment's facts (its bytes are read separately). */
+export interface AttachmentRecord {
+  id: string;
+  workshopId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  uploadedAt: string;
+}
+
+/** Storage of the documentation's settings and its attachments. */
+export interface DocumentationStore {
+  getDocumentationSettings(workshopId: string): Promise<DocumentationSettingsRecord | undefined>;
+  saveDocumentationSettings(workshopId: string, settings: DocumentationSettingsRecord): Promise<void>;
+  /**
+   * Stores an attachment unless the workshop's attachments would then exceed `workshopLimitBytes`
+   * ('too_large'); the check and the insert are one transaction.
+   */
+  insertAttachment(record: AttachmentRecord, data: Buffer, workshopLimitBytes: number): Promise<'saved' | 'too_large'>;
+  /** A workshop's attachments in upload order. */
+  listAttachments(workshopId: string): Promise<AttachmentRecord[]>;
+  getAttachment(workshopId: string, id: string): Promise<{ record: AttachmentRecord; data: Buffer } | undefined>;
+  deleteAttachment(workshopId: string, id: string): Promise<boolean>;
+}
+
 export interface Store
   extends WorkshopStore,
     AgendaStore,
@@ -278,7 +313,8 @@ export interface Store
     TemplateLibraryStore,
     FindingsStore,
     SpeakingStore,
-    MediaStore {
+    MediaStore,
+    DocumentationStore {
   /** The collaboration documents (notes, boards) as appended Yjs updates. */
   collab: CollabStore;
   close(): Promise<void>;

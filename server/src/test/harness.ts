@@ -91,6 +91,8 @@ export interface StartOptions {
   openStore?: () => Promise<Store>;
   /** createApp's `cluster` (several processes on one Redis). */
   cluster?: Cluster;
+  /** createApp's `chromiumPath` (PDF exports). */
+  chromiumPath?: string;
 }
 
 /**
@@ -192,6 +194,7 @@ export class Harness {
       ...(options.socketUnsentBytesMax !== undefined ? { socketUnsentBytesMax: options.socketUnsentBytesMax } : {}),
       ...(options.liveKit ? { liveKit: options.liveKit } : {}),
       ...(options.liveKitRoomService ? { liveKitRoomService: options.liveKitRoomService } : {}),
+      ...(options.chromiumPath !== undefined ? { chromiumPath: options.chromiumPath } : {}),
       pollAnnounceMs: options.pollAnnounceMs ?? TEST_POLL_ANNOUNCE_MS,
       voterKeySecret: options.voterKeySecret ?? TEST_VOTER_KEY_SECRET,
       peopleAnnounceMs: options.peopleAnnounceMs ?? TEST_PEOPLE_ANNOUNCE_MS,

@@ -169,6 +169,14 @@ describe('findings, stage and speaking order over the socket', () => {
     expect(documentation.rounds[0]!.title).toBe('Breakout-Session Runde 1');
     expect(documentation.rounds[0]!.rooms.map((room) => room.findings.map((finding) => finding.text))).toEqual([['Wir brauchen einen Newsletter.'], ['Regelmäßige Treffen']]);
     expect(JSON.parse(JSON.stringify(documentation))).toEqual(documentation);
+    // ... and the written documentation lists them with their heading, round and room.
+    const markdown = await (
+      await fetch(`${server.baseUrl}/api/workshops/${workshop.id}/documentation?format=markdown`, { headers: { authorization: `Bearer ${workshop.keys.moderator}` } })
+    ).text();
+    const anaRoomName = (await server.store.getBreakouts(workshop.id))!.rounds[0]!.rooms.find((room) => room.id === anaRoom)!.name;
+    expect(markdown).toContain('Wir brauchen einen Newsletter.');
+    expect(markdown).toContain('★ Austausch: Regelmäßige Treffen');
+    expect(markdown).toContain(`Breakout-Session Runde 1 · ${anaRoomName}`);
   });
 
   it('presents findings one by one to everyone, counts one agreement per person, and a late joiner sees the stage', async () => {

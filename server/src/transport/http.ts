@@ -25,7 +25,10 @@ import { createWorkshop, requireWorkshop, roleOfSecret, workshopInfo } from '../
 import { applyTemplate, loadTemplate } from '../domain/workshopTemplates.js';
 import { newId } from '../domain/secrets.js';
 import { BUILT_IN_TEMPLATES } from '../templates/builtIn.js';
-import type { AgendaStore, BreakoutStore, PollStore, TemplateLibraryStore, WorkshopStore } from '../store/types.js';
+import type { AgendaStore, BreakoutStore, DocumentationStore, PollStore, TemplateLibraryStore, WorkshopStore } from '../store/types.js';
+import type { DocumentationDomain } from '../domain/documentation.js';
+import type { DocumentationExporter } from '../export/service.js';
+import { mountDocumentationRoutes } from './documentation.http.js';
 import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
 
 const addDateRequest = seriesClientEvents['series:addDate'];
@@ -35,7 +38,7 @@ const TEMPLATE_LIBRARY_MAX = 500;
 
 /** Dependencies of the HTTP routes. */
 export interface HttpDeps {
-  store: WorkshopStore & BreakoutStore & AgendaStore & PollStore & TemplateLibraryStore;
+  store: WorkshopStore & BreakoutStore & AgendaStore & PollStore & TemplateLibraryStore & DocumentationStore;
   people: PeopleDomain;
   agenda: AgendaDomain;
   polls: PollDomain;
@@ -60,6 +63,8 @@ export interface HttpDeps {
   templateKey?: string;
   /** Whether the store and Redis answer (scaled mode); /api/health answers 503 when one does not. */
   reachability?: () => Promise<{ store: boolean; redis: boolean | null }>;
+  documentation: DocumentationDomain;
+  exporter: DocumentationExporter;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -70,6 +75,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_state: 409,
   render_timeout: 503,
   render_busy: 503,
+  too_large: 413,
+  unavailable: 503,
+  export_busy: 503,
 };
 
 /** Content-Encodings of request bodies the API reads: none (the bodies are small JSON or text). */
@@ -574,6 +582,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.type(format === 'svg' ? 'image/svg+xml' : format === 'png' ? 'image/png' : 'text/markdown').send(body);
     }),
   );
+
+  mountDocumentationRoutes(app, {
+    store: deps.store,
+    documentation: deps.documentation,
+    exporter: deps.exporter,
+    now: deps.now,
+    sendError,
+    badKeyLimited: (req, res) => limited(req, res, deps.limits.badKey, false),
+    badKeyTaken: (req) => deps.limits.badKey.take(addressOf(req)),
+    baseUrl,
+    route,
+  });
 
   app.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'No such API endpoint.'));
 

@@ -15,6 +15,7 @@ import type { Notifier } from '../domain/notifier.js';
 import type { AgendaDomain } from '../domain/agenda.js';
 import type { BoardDomain } from '../domain/board.js';
 import type { BreakoutDomain } from '../domain/breakouts.js';
+import type { DocumentationDomain } from '../domain/documentation.js';
 import type { NotesDomain } from '../domain/notes.js';
 import type { MediaDomain } from '../domain/media.js';
 import type { PollDomain } from '../domain/polls.js';
@@ -63,6 +64,7 @@ export interface SocketDeps {
   series: SeriesDomain;
   findings: FindingsDomain;
   speaking: SpeakingDomain;
+  documentation: DocumentationDomain;
   /** Server time in ms, the clock clients synchronise to. */
   clock: () => number;
   log: (message: string, error?: unknown) => void;
@@ -150,7 +152,7 @@ function actorOf(socket: AppSocket): Actor {
  * with its schema, calls the domain, and answers every event with an acknowledgement.
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
-  const { people, agenda, breakouts, polls, notes, board, findings, speaking } = deps;
+  const { people, agenda, breakouts, polls, notes, board, findings, speaking, documentation } = deps;
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -284,19 +286,10 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'speaking:lowerAll': async (socket) => speaking.lowerAll(actorOf(socket)),
     'speaking:start': async (socket, input) => speaking.start(actorOf(socket), input),
     'speaking:control': async (socket, input) => speaking.control(actorOf(socket), input),
-    // The documentation domain answers these once it is wired; until then they are refused.
-    'documentation:get': async () => {
-      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
-    },
-    'documentation:update': async () => {
-      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
-    },
-    'documentation:publish': async () => {
-      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
-    },
-    'documentation:summaryToken': async () => {
-      throw new DomainError('invalid_state', 'The documentation is not available on this server yet.');
-    },
+    'documentation:get': async (socket) => documentation.get(actorOf(socket)),
+    'documentation:update': async (socket, input) => documentation.update(actorOf(socket), input),
+    'documentation:publish': async (socket, input) => documentation.publish(actorOf(socket), input),
+    'documentation:summaryToken': async (socket) => documentation.summaryToken(actorOf(socket)),
   };
 
   io.use((socket, next) => {

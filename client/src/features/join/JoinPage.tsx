@@ -65,6 +65,7 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const displayName = String(form.get('displayName') ?? '').trim();
+    const organisation = String(form.get('organisation') ?? '').trim();
     setFormError(null);
     if (!displayName) {
       setNameError(t('errors.required'));
@@ -79,6 +80,7 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
         linkSecret,
         displayName,
         listInDocumentation: form.get('listInDocumentation') === 'on',
+        ...(organisation ? { organisation } : {}),
       });
       enterWorkshop();
     } catch (error) {
@@ -129,6 +131,13 @@ export function JoinPage({ workshopId }: { workshopId: string }) {
           maxLength={LIMITS.displayNameMax}
           error={nameError}
           autoFocus={!identity}
+        />
+        <TextField
+          label={t('join.organisation')}
+          hint={t('join.organisationHint')}
+          name="organisation"
+          autoComplete="organization"
+          maxLength={LIMITS.organisationMax}
         />
         <CheckboxField label={t('join.listInDocumentation')} name="listInDocumentation" />
         <FormError message={formError} />

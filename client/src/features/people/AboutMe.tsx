@@ -16,7 +16,7 @@ export function AboutMe() {
   const [status, setStatus] = useState('');
   if (!me) return null;
 
-  const save = async (patch: { displayName?: string; listInDocumentation?: boolean }) => {
+  const save = async (patch: { displayName?: string; listInDocumentation?: boolean; organisation?: string }) => {
     setError(null);
     setStatus('');
     try {
@@ -35,6 +35,10 @@ export function AboutMe() {
     }
     void save({ displayName });
   };
+  const submitOrganisation = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void save({ organisation: String(new FormData(event.currentTarget).get('organisation') ?? '').trim() });
+  };
 
   return (
     <section className="card" aria-labelledby="about-me-heading">
@@ -47,6 +51,18 @@ export function AboutMe() {
           defaultValue={me.displayName}
           maxLength={LIMITS.displayNameMax}
           error={error}
+        />
+        <button type="submit">{t('people.save')}</button>
+      </form>
+      <form onSubmit={submitOrganisation} noValidate className="inline-form">
+        <TextField
+          key={me.organisation ?? ''}
+          label={t('people.myOrganisation')}
+          hint={t('join.organisationHint')}
+          name="organisation"
+          autoComplete="organization"
+          defaultValue={me.organisation ?? ''}
+          maxLength={LIMITS.organisationMax}
         />
         <button type="submit">{t('people.save')}</button>
       </form>

@@ -26,6 +26,7 @@ import { RoomFindings } from '../findings/RoomFindings.js';
 import { StagePanel } from '../findings/StagePanel.js';
 import { SpeakingPanel } from '../speaking/SpeakingPanel.js';
 import { ReviewPanel } from '../series/ReviewPanel.js';
+import { DocumentationLink } from '../documentation/DocumentationLink.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 
 /** The workshop as a joined person sees it: the frame with clock, stage and side panels. */
@@ -142,6 +143,7 @@ function Plenary({ now, live }: { now: number; live: boolean }) {
           </details>
         ) : null}
         {role ? <p className="role-note">{t('workshop.yourRole', { role: t(`roles.${role}`) })}</p> : null}
+        <DocumentationLink workshopId={workshop.id} />
       </section>
       {facilitator && live ? null : rooms}
       {reviewRunning ? <ReviewPanel /> : null}

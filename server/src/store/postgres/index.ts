@@ -5,6 +5,7 @@ import { createDb, SCHEMA_NAME } from './db.js';
 import { postgresDocumentStore } from './documents.js';
 import { migratePostgres } from './migrations.js';
 import { postgresAnswerStore } from './polls.js';
+import { postgresDocumentationStore } from './documentation.js';
 import { postgresTemplateStore } from './templates.js';
 import { postgresWorkshopStore } from './workshops.js';
 
@@ -59,6 +60,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresWorkshopStore(db),
     ...postgresDocumentStore(db),
     ...postgresTemplateStore(db),
+    ...postgresDocumentationStore(db),
     ...answerMethods,
     async close() {
       await drain();

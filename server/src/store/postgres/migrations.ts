@@ -81,6 +81,26 @@ export const PG_MIGRATIONS: string[] = [
      body_json TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // The documentation: its settings and publication, uploaded attachments (bytes in the row), and
+  // the organisation people may give.
+  `ALTER TABLE people ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+   CREATE TABLE documentation (
+     workshop_id TEXT PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+     published_at TEXT,
+     compiled_by TEXT NOT NULL,
+     excluded_json TEXT NOT NULL
+   );
+   CREATE TABLE attachments (
+     id TEXT PRIMARY KEY,
+     workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     uploaded_at TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     data BYTEA NOT NULL
+   );
+   CREATE INDEX attachments_by_workshop ON attachments(workshop_id, seq);`,
 ];
 
 /**

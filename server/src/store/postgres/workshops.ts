@@ -26,6 +26,7 @@ interface PersonRow {
   token_hash: string;
   joined_at: string;
   removed_at: string | null;
+  organisation: string;
 }
 
 function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -57,10 +58,11 @@ function toPerson(row: PersonRow): PersonRecord {
     tokenHash: row.token_hash,
     joinedAt: row.joined_at,
     removedAt: row.removed_at,
+    ...(row.organisation ? { organisation: row.organisation } : {}),
   };
 }
 
-const PERSON_COLUMNS = 'id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at';
+const PERSON_COLUMNS = 'id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at, organisation';
 
 /** Workshops and people. */
 export function postgresWorkshopStore(db: Db): WorkshopStore {
@@ -86,9 +88,9 @@ export function postgresWorkshopStore(db: Db): WorkshopStore {
     },
     async insertPerson(p) {
       await db.query(
-        `INSERT INTO people (id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [p.id, p.workshopId, p.displayName, p.role, p.listInDocumentation, p.tokenHash, p.joinedAt, p.removedAt],
+        `INSERT INTO people (id, workshop_id, display_name, role, list_in_documentation, token_hash, joined_at, removed_at, organisation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [p.id, p.workshopId, p.displayName, p.role, p.listInDocumentation, p.tokenHash, p.joinedAt, p.removedAt, p.organisation ?? ''],
       );
     },
     getPerson,
@@ -112,6 +114,7 @@ export function postgresWorkshopStore(db: Db): WorkshopStore {
         role: 'role',
         listInDocumentation: 'list_in_documentation',
         removedAt: 'removed_at',
+        organisation: 'organisation',
       };
       const sets: string[] = [];
       const values: unknown[] = [];

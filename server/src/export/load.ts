@@ -1,0 +1,126 @@
+/**
+ * Loads what the documentation model is built from: the stored workshop, people, agenda, polls
+ * with counted results, breakout rounds, and each room's notes (rendered) and board (outline, SVG,
+ * PNG drawn in the rasterizer's worker). The building itself is pure (model.ts).
+ */
+import { readBoard } from '@werkraum/shared/board';
+import { roomDocName } from '@werkraum/shared/rooms';
+import type * as Y from 'yjs';
+import { renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer } from '../board/render.js';
+import type { CollabServer } from '../collab/server.js';
+import { notesToProseMirror, renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
+import { summaryDocName } from '../domain/documentation.js';
+import { countResults } from '../domain/polls.js';
+import type { Store } from '../store/types.js';
+import { labelsFor } from './labels.js';
+import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText } from './model.js';
+import type { Language } from '@werkraum/shared/roles';
+
+
+/** Width of the board pictures in the documentation, pixels: sharp at the 600 px a page shows, and small to pack. */
+export const BOARD_IMAGE_WIDTH = 1000;
+
+/** Where the loader reads from. */
+export interface DocumentationSources {
+  store: Store;
+  collab: CollabServer;
+  rasterizer?: BoardRasterizer;
+  /** Dot counts of a room's board. */
+  boardVotes: (workshopId: string, roomId: string) => Promise<Record<string, number>>;
+  /** The findings of the closing round, when the server has that capability. */
+  findingsProvider?: (workshopId: string) => Promise<DocumentationFindings | null>;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Rich text of a notes-like document, or null when it is empty. */
+export function richTextOf(doc: Y.Doc): RichText | null {
+  const markdown = renderNotesMarkdown(doc);
+  if (markdown.trim().length === 0) return null;
+  return { html: renderNotesHtml(doc), markdown, doc: notesToProseMirror(doc).toJSON() as RichNode };
+}
+
+/** Loads everything the model needs. `images` draws the boards' PNGs (not needed for Markdown alone). */
+export async function loadDocumentationInput(
+  sources: DocumentationSources,
+  workshopId: string,
+  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number },
+): Promise<DocumentationInput | undefined> {
+  const { store, collab } = sources;
+  const workshop = await store.getWorkshop(workshopId);
+  if (!workshop) return undefined;
+  const [people, agenda, pollsRecord, breakouts, settings, attachments] = await Promise.all([
+    store.listPeople(workshopId),
+    store.getAgenda(workshopId),
+    store.getPolls(workshopId),
+    store.getBreakouts(workshopId),
+    store.getDocumentationSettings(workshopId),
+    store.listAttachments(workshopId),
+  ]);
+  const polls = await Promise.all(
+    (pollsRecord?.polls ?? []).map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })),
+  );
+  const labels = labelsFor(options.language);
+  const rounds = breakouts?.rounds ?? [];
+  const rooms: Record<string, LoadedRoom> = {};
+  for (const round of rounds) {
+    for (const room of round.rooms) {
+      const notesDoc = await collab.snapshot(roomDocName('notes', workshopId, room.id));
+      const boardDoc = await collab.snapshot(roomDocName('board', workshopId, room.id));
+      try {
+        const notes = richTextOf(notesDoc);
+        let board: LoadedRoom['board'] = null;
+        if (readBoard(boardDoc).items.length > 0) {
+          const votes = await sources.boardVotes(workshopId, room.id);
+          const drawing = { votes, showVotes: Object.keys(votes).length > 0, showAuthors: false, title: labels.boardImage(room.name) };
+          let png: Uint8Array | null = null;
+          if (options.images) {
+            try {
+              png = new Uint8Array(await renderBoardPng(boardDoc, { ...drawing, width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
+            } catch (error) {
+              // A board that cannot be drawn in time is documented by its outline.
+              sources.log?.(`documentation: board picture of room ${room.id} left out`, error);
+            }
+          }
+          board = {
+            outline: renderBoardOutline(boardDoc, votes, { showAuthors: false, unclustered: labels.unclustered, untitled: labels.untitled, dots: labels.dots }),
+            svg: renderBoardSvg(boardDoc, drawing),
+            png,
+          };
+        }
+        rooms[room.id] = { notes, board };
+      } finally {
+        notesDoc.destroy();
+        boardDoc.destroy();
+      }
+    }
+  }
+  const summaryDoc = await collab.snapshot(summaryDocName(workshopId));
+  let summary: RichText | null;
+  try {
+    summary = richTextOf(summaryDoc);
+  } finally {
+    summaryDoc.destroy();
+  }
+  let findings: DocumentationFindings | null = null;
+  if (sources.findingsProvider) {
+    try {
+      findings = await sources.findingsProvider(workshopId);
+    } catch (error) {
+      sources.log?.('documentation: findings could not be read', error);
+    }
+  }
+  return {
+    workshop,
+    people,
+    agenda: agenda ?? null,
+    polls,
+    rounds,
+    rooms,
+    summary,
+    compiledBy: settings?.compiledBy ?? '',
+    attachments,
+    findings,
+    attachmentBaseUrl: options.attachmentBaseUrl,
+    now: options.now,
+  };
+}

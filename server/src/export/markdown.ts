@@ -1,0 +1,171 @@
+/**
+ * The documentation as CommonMark: headings for the sections, tables for the agenda and poll
+ * counts (charts as tables), notes as Markdown with their headings moved below the room's heading,
+ * board pictures as `images/board-<roomId>.png` next to the file (they are in the ZIP).
+ */
+import { escapeMarkdownText } from '../collab/render.js';
+import { labelsFor } from './labels.js';
+import { hasText, type DocumentationModel } from './model.js';
+
+/** Escapes inline text; line breaks become spaces (for headings and table cells). */
+function inline(text: string): string {
+  return escapeMarkdownText(text.replace(/\s*\n\s*/g, ' '))
+    .replace(/^(#{1,6})(?=\s|$)/, '\\$1')
+    .replace(/^([-+])(?=\s|$)/, '\\$1')
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+}
+
+/** A table cell: inline text with pipes escaped. */
+function cell(text: string): string {
+  return inline(text).replace(/\|/g, '\\|');
+}
+
+/** A paragraph of free text: each line escaped, line breaks kept as hard breaks. */
+function paragraph(text: string): string {
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => inline(line.trim()))
+        .join('  \n'),
+    )
+    .join('\n\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const lines = [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** Moves the headings of embedded Markdown down by `levels` (at most level 6), outside code fences. */
+export function shiftHeadings(markdown: string, levels: number): string {
+  let fence: string | null = null;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const fenceMatch = /^(`{3,}|~{3,})/.exec(line);
+      if (fenceMatch) {
+        if (fence === null) fence = fenceMatch[1]![0]!;
+        else if (fenceMatch[1]![0] === fence) fence = null;
+        return line;
+      }
+      if (fence !== null) return line;
+      const heading = /^(#{1,6})(\s.*)?$/.exec(line);
+      if (!heading) return line;
+      return `${'#'.repeat(Math.min(6, heading[1]!.length + levels))}${heading[2] ?? ''}`;
+    })
+    .join('\n');
+}
+
+/** Renders the model as one Markdown document. */
+export function renderMarkdown(model: DocumentationModel): string {
+  const labels = labelsFor(model.language);
+  const out: string[] = [];
+  out.push(`# ${inline(model.title)}`);
+  const facts: [string, string][] = [
+    [labels.date, model.titleBlock.when],
+    [labels.format, model.titleBlock.format],
+    [labels.moderation, model.titleBlock.moderation],
+    [labels.coModeration, model.titleBlock.coModeration],
+    [labels.compiledBy, model.titleBlock.compiledBy],
+  ];
+  out.push(
+    facts
+      .filter(([, value]) => value.trim().length > 0)
+      .map(([label, value]) => `**${inline(label)}:** ${inline(value)}`)
+      .join('  \n'),
+  );
+  if (model.titleBlock.description.trim()) out.push(paragraph(model.titleBlock.description));
+
+  if (hasText(model.summary)) {
+    out.push(`## ${inline(labels.summary)}`);
+    out.push(shiftHeadings(model.summary.markdown.trim(), 2));
+  }
+
+  if (model.agenda) {
+    out.push(`## ${inline(labels.agenda)}`);
+    out.push(
+      table(
+        [labels.plannedStart, labels.plannedEnd, labels.actualStart, labels.actualEnd, labels.block, labels.type, labels.changes],
+        model.agenda.rows.map((row) => [
+          row.plannedStart,
+          row.plannedEnd,
+          row.actualStart ?? '–',
+          row.actualEnd ?? '–',
+          row.title,
+          row.type,
+          row.changes.join(', '),
+        ]),
+      ),
+    );
+    const ends = [`**${inline(labels.plannedEndOfWorkshop)}:** ${inline(model.agenda.plannedEnd ?? '–')}`];
+    if (model.agenda.actualEnd) ends.push(`**${inline(labels.actualEndOfWorkshop)}:** ${inline(model.agenda.actualEnd)}`);
+    out.push(ends.join('  \n'));
+  }
+
+  if (model.polls) {
+    out.push(`## ${inline(labels.polls)}`);
+    for (const poll of model.polls) {
+      out.push(`### ${inline(poll.question)}`);
+      out.push(`${inline(labels.participation(poll.participants))}${poll.anonymous ? ` (${inline(labels.anonymous)})` : ''}`);
+      if (poll.rows.length > 0) {
+        out.push(table([labels.option, labels.votes, labels.share], poll.rows.map((row) => [row.label, String(row.count), `${row.percent} %`])));
+      }
+      if (poll.mean !== null) out.push(`**${inline(labels.mean)}:** ${poll.mean.toLocaleString(model.language === 'de' ? 'de-DE' : 'en-GB')}`);
+      if (poll.texts.length > 0) out.push(poll.texts.map((text) => `- ${inline(text)}`).join('\n'));
+      if (poll.participants === 0) out.push(inline(labels.noAnswers));
+    }
+  }
+
+  if (model.breakouts) {
+    out.push(`## ${inline(labels.breakouts)}`);
+    for (const round of model.breakouts) {
+      out.push(`### ${inline(round.title)}`);
+      const facts = [round.time ? `**${inline(labels.time)}:** ${inline(round.time)}` : '', round.task ? `**${inline(labels.task)}:** ${inline(round.task)}` : ''].filter(Boolean);
+      if (facts.length > 0) out.push(facts.join('  \n'));
+      for (const room of round.rooms) {
+        out.push(`#### ${inline(room.name)}`);
+        const roomFacts: string[] = [];
+        if (room.task) roomFacts.push(`**${inline(labels.task)}:** ${inline(room.task)}`);
+        if (room.host) roomFacts.push(`**${inline(labels.host)}:** ${inline(room.host)}`);
+        const members = [...room.members.map(inline), ...(room.othersCount > 0 ? [inline(labels.othersNotListed(room.othersCount))] : [])];
+        if (members.length > 0) roomFacts.push(`**${inline(labels.members)}:** ${members.join(', ')}`);
+        if (roomFacts.length > 0) out.push(roomFacts.join('  \n'));
+        if (hasText(room.notes)) {
+          out.push(`##### ${inline(labels.notes)}`);
+          out.push(shiftHeadings(room.notes.markdown.trim(), 5));
+        }
+        if (room.board) {
+          out.push(`##### ${inline(labels.board)}`);
+          if (room.board.png) out.push(`![${inline(labels.boardImage(room.name))}](images/board-${room.id}.png)`);
+          if (room.board.outline.trim()) out.push(shiftHeadings(room.board.outline.trim(), 5));
+        }
+      }
+    }
+  }
+
+  if (model.findings && model.findings.items.length > 0) {
+    out.push(`## ${inline(model.findings.title || labels.findings)}`);
+    if (model.findings.intro) out.push(paragraph(model.findings.intro));
+    for (const item of model.findings.items) {
+      out.push(`### ${inline(item.title)}`);
+      if (item.text) out.push(paragraph(item.text));
+      if (item.details && item.details.length > 0) out.push(item.details.map((detail) => `- ${inline(detail)}`).join('\n'));
+    }
+  }
+
+  if (model.attachments) {
+    out.push(`## ${inline(labels.attachments)}`);
+    out.push(model.attachments.map((attachment) => `- [${inline(attachment.name)}](<${attachment.url.replace(/[<>\s]/g, encodeURIComponent)}>) (${inline(attachment.sizeText)})`).join('\n'));
+  }
+
+  if (model.participants && model.participants.length > 0) {
+    out.push(`## ${inline(labels.participants)}`);
+    out.push(model.participants.map((person) => `- ${inline(person.name)}${person.organisation ? ` (${inline(person.organisation)})` : ''}`).join('\n'));
+  }
+
+  return `${out.filter((part) => part.trim().length > 0).join('\n\n')}\n`;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Poll } from '@werkraum/shared/protocol';
+import { sanitizeFileName, safeContentType } from '../domain/documentation.js';
+import { countResults } from '../domain/polls.js';
+import type { AgendaRecord, PersonRecord, WorkshopRecord } from '../store/types.js';
+import { renderMarkdown } from './markdown.js';
+import { buildDocumentationModel, formatWhen, slugify, type DocumentationInput } from './model.js';
+
+const where = { timeZone: 'Europe/Berlin', startsAt: '2024-11-20T14:00:00+01:00' };
+const at = (iso: string) => Date.parse(iso);
+
+describe('dates, times and names as people write them', () => {
+  it('writes the date and span in German and English, the period once when both times share it', () => {
+    expect(formatWhen(at('2024-11-20T13:00:00Z'), at('2024-11-20T15:00:00Z'), where, 'de')).toBe('Mittwoch, 20. November 2024, 14:00–16:00 Uhr');
+    expect(formatWhen(at('2024-11-20T13:00:00Z'), at('2024-11-20T15:00:00Z'), where, 'en')).toBe('Wednesday, 20 November 2024, 2:00–4:00 pm');
+    expect(formatWhen(at('2024-11-20T10:30:00Z'), at('2024-11-20T12:00:00Z'), where, 'en')).toBe('Wednesday, 20 November 2024, 11:30 am–1:00 pm');
+    // Without a zone name, the offset written in the start counts.
+    expect(formatWhen(at('2024-07-01T07:00:00Z'), null, { timeZone: null, startsAt: '2024-07-01T09:00:00+02:00' }, 'de')).toBe('Montag, 1. Juli 2024, 09:00 Uhr');
+  });
+
+  it('makes file names from titles with umlauts transliterated, and sanitises uploaded names', () => {
+    expect(slugify('Austauschtreffen')).toBe('austauschtreffen');
+    expect(slugify('Größe & Öffnung: Über Straßen!')).toBe('groesse-oeffnung-ueber-strassen');
+    expect(slugify('   ')).toBe('workshop');
+    expect(sanitizeFileName('C:\\Users\\x\\Ablauf.pdf')).toBe('Ablauf.pdf');
+    expect(sanitizeFileName('..')).toBe('file');
+    expect(sanitizeFileName('a\u202egpj.exe')).toBe('agpj.exe');
+    expect(sanitizeFileName(`${'x'.repeat(300)}.pdf`)).toHaveLength(200);
+    expect(sanitizeFileName(`${'x'.repeat(300)}.pdf`).endsWith('.pdf')).toBe(true);
+    expect(safeContentType('text/html; charset=utf-8')).toBe('application/octet-stream');
+    expect(safeContentType('image/png')).toBe('image/png');
+  });
+});
+
+describe('buildDocumentationModel', () => {
+  const workshop: WorkshopRecord = {
+    id: 'w1', title: 'Werkstatt', startsAt: '2024-11-20T14:00:00+01:00', timeZone: 'Europe/Berlin', language: 'de',
+    description: '', moderatorNames: 'Mara', coModeratorNames: '', createdAt: '', linkSecretHashes: { moderator: '', coModerator: '', participant: '' },
+  };
+  const person = (id: string, listed: boolean): PersonRecord => ({ id, workshopId: 'w1', displayName: `Name ${id}`, role: 'participant', listInDocumentation: listed, tokenHash: id, joinedAt: '', removedAt: null });
+  const scale: Poll = {
+    id: 's', blockId: null, question: 'Wie zufrieden?', type: 'scale', options: [], maxChoices: null, scale: { min: 1, max: 5, minLabel: 'gar nicht', maxLabel: 'sehr' },
+    anonymous: false, resultsVisibility: 'live', allowChange: true, status: 'closed', published: true, openedAt: 0, closedAt: 0,
+  };
+  const yesNo: Poll = { ...scale, id: 'y', question: 'Weiter so?', type: 'yesNo', scale: null, options: ['yes', 'no', 'abstain'].map((id) => ({ id, label: id })) };
+  const draft: Poll = { ...yesNo, id: 'd', question: 'Entwurf', status: 'draft' };
+  const start = at('2024-11-20T13:00:00Z');
+  const agenda: AgendaRecord = {
+    workshopId: 'w1', version: 1, warningThresholds: [],
+    blocks: [
+      { id: 'a', title: 'Ankommen', type: 'arrival', plannedMinutes: 10, description: '', moderationNotes: 'geheim' },
+      { id: 'b', title: 'Übersprungen', type: 'input', plannedMinutes: 10, description: '', moderationNotes: '' },
+      { id: 'c', title: 'Abschluss', type: 'closing', plannedMinutes: 10, description: '', moderationNotes: '' },
+    ],
+    run: {
+      status: 'ended', timer: null,
+      actuals: [{ blockId: 'a', startedAt: start, endedAt: start + 12 * 60_000 }, { blockId: 'c', startedAt: start + 12 * 60_000, endedAt: start + 22 * 60_000 }],
+      log: [{ at: start, blockId: 'a', kind: 'start' }, { at: start + 60_000, blockId: 'a', kind: 'extend', deltaMs: 120_000 }],
+    },
+  };
+  const input = (): DocumentationInput => ({
+    workshop, agenda, people: [person('p1', true), person('p2', false)],
+    polls: [
+      { poll: scale, results: countResults(scale, [{ personId: 'p1', answer: { value: 4 } }, { personId: 'p2', answer: { value: 5 } }], true) },
+      { poll: yesNo, results: countResults(yesNo, [{ personId: 'p2', answer: { optionIds: ['no'] } }], true) },
+      { poll: draft, results: countResults(draft, [], true) },
+    ],
+    rounds: [], rooms: {}, summary: null, compiledBy: '', attachments: [], findings: null, attachmentBaseUrl: '/', now: start + 3600_000,
+  });
+
+  it('lists scale counts with the mean, yes/no in the document language, no drafts, and never who answered what', () => {
+    const model = buildDocumentationModel(input(), { language: 'en', excluded: [] });
+    expect(model.polls?.map((poll) => poll.question)).toEqual(['Wie zufrieden?', 'Weiter so?']);
+    expect(model.polls?.[0]).toMatchObject({ mean: 4.5, participants: 2 });
+    expect(model.polls?.[0]?.rows.map((row) => `${row.label}:${row.count}:${row.percent}`)).toEqual(['1:0:0', '2:0:0', '3:0:0', '4:1:50', '5:1:50']);
+    expect(model.polls?.[1]?.rows.map((row) => row.label)).toEqual(['Yes', 'No', 'Abstain']);
+    expect(JSON.stringify(model)).not.toContain('p2');
+    expect(JSON.stringify(model)).not.toContain('Name p2');
+  });
+
+  it('marks skipped and extended blocks, leaves out moderation notes, and ends at the actual end', () => {
+    const model = buildDocumentationModel(input(), { language: 'de', excluded: ['polls'] });
+    expect(model.agenda?.rows.map((row) => [row.title, row.actualStart, row.actualEnd, row.changes.join(', ')])).toEqual([
+      ['Ankommen', '14:00', '14:12', 'um 2 Min. verlängert'],
+      ['Übersprungen', null, null, 'übersprungen'],
+      ['Abschluss', '14:12', '14:22', ''],
+    ]);
+    expect(model.agenda?.actualEnd).toBe('14:22');
+    expect(model.titleBlock.when).toBe('Mittwoch, 20. November 2024, 14:00–14:22 Uhr');
+    expect(model.polls).toBeNull();
+    const md = renderMarkdown(model);
+    expect(md).not.toContain('geheim');
+    expect(md).toContain('- Name p1');
+    expect(md).not.toContain('Name p2');
+  });
+});
