@@ -663,6 +663,7 @@ export const de: Messages = {
     cancel: 'Abbrechen',
   },
   documentation: {
+    exportDate: 'Termin',
     link: 'Dokumentation',
     linkHint: 'Die Dokumentation des Workshops bearbeiten, ansehen, veröffentlichen und herunterladen',
     participantLink: 'Dokumentation lesen',

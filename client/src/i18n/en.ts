@@ -660,6 +660,7 @@ export const en = {
     cancel: 'Cancel',
   },
   documentation: {
+    exportDate: 'Date',
     link: 'Documentation',
     linkHint: 'Edit, preview, publish and download the workshop documentation',
     participantLink: 'Read the documentation',

@@ -1,5 +1,6 @@
 import { findingsForDocumentation } from '../domain/findings.js';
-import type { AgendaStore, BreakoutStore, FindingsStore } from '../store/types.js';
+import type { BreakoutRound } from '@werkraum/shared/protocol';
+import type { AgendaRecord, AgendaStore, BreakoutStore, FindingsStore, StoredFinding } from '../store/types.js';
 import type { DocumentationFindings } from './model.js';
 
 /**
@@ -19,6 +20,30 @@ export async function documentationFindings(store: FindingsStore & BreakoutStore
   return {
     items: findings.map((finding) => {
       const place = placeOf.get(finding.id) ?? '';
+      return {
+        title: `${finding.priority ? '★ ' : ''}${finding.heading ? `${finding.heading}: ` : ''}${finding.text}`,
+        ...(place ? { details: [place] } : {}),
+      };
+    }),
+  };
+}
+
+/** The findings an earlier date of a series kept, listed as on that date (null when there were none). */
+export function archivedDocumentationFindings(
+  findings: readonly StoredFinding[],
+  rounds: readonly BreakoutRound[],
+  agenda: AgendaRecord | null,
+): DocumentationFindings | null {
+  if (findings.length === 0) return null;
+  const titleOf = (roundId: string | null) => {
+    const round = rounds.find((candidate) => candidate.id === roundId);
+    return round ? (agenda?.blocks.find((block) => block.id === round.blockId)?.title ?? '') : '';
+  };
+  const roomOf = (roundId: string | null, roomId: string | null) =>
+    rounds.find((round) => round.id === roundId)?.rooms.find((room) => room.id === roomId)?.name ?? '';
+  return {
+    items: findings.map((finding) => {
+      const place = [titleOf(finding.roundId), roomOf(finding.roundId, finding.roomId)].filter(Boolean).join(' · ');
       return {
         title: `${finding.priority ? '★ ' : ''}${finding.heading ? `${finding.heading}: ` : ''}${finding.text}`,
         ...(place ? { details: [place] } : {}),

@@ -11,7 +11,9 @@ import type { CollabServer } from '../collab/server.js';
 import { notesToProseMirror, renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
 import { summaryDocName } from '../domain/documentation.js';
 import { countResults } from '../domain/polls.js';
+import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/types.js';
+import { archivedDocumentationFindings } from './findings.js';
 import { labelsFor } from './labels.js';
 import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText } from './model.js';
 import type { Language } from '@werkraum/shared/roles';
@@ -43,12 +45,13 @@ export function richTextOf(doc: Y.Doc): RichText | null {
 export async function loadDocumentationInput(
   sources: DocumentationSources,
   workshopId: string,
-  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number },
+  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number; dateId?: string | undefined },
 ): Promise<DocumentationInput | undefined> {
   const { store, collab } = sources;
-  const workshop = await store.getWorkshop(workshopId);
-  if (!workshop) return undefined;
-  const [people, agenda, pollsRecord, breakouts, settings, attachments] = await Promise.all([
+  const stored = await store.getWorkshop(workshopId);
+  if (!stored) return undefined;
+  let workshop = stored;
+  const [people, current, currentPolls, currentBreakouts, settings, attachments] = await Promise.all([
     store.listPeople(workshopId),
     store.getAgenda(workshopId),
     store.getPolls(workshopId),
@@ -56,11 +59,33 @@ export async function loadDocumentationInput(
     store.getDocumentationSettings(workshopId),
     store.listAttachments(workshopId),
   ]);
-  const polls = await Promise.all(
-    (pollsRecord?.polls ?? []).map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })),
-  );
+  let agenda = current ?? null;
+  let pollList = currentPolls?.polls ?? [];
+  let rounds = currentBreakouts?.rounds ?? [];
+  // An earlier date of a series is documented from what it kept when the series moved on.
+  let archived: { findings: DocumentationFindings | null; votes: (roomId: string) => Record<string, number> } | null = null;
+  if (options.dateId !== undefined) {
+    const date = (await store.getSeries(workshopId))?.dates.find((candidate) => candidate.id === options.dateId);
+    if (!date && options.dateId !== 'first') throw new DomainError('invalid_payload', 'This workshop has no such date.', 'date');
+    if (date?.status === 'upcoming') throw new DomainError('invalid_state', 'This date has not been held yet.', 'date');
+    if (date?.status === 'done' && date.archive) {
+      const { archive } = date;
+      workshop = { ...stored, startsAt: date.startsAt };
+      agenda = archive.agenda;
+      pollList = archive.polls.map((entry) => entry.poll);
+      rounds = archive.rounds;
+      archived = {
+        findings: archivedDocumentationFindings(archive.findings ?? [], archive.rounds, archive.agenda),
+        votes: (roomId) => {
+          const counts: Record<string, number> = {};
+          for (const items of Object.values(archive.boards[roomId]?.voting.votes ?? {})) for (const item of items) counts[item] = (counts[item] ?? 0) + 1;
+          return counts;
+        },
+      };
+    }
+  }
+  const polls = await Promise.all(pollList.map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })));
   const labels = labelsFor(options.language);
-  const rounds = breakouts?.rounds ?? [];
   const rooms: Record<string, LoadedRoom> = {};
   for (const round of rounds) {
     for (const room of round.rooms) {
@@ -70,7 +95,7 @@ export async function loadDocumentationInput(
         const notes = richTextOf(notesDoc);
         let board: LoadedRoom['board'] = null;
         if (readBoard(boardDoc).items.length > 0) {
-          const votes = await sources.boardVotes(workshopId, room.id);
+          const votes = archived ? archived.votes(room.id) : await sources.boardVotes(workshopId, room.id);
           const drawing = { votes, showVotes: Object.keys(votes).length > 0, showAuthors: false, title: labels.boardImage(room.name) };
           let png: Uint8Array | null = null;
           if (options.images) {
@@ -101,8 +126,8 @@ export async function loadDocumentationInput(
   } finally {
     summaryDoc.destroy();
   }
-  let findings: DocumentationFindings | null = null;
-  if (sources.findingsProvider) {
+  let findings: DocumentationFindings | null = archived ? archived.findings : null;
+  if (!archived && sources.findingsProvider) {
     try {
       findings = await sources.findingsProvider(workshopId);
     } catch (error) {
@@ -112,7 +137,7 @@ export async function loadDocumentationInput(
   return {
     workshop,
     people,
-    agenda: agenda ?? null,
+    agenda,
     polls,
     rounds,
     rooms,

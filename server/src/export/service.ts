@@ -115,6 +115,8 @@ export interface ExportRequest {
   /** Base URL of attachment links, ending with `/`. */
   attachmentBaseUrl: string;
   now: number;
+  /** One date of a series (its id); the current date when absent. */
+  dateId?: string | undefined;
 }
 
 /** Produces documentation exports with a limit on heavy work at once. */
@@ -140,6 +142,7 @@ export class DocumentationExporter {
       language: request.language,
       attachmentBaseUrl: request.attachmentBaseUrl,
       now: request.now,
+      dateId: request.dateId,
     });
     return input ? buildDocumentationModel(input, { language: request.language, excluded: request.excluded }) : undefined;
   }

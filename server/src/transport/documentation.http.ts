@@ -114,6 +114,11 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
         sendError(res, 400, 'invalid_payload', `Unknown section "${unknown.slice(0, 40)}"; sections are ${DOCUMENTATION_SECTIONS.join(', ')}.`, 'exclude');
         return;
       }
+      const date = req.query.date;
+      if (date !== undefined && (typeof date !== 'string' || date.length === 0 || date.length > 64)) {
+        sendError(res, 400, 'invalid_payload', 'date is the id of one date of the workshop (see sessions in GET /api/workshops/:id).', 'date');
+        return;
+      }
       const reader = await authorize(req, res, false);
       if (!reader) return;
       const stored = (await deps.documentation.settings(reader.workshop.id)).excluded;
@@ -127,6 +132,7 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
           excluded,
           attachmentBaseUrl: `${deps.baseUrl(req)}/api/workshops/${encodeURIComponent(reader.workshop.id)}/attachments/`,
           now: deps.now().getTime(),
+          ...(date !== undefined ? { dateId: date } : {}),
         })
         .catch((error: unknown) => {
           if (error instanceof DomainError && error.code === 'export_busy') res.set('Retry-After', String(EXPORT_RETRY_AFTER_SECONDS));

@@ -119,6 +119,21 @@ describe('a workshop series: dates, moving on, review and repeated polls', () =>
       [first.id, 'Wie sind Sie vernetzt?', 1],
     ]);
 
+    // The documentation of date 1 alone, and of the current date by default.
+    const documentation = async (query: string) =>
+      fetch(`${server.baseUrl}/api/workshops/${workshop.id}/documentation?format=markdown${query}`, { headers: auth(workshop.keys.moderator) });
+    const firstDoc = await (await documentation(`&date=${first.id}`)).text();
+    expect(firstDoc).toContain('Freiwilligenagenturen sind die besten Partner');
+    expect(firstDoc).toContain('Netzwerk: Kulturbüro und Freiwilligenagentur');
+    const currentDoc = await (await documentation('')).text();
+    expect(currentDoc).not.toContain('Freiwilligenagenturen sind die besten Partner');
+    expect(currentDoc).not.toContain('Netzwerk: Kulturbüro und Freiwilligenagentur');
+    const unknown = await documentation('&date=nope');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'invalid_payload', field: 'date' } });
+    const upcoming = (await server.store.getSeries(workshop.id))!.dates.find((date) => date.status === 'upcoming')!;
+    expect((await documentation(`&date=${upcoming.id}`)).status).toBe(409);
+
     // Date 2 runs on its own, then date 3 follows with a two-step history.
     okData(await moderator.call('poll:open', { pollId: repeated }));
     okData(await moderator.call('agenda:control', { action: 'start' }));

@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import type { CollabGrant } from './notes.js';
 import { safeText } from './text.js';
+import { COMPILED_BY_MAX, DOCUMENTATION_FORMATS, DOCUMENTATION_SECTIONS, type DocumentationFormat, type DocumentationSection } from '../documentationFormat.js';
 
-/** The sections of the workshop documentation, in the order they appear; each can be left out. */
-export const DOCUMENTATION_SECTIONS = ['summary', 'agenda', 'polls', 'breakouts', 'findings', 'attachments', 'participants'] as const;
-/** One section of the documentation. */
-export type DocumentationSection = (typeof DOCUMENTATION_SECTIONS)[number];
-
-/** The file formats the documentation exports to. */
-export const DOCUMENTATION_FORMATS = ['markdown', 'html', 'docx', 'pdf', 'zip'] as const;
-/** One export format. */
-export type DocumentationFormat = (typeof DOCUMENTATION_FORMATS)[number];
-
-/** Longest "compiled by" text, characters. */
-export const COMPILED_BY_MAX = 300;
+export { COMPILED_BY_MAX, DOCUMENTATION_FORMATS, DOCUMENTATION_SECTIONS, type DocumentationFormat, type DocumentationSection };
 
 /** A file facilitators uploaded to the workshop for its documentation ("Anlagen"). */
 export interface AttachmentView {

@@ -1,7 +1,9 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DOCUMENTATION_FORMATS, type DocumentationFormat, type DocumentationSection } from '@werkraum/shared/protocol';
+import { DOCUMENTATION_FORMATS, type DocumentationFormat, type DocumentationSection } from '@werkraum/shared/documentationFormat';
 import { LANGUAGES, type Language } from '@werkraum/shared/roles';
+import { formatStart } from '../../app/format.js';
+import { useAppStore } from '../../store/index.js';
 import { FormError } from '../../ui/FormError.js';
 import { exportDocumentation, saveFile } from './documentationApi.js';
 import { useDocumentationErrorText } from './useDocumentationErrorText.js';
@@ -24,9 +26,15 @@ export function ExportCard({
   onLangChange: (lang: Language) => void;
   exclude: readonly DocumentationSection[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const errorText = useDocumentationErrorText();
   const languageId = useId();
+  const dateFieldId = useId();
+  // A series documents one date at a time: the current one, or one held before.
+  const series = useAppStore((state) => state.series);
+  const dates = series?.dates.filter((date) => date.status !== 'upcoming') ?? [];
+  const timeZone = useAppStore((state) => state.workshop?.timeZone ?? null);
+  const [dateId, setDateId] = useState('');
   const [running, setRunning] = useState<DocumentationFormat | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +45,7 @@ export function ExportCard({
     setError(null);
     setStatus(t('documentation.preparing', { format: formatName }));
     try {
-      const file = await exportDocumentation(workshopId, { format, lang, exclude });
+      const file = await exportDocumentation(workshopId, { format, lang, exclude, ...(dateId ? { dateId } : {}) });
       saveFile(file);
       setStatus(t('documentation.downloaded', { file: file.fileName }));
     } catch (failure) {
@@ -62,6 +70,19 @@ export function ExportCard({
           ))}
         </select>
       </div>
+      {dates.length > 1 ? (
+        <div className="field">
+          <label htmlFor={dateFieldId}>{t('documentation.exportDate')}</label>
+          <select id={dateFieldId} value={dateId} onChange={(event) => setDateId(event.currentTarget.value)}>
+            {dates.map((date) => (
+              <option key={date.id} value={date.status === 'current' ? '' : date.id}>
+                {formatStart(date.startsAt, i18n.language, timeZone)}
+                {date.status === 'current' ? ` (${t('series.status.current')})` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
       <div className="documentation-formats">
         {DOCUMENTATION_FORMATS.map((format) => (
           <button

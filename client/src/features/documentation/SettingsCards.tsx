@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COMPILED_BY_MAX, DOCUMENTATION_SECTIONS, type DocumentationSection, type DocumentationState } from '@werkraum/shared/protocol';
+import { COMPILED_BY_MAX, DOCUMENTATION_SECTIONS, type DocumentationSection } from '@werkraum/shared/documentationFormat';
+import type { DocumentationState } from '@werkraum/shared/protocol';
 import { formatStart } from '../../app/format.js';
 import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';

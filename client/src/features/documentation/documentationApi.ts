@@ -46,6 +46,8 @@ export interface ExportOptions {
   format: DocumentationFormat;
   lang: string;
   exclude: readonly DocumentationSection[];
+  /** One earlier date of a series; the current date when absent. */
+  dateId?: string;
 }
 
 /** A rendered documentation file. */

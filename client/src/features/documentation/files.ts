@@ -1,4 +1,4 @@
-import { DOCUMENTATION_SECTIONS, type DocumentationFormat, type DocumentationSection } from '@werkraum/shared/protocol';
+import { DOCUMENTATION_SECTIONS, type DocumentationFormat, type DocumentationSection } from '@werkraum/shared/documentationFormat';
 
 /** Largest attachment the server takes, bytes (25 MB). */
 export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
@@ -18,10 +18,12 @@ export const FORMAT_EXTENSIONS: Record<DocumentationFormat, string> = {
  * The query of a documentation export: format, language and the sections left out, in the
  * documentation's own order (the server refuses unknown names, so only known ones are sent).
  */
-export function exportQuery(options: { format: DocumentationFormat; lang: string; exclude: readonly DocumentationSection[] }): string {
+export function exportQuery(options: { format: DocumentationFormat; lang: string; exclude: readonly DocumentationSection[]; dateId?: string | undefined }): string {
   const params = new URLSearchParams({ format: options.format, lang: options.lang });
   const exclude = DOCUMENTATION_SECTIONS.filter((section) => options.exclude.includes(section));
   if (exclude.length > 0) params.set('exclude', exclude.join(','));
+  // One earlier date of a series; the current date when absent.
+  if (options.dateId) params.set('date', options.dateId);
   return params.toString();
 }
 
