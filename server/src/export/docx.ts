@@ -152,9 +152,7 @@ function richBlocks(nodes: readonly RichNode[] | undefined, shift: number, list?
         break;
       }
       case 'blockquote':
-        for (const block of richBlocks(node.content, shift)) {
-          blocks.push(block instanceof Paragraph ? block : block);
-        }
+        blocks.push(...richBlocks(node.content, shift, list));
         break;
       case 'codeBlock':
         blocks.push(

@@ -12,7 +12,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Demotes the headings of embedded notes by `levels` (at most h6) and drops anything but safe markup. */
+/** Demotes the headings of embedded notes (already escaped by the notes renderer) by `levels`, at most h6. */
 function embedRich(rich: RichText, levels: number): string {
   return rich.html.replace(/<(\/?)h([1-6])(\s[^>]*)?>/g, (_all, slash: string, level: string, attrs?: string) => {
     const to = Math.min(6, Number(level) + levels);

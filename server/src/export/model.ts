@@ -301,7 +301,8 @@ function blockChanges(agenda: AgendaRecord, blockId: string, status: string, lab
 
 /** Builds the documentation model. Pure: the same input gives the same model. */
 export function buildDocumentationModel(input: DocumentationInput, options: DocumentationOptions): DocumentationModel {
-  const { workshop, language } = { workshop: input.workshop, language: options.language };
+  const { workshop } = input;
+  const { language } = options;
   const labels = labelsFor(language);
   const where: Where = { timeZone: workshop.timeZone, startsAt: workshop.startsAt };
   const include = (section: DocumentationSection) => !options.excluded.includes(section);
