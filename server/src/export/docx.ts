@@ -24,7 +24,8 @@ import {
 } from 'docx';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { labelsFor } from './labels.js';
-import { hasText, type DocumentationModel, type RichNode } from './model.js';
+import type { Language } from '@werkraum/shared/roles';
+import { hasText, type DocumentationDateSections, type DocumentationModel, type RichNode } from './model.js';
 
 type Block = Paragraph | Table;
 
@@ -179,32 +180,16 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Builds the Word document. */
-export function buildDocx(model: DocumentationModel): Document {
-  const labels = labelsFor(model.language);
+/** The sections one date contributes (agenda, polls, rounds, findings), headings moved down by `shift`. */
+function dateSectionBlocks(sections: DocumentationDateSections, language: Language, shift: number): Block[] {
+  const labels = labelsFor(language);
   const body: Block[] = [];
-  body.push(new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(clean(model.title))] }));
-  const facts: [string, string][] = [
-    [labels.date, model.titleBlock.when],
-    [labels.format, model.titleBlock.format],
-    [labels.moderation, model.titleBlock.moderation],
-    [labels.coModeration, model.titleBlock.coModeration],
-    [labels.compiledBy, model.titleBlock.compiledBy],
-  ];
-  for (const [label, value] of facts) if (value.trim()) body.push(fact(label, value));
-  if (model.titleBlock.description.trim()) body.push(plain(model.titleBlock.description));
-
-  if (hasText(model.summary)) {
-    body.push(heading(labels.summary, 1));
-    body.push(...richBlocks(model.summary.doc.content, 1));
-  }
-
-  if (model.agenda) {
-    body.push(heading(labels.agenda, 1));
+  if (sections.agenda) {
+    body.push(heading(labels.agenda, 1 + shift));
     body.push(
       table(
         [labels.planned, labels.actual, labels.block, labels.type, labels.changes],
-        model.agenda.rows.map((row) => [
+        sections.agenda.rows.map((row) => [
           `${row.plannedStart}–${row.plannedEnd}`,
           `${row.actualStart ?? '–'}–${row.actualEnd ?? '–'}`,
           row.title,
@@ -214,41 +199,41 @@ export function buildDocx(model: DocumentationModel): Document {
         [16, 16, 38, 12, 18],
       ),
     );
-    body.push(fact(labels.plannedEndOfWorkshop, model.agenda.plannedEnd ?? '–'));
-    if (model.agenda.actualEnd) body.push(fact(labels.actualEndOfWorkshop, model.agenda.actualEnd));
+    body.push(fact(labels.plannedEndOfWorkshop, sections.agenda.plannedEnd ?? '–'));
+    if (sections.agenda.actualEnd) body.push(fact(labels.actualEndOfWorkshop, sections.agenda.actualEnd));
   }
 
-  if (model.polls) {
-    body.push(heading(labels.polls, 1));
-    for (const poll of model.polls) {
-      body.push(heading(poll.question, 2));
+  if (sections.polls) {
+    body.push(heading(labels.polls, 1 + shift));
+    for (const poll of sections.polls) {
+      body.push(heading(poll.question, 2 + shift));
       body.push(plain(`${labels.participation(poll.participants)}${poll.anonymous ? ` (${labels.anonymous})` : ''}`));
       if (poll.rows.length > 0) {
         body.push(table([labels.option, labels.votes, labels.share], poll.rows.map((row) => [row.label, String(row.count), `${row.percent} %`]), [60, 20, 20]));
       }
-      if (poll.mean !== null) body.push(fact(labels.mean, poll.mean.toLocaleString(model.language === 'de' ? 'de-DE' : 'en-GB')));
+      if (poll.mean !== null) body.push(fact(labels.mean, poll.mean.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB')));
       for (const text of poll.texts) body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(text))] }));
     }
   }
 
-  if (model.breakouts) {
-    body.push(heading(labels.breakouts, 1));
-    for (const round of model.breakouts) {
-      body.push(heading(round.title, 2));
+  if (sections.breakouts) {
+    body.push(heading(labels.breakouts, 1 + shift));
+    for (const round of sections.breakouts) {
+      body.push(heading(round.title, 2 + shift));
       if (round.time) body.push(fact(labels.time, round.time));
       if (round.task) body.push(fact(labels.task, round.task));
       for (const room of round.rooms) {
-        body.push(heading(room.name, 3));
+        body.push(heading(room.name, 3 + shift));
         if (room.task) body.push(fact(labels.task, room.task));
         if (room.host) body.push(fact(labels.host, room.host));
         const members = [...room.members, ...(room.othersCount > 0 ? [labels.othersNotListed(room.othersCount)] : [])];
         if (members.length > 0) body.push(fact(labels.members, members.join(', ')));
         if (hasText(room.notes)) {
-          body.push(heading(labels.notes, 4));
-          body.push(...richBlocks(room.notes.doc.content, 4));
+          body.push(heading(labels.notes, 4 + shift));
+          body.push(...richBlocks(room.notes.doc.content, 4 + shift));
         }
         if (room.board) {
-          body.push(heading(labels.board, 4));
+          body.push(heading(labels.board, 4 + shift));
           if (room.board.png) {
             const size = pngSize(room.board.png);
             const width = Math.min(600, size.width);
@@ -279,14 +264,51 @@ export function buildDocx(model: DocumentationModel): Document {
     }
   }
 
-  if (model.findings && model.findings.items.length > 0) {
-    body.push(heading(model.findings.title || labels.findings, 1));
-    if (model.findings.intro) body.push(plain(model.findings.intro));
-    for (const item of model.findings.items) {
-      body.push(heading(item.title, 2));
+  if (sections.findings && sections.findings.items.length > 0) {
+    body.push(heading(sections.findings.title || labels.findings, 1 + shift));
+    if (sections.findings.intro) body.push(plain(sections.findings.intro));
+    for (const item of sections.findings.items) {
+      body.push(heading(item.title, 2 + shift));
       if (item.text) body.push(plain(item.text));
       for (const detail of item.details ?? []) body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(detail))] }));
     }
+  }
+
+  return body;
+}
+
+/** Builds the Word document. */
+export function buildDocx(model: DocumentationModel): Document {
+  const labels = labelsFor(model.language);
+  const body: Block[] = [];
+  body.push(new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(clean(model.title))] }));
+  const facts: [string, string][] = [
+    [labels.date, model.titleBlock.when],
+    [labels.format, model.titleBlock.format],
+    [labels.moderation, model.titleBlock.moderation],
+    [labels.coModeration, model.titleBlock.coModeration],
+    [labels.compiledBy, model.titleBlock.compiledBy],
+  ];
+  for (const [label, value] of facts) if (value.trim()) body.push(fact(label, value));
+  if (model.series) {
+    body.push(plain(`${labels.dates}:`, { bold: true }));
+    for (const date of model.series.dates) body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(`${date.label}: ${date.when}`))] }));
+  }
+  if (model.titleBlock.description.trim()) body.push(plain(model.titleBlock.description));
+
+  if (hasText(model.summary)) {
+    body.push(heading(labels.summary, 1));
+    body.push(...richBlocks(model.summary.doc.content, 1));
+  }
+
+  if (model.series) {
+    for (const part of model.series.parts) {
+      body.push(heading(part.heading, 1));
+      body.push(fact(labels.date, part.when));
+      body.push(...dateSectionBlocks(part, model.language, 1));
+    }
+  } else {
+    body.push(...dateSectionBlocks(model, model.language, 0));
   }
 
   if (model.attachments) {

@@ -5,7 +5,8 @@
  * unsafe link schemes dropped). The same HTML is printed to PDF.
  */
 import { labelsFor } from './labels.js';
-import { hasText, type DocumentationModel, type PollModel, type RichText } from './model.js';
+import type { Language } from '@werkraum/shared/roles';
+import { hasText, type DocumentationDateSections, type DocumentationModel, type PollModel, type RichText } from './model.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -87,7 +88,7 @@ h1 { font-size: 1.9rem; margin: 0 0 .75rem; } h2 { font-size: 1.45rem; margin-to
 h3 { font-size: 1.2rem; margin-top: 1.6rem; } h4 { font-size: 1.05rem; margin-top: 1.3rem; } h5, h6 { font-size: 1rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; } dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
-th, td { border: 1px solid #c4cbd4; padding: .3rem .5rem; text-align: left; vertical-align: top; } th { background: #eef1f5; } #agenda td:nth-child(-n+2) { white-space: nowrap; }
+th, td { border: 1px solid #c4cbd4; padding: .3rem .5rem; text-align: left; vertical-align: top; } th { background: #eef1f5; } #agenda td:nth-child(-n+2), section.agenda td:nth-child(-n+2) { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .notes { border-left: 3px solid #d9dee5; padding-left: .9rem; }
 img.board { max-width: 100%; height: auto; border: 1px solid #c4cbd4; }
@@ -95,11 +96,102 @@ img.board { max-width: 100%; height: auto; border: 1px solid #c4cbd4; }
 a { color: #0b4f9c; }
 @media print {
   body { max-width: none; padding: 0; }
-  section.round { break-before: page; }
+  section.round, section.date-part { break-before: page; }
   h2, h3, h4 { break-after: avoid; } table, img, svg { break-inside: avoid; }
   a { color: inherit; }
 }
 `;
+
+/**
+ * The sections one date contributes (agenda, polls, rounds, findings), headings moved down by
+ * `shift`; `idSuffix` keeps section ids unique when a series has several parts.
+ */
+function renderDateSections(sections: DocumentationDateSections, language: Language, shift: number, idSuffix = ''): string[] {
+  const labels = labelsFor(language);
+  const h = (level: number) => Math.min(6, level + shift);
+  const idAttr = (name: string) => (idSuffix ? `id="${name}${idSuffix}" class="${name}"` : `id="${name}"`);
+  const parts: string[] = [];
+  if (sections.agenda) {
+    const rows = sections.agenda.rows
+      .map(
+        (row) =>
+          `<tr><td>${escapeHtml(row.plannedStart)}–${escapeHtml(row.plannedEnd)}</td><td>${escapeHtml(row.actualStart ?? '–')}–${escapeHtml(row.actualEnd ?? '–')}</td>` +
+          `<td>${escapeHtml(row.title)}</td><td>${escapeHtml(row.type)}</td><td>${escapeHtml(row.changes.join(', '))}</td></tr>`,
+      )
+      .join('');
+    parts.push(
+      `<section ${idAttr('agenda')}><h${h(2)}>${escapeHtml(labels.agenda)}</h${h(2)}><table><thead><tr><th scope="col">${escapeHtml(labels.planned)}</th>` +
+        `<th scope="col">${escapeHtml(labels.actual)}</th><th scope="col">${escapeHtml(labels.block)}</th>` +
+        `<th scope="col">${escapeHtml(labels.type)}</th><th scope="col">${escapeHtml(labels.changes)}</th></tr></thead><tbody>${rows}</tbody></table>` +
+        `<p><strong>${escapeHtml(labels.plannedEndOfWorkshop)}:</strong> ${escapeHtml(sections.agenda.plannedEnd ?? '–')}` +
+        (sections.agenda.actualEnd ? `<br><strong>${escapeHtml(labels.actualEndOfWorkshop)}:</strong> ${escapeHtml(sections.agenda.actualEnd)}` : '') +
+        '</p></section>',
+    );
+  }
+
+  if (sections.polls) {
+    parts.push(`<section ${idAttr('polls')}><h${h(2)}>${escapeHtml(labels.polls)}</h${h(2)}>`);
+    for (const poll of sections.polls) {
+      parts.push(`<h${h(3)}>${escapeHtml(poll.question)}</h${h(3)}>`);
+      parts.push(`<p class="muted">${escapeHtml(labels.participation(poll.participants))}${poll.anonymous ? ` (${escapeHtml(labels.anonymous)})` : ''}</p>`);
+      if (poll.rows.length > 0) {
+        parts.push(pollChart(poll, poll.question));
+        parts.push(
+          `<table><thead><tr><th scope="col">${escapeHtml(labels.option)}</th><th scope="col">${escapeHtml(labels.votes)}</th><th scope="col">${escapeHtml(labels.share)}</th></tr></thead><tbody>` +
+            poll.rows.map((row) => `<tr><td>${escapeHtml(row.label)}</td><td class="num">${row.count}</td><td class="num">${row.percent} %</td></tr>`).join('') +
+            '</tbody></table>',
+        );
+      }
+      if (poll.mean !== null) parts.push(`<p><strong>${escapeHtml(labels.mean)}:</strong> ${escapeHtml(poll.mean.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB'))}</p>`);
+      if (poll.texts.length > 0) parts.push(`<ul class="answers">${poll.texts.map((text) => `<li>${escapeHtml(text)}</li>`).join('')}</ul>`);
+    }
+    parts.push('</section>');
+  }
+
+  if (sections.breakouts) {
+    parts.push(`<section ${idAttr('breakouts')}><h${h(2)}>${escapeHtml(labels.breakouts)}</h${h(2)}>`);
+    for (const round of sections.breakouts) {
+      parts.push(`<section class="round"><h${h(3)}>${escapeHtml(round.title)}</h${h(3)}>`);
+      const facts = [round.time ? [labels.time, round.time] : null, round.task ? [labels.task, round.task] : null].filter((fact): fact is string[] => fact !== null);
+      if (facts.length > 0) parts.push(`<dl class="facts">${facts.map(([label, value]) => `<dt>${escapeHtml(label!)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`);
+      for (const room of round.rooms) {
+        parts.push(`<section class="room"><h${h(4)}>${escapeHtml(room.name)}</h${h(4)}>`);
+        const members = [...room.members, ...(room.othersCount > 0 ? [labels.othersNotListed(room.othersCount)] : [])];
+        const roomFacts = [
+          room.task ? [labels.task, room.task] : null,
+          room.host ? [labels.host, room.host] : null,
+          members.length > 0 ? [labels.members, members.join(', ')] : null,
+        ].filter((fact): fact is string[] => fact !== null);
+        if (roomFacts.length > 0) parts.push(`<dl class="facts">${roomFacts.map(([label, value]) => `<dt>${escapeHtml(label!)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`);
+        if (hasText(room.notes)) parts.push(`<h${h(5)}>${escapeHtml(labels.notes)}</h${h(5)}><div class="notes">${embedRich(room.notes, 5 + shift)}</div>`);
+        if (room.board) {
+          parts.push(`<h${h(5)}>${escapeHtml(labels.board)}</h${h(5)}>`);
+          const source = room.board.png
+            ? `data:image/png;base64,${Buffer.from(room.board.png).toString('base64')}`
+            : `data:image/svg+xml;base64,${Buffer.from(room.board.svg).toString('base64')}`;
+          parts.push(`<img class="board" src="${source}" alt="${escapeHtml(labels.boardImage(room.name))}">`);
+          if (room.board.outline.trim()) parts.push(outlineHtml(room.board.outline));
+        }
+        parts.push('</section>');
+      }
+      parts.push('</section>');
+    }
+    parts.push('</section>');
+  }
+
+  if (sections.findings && sections.findings.items.length > 0) {
+    parts.push(`<section ${idAttr('findings')}><h${h(2)}>${escapeHtml(sections.findings.title || labels.findings)}</h${h(2)}>`);
+    if (sections.findings.intro) parts.push(paragraphs(sections.findings.intro));
+    for (const item of sections.findings.items) {
+      parts.push(`<h${h(3)}>${escapeHtml(item.title)}</h${h(3)}>`);
+      if (item.text) parts.push(paragraphs(item.text));
+      if (item.details && item.details.length > 0) parts.push(`<ul>${item.details.map((detail) => `<li>${escapeHtml(detail)}</li>`).join('')}</ul>`);
+    }
+    parts.push('</section>');
+  }
+
+  return parts;
+}
 
 /** Renders the model as one HTML document. */
 export function renderHtml(model: DocumentationModel): string {
@@ -119,6 +211,13 @@ export function renderHtml(model: DocumentationModel): string {
       .map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`)
       .join('')}</dl>`,
   );
+  if (model.series) {
+    parts.push(
+      `<p><strong>${escapeHtml(labels.dates)}:</strong></p><ul class="dates">` +
+        model.series.dates.map((date) => `<li>${escapeHtml(date.label)}: ${escapeHtml(date.when)}</li>`).join('') +
+        '</ul>',
+    );
+  }
   if (model.titleBlock.description.trim()) parts.push(`<div class="description">${paragraphs(model.titleBlock.description)}</div>`);
   parts.push('</header>');
 
@@ -126,83 +225,15 @@ export function renderHtml(model: DocumentationModel): string {
     parts.push(`<section id="summary"><h2>${escapeHtml(labels.summary)}</h2><div class="notes">${embedRich(model.summary, 2)}</div></section>`);
   }
 
-  if (model.agenda) {
-    const rows = model.agenda.rows
-      .map(
-        (row) =>
-          `<tr><td>${escapeHtml(row.plannedStart)}–${escapeHtml(row.plannedEnd)}</td><td>${escapeHtml(row.actualStart ?? '–')}–${escapeHtml(row.actualEnd ?? '–')}</td>` +
-          `<td>${escapeHtml(row.title)}</td><td>${escapeHtml(row.type)}</td><td>${escapeHtml(row.changes.join(', '))}</td></tr>`,
-      )
-      .join('');
-    parts.push(
-      `<section id="agenda"><h2>${escapeHtml(labels.agenda)}</h2><table><thead><tr><th scope="col">${escapeHtml(labels.planned)}</th>` +
-        `<th scope="col">${escapeHtml(labels.actual)}</th><th scope="col">${escapeHtml(labels.block)}</th>` +
-        `<th scope="col">${escapeHtml(labels.type)}</th><th scope="col">${escapeHtml(labels.changes)}</th></tr></thead><tbody>${rows}</tbody></table>` +
-        `<p><strong>${escapeHtml(labels.plannedEndOfWorkshop)}:</strong> ${escapeHtml(model.agenda.plannedEnd ?? '–')}` +
-        (model.agenda.actualEnd ? `<br><strong>${escapeHtml(labels.actualEndOfWorkshop)}:</strong> ${escapeHtml(model.agenda.actualEnd)}` : '') +
-        '</p></section>',
-    );
-  }
-
-  if (model.polls) {
-    parts.push(`<section id="polls"><h2>${escapeHtml(labels.polls)}</h2>`);
-    for (const poll of model.polls) {
-      parts.push(`<h3>${escapeHtml(poll.question)}</h3>`);
-      parts.push(`<p class="muted">${escapeHtml(labels.participation(poll.participants))}${poll.anonymous ? ` (${escapeHtml(labels.anonymous)})` : ''}</p>`);
-      if (poll.rows.length > 0) {
-        parts.push(pollChart(poll, poll.question));
-        parts.push(
-          `<table><thead><tr><th scope="col">${escapeHtml(labels.option)}</th><th scope="col">${escapeHtml(labels.votes)}</th><th scope="col">${escapeHtml(labels.share)}</th></tr></thead><tbody>` +
-            poll.rows.map((row) => `<tr><td>${escapeHtml(row.label)}</td><td class="num">${row.count}</td><td class="num">${row.percent} %</td></tr>`).join('') +
-            '</tbody></table>',
-        );
-      }
-      if (poll.mean !== null) parts.push(`<p><strong>${escapeHtml(labels.mean)}:</strong> ${escapeHtml(poll.mean.toLocaleString(model.language === 'de' ? 'de-DE' : 'en-GB'))}</p>`);
-      if (poll.texts.length > 0) parts.push(`<ul class="answers">${poll.texts.map((text) => `<li>${escapeHtml(text)}</li>`).join('')}</ul>`);
-    }
-    parts.push('</section>');
-  }
-
-  if (model.breakouts) {
-    parts.push(`<section id="breakouts"><h2>${escapeHtml(labels.breakouts)}</h2>`);
-    for (const round of model.breakouts) {
-      parts.push(`<section class="round"><h3>${escapeHtml(round.title)}</h3>`);
-      const facts = [round.time ? [labels.time, round.time] : null, round.task ? [labels.task, round.task] : null].filter((fact): fact is string[] => fact !== null);
-      if (facts.length > 0) parts.push(`<dl class="facts">${facts.map(([label, value]) => `<dt>${escapeHtml(label!)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`);
-      for (const room of round.rooms) {
-        parts.push(`<section class="room"><h4>${escapeHtml(room.name)}</h4>`);
-        const members = [...room.members, ...(room.othersCount > 0 ? [labels.othersNotListed(room.othersCount)] : [])];
-        const roomFacts = [
-          room.task ? [labels.task, room.task] : null,
-          room.host ? [labels.host, room.host] : null,
-          members.length > 0 ? [labels.members, members.join(', ')] : null,
-        ].filter((fact): fact is string[] => fact !== null);
-        if (roomFacts.length > 0) parts.push(`<dl class="facts">${roomFacts.map(([label, value]) => `<dt>${escapeHtml(label!)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`);
-        if (hasText(room.notes)) parts.push(`<h5>${escapeHtml(labels.notes)}</h5><div class="notes">${embedRich(room.notes, 5)}</div>`);
-        if (room.board) {
-          parts.push(`<h5>${escapeHtml(labels.board)}</h5>`);
-          const source = room.board.png
-            ? `data:image/png;base64,${Buffer.from(room.board.png).toString('base64')}`
-            : `data:image/svg+xml;base64,${Buffer.from(room.board.svg).toString('base64')}`;
-          parts.push(`<img class="board" src="${source}" alt="${escapeHtml(labels.boardImage(room.name))}">`);
-          if (room.board.outline.trim()) parts.push(outlineHtml(room.board.outline));
-        }
-        parts.push('</section>');
-      }
+  if (model.series) {
+    model.series.parts.forEach((part, index) => {
+      parts.push(`<section class="date-part" id="date-${index + 1}"><h2>${escapeHtml(part.heading)}</h2>`);
+      parts.push(`<dl class="facts"><dt>${escapeHtml(labels.date)}</dt><dd>${escapeHtml(part.when)}</dd></dl>`);
+      parts.push(...renderDateSections(part, model.language, 1, `-${index + 1}`));
       parts.push('</section>');
-    }
-    parts.push('</section>');
-  }
-
-  if (model.findings && model.findings.items.length > 0) {
-    parts.push(`<section id="findings"><h2>${escapeHtml(model.findings.title || labels.findings)}</h2>`);
-    if (model.findings.intro) parts.push(paragraphs(model.findings.intro));
-    for (const item of model.findings.items) {
-      parts.push(`<h3>${escapeHtml(item.title)}</h3>`);
-      if (item.text) parts.push(paragraphs(item.text));
-      if (item.details && item.details.length > 0) parts.push(`<ul>${item.details.map((detail) => `<li>${escapeHtml(detail)}</li>`).join('')}</ul>`);
-    }
-    parts.push('</section>');
+    });
+  } else {
+    parts.push(...renderDateSections(model, model.language, 0));
   }
 
   if (model.attachments) {

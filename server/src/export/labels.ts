@@ -61,6 +61,12 @@ export interface DocumentationLabels {
   dots: (count: number) => string;
   blockTypes: Record<string, string>;
   yesNo: Record<string, string>;
+  /** A series documented as a whole: the title block's list of dates and each date's heading. */
+  series: string;
+  seriesDates: (count: number) => string;
+  dates: string;
+  datePart: (index: number, date: string) => string;
+  upcoming: string;
 }
 
 const de: DocumentationLabels = {
@@ -132,6 +138,11 @@ const de: DocumentationLabels = {
     other: 'Sonstiges',
   },
   yesNo: { yes: 'Ja', no: 'Nein', abstain: 'Enthaltung' },
+  series: 'Reihe',
+  seriesDates: (n) => (n === 1 ? '1 Termin' : `${n} Termine`),
+  dates: 'Termine',
+  datePart: (index, date) => (date ? `Termin ${index}: ${date}` : `Termin ${index}`),
+  upcoming: 'geplant',
 };
 
 const en: DocumentationLabels = {
@@ -203,6 +214,11 @@ const en: DocumentationLabels = {
     other: 'Other',
   },
   yesNo: { yes: 'Yes', no: 'No', abstain: 'Abstain' },
+  series: 'Series',
+  seriesDates: (n) => (n === 1 ? '1 date' : `${n} dates`),
+  dates: 'Dates',
+  datePart: (index, date) => (date ? `Date ${index}: ${date}` : `Date ${index}`),
+  upcoming: 'planned',
 };
 
 /** The labels of a document language. */

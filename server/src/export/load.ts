@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/types.js';
 import { archivedDocumentationFindings } from './findings.js';
 import { labelsFor } from './labels.js';
-import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText } from './model.js';
+import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText, SeriesDateInput } from './model.js';
 import type { Language } from '@werkraum/shared/roles';
 
 
@@ -148,4 +148,38 @@ export async function loadDocumentationInput(
     attachmentBaseUrl: options.attachmentBaseUrl,
     now: options.now,
   };
+}
+
+/** The `date` value that documents a whole series. */
+export const ALL_DATES = 'all';
+
+/**
+ * Loads every date of a series for one document: each done date from what it kept, the current
+ * date from the live workshop, dates still to come without input (they are only listed). A
+ * workshop without stored dates is a series of its one current date. Undefined for an unknown workshop.
+ */
+export async function loadSeriesDocumentationInputs(
+  sources: DocumentationSources,
+  workshopId: string,
+  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number },
+): Promise<SeriesDateInput[] | undefined> {
+  const series = await sources.store.getSeries(workshopId);
+  if (!series || series.dates.length === 0) {
+    const input = await loadDocumentationInput(sources, workshopId, options);
+    return input ? [{ number: 1, startsAt: input.workshop.startsAt, input }] : undefined;
+  }
+  const dates: SeriesDateInput[] = [];
+  for (const [index, date] of series.dates.entries()) {
+    const number = index + 1;
+    if (date.status === 'upcoming') {
+      dates.push({ number, startsAt: date.startsAt, input: null });
+      continue;
+    }
+    // A done date without what it kept has nothing of its own to show.
+    if (date.status === 'done' && !date.archive) continue;
+    const input = await loadDocumentationInput(sources, workshopId, { ...options, dateId: date.status === 'done' ? date.id : undefined });
+    if (!input) return undefined;
+    dates.push({ number, startsAt: date.startsAt, input });
+  }
+  return dates;
 }

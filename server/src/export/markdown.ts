@@ -5,7 +5,8 @@
  */
 import { escapeMarkdownText } from '../collab/render.js';
 import { labelsFor } from './labels.js';
-import { hasText, type DocumentationModel } from './model.js';
+import type { Language } from '@werkraum/shared/roles';
+import { hasText, type DocumentationDateSections, type DocumentationModel } from './model.js';
 
 /** Escapes inline text; line breaks become spaces (for headings and table cells). */
 function inline(text: string): string {
@@ -60,6 +61,86 @@ export function shiftHeadings(markdown: string, levels: number): string {
     .join('\n');
 }
 
+/** The sections one date contributes (agenda, polls, rounds, findings), headings moved down by `shift`. */
+function renderDateSections(sections: DocumentationDateSections, language: Language, shift: number): string[] {
+  const labels = labelsFor(language);
+  const h = (level: number) => '#'.repeat(Math.min(6, level + shift));
+  const out: string[] = [];
+  if (sections.agenda) {
+    out.push(`${h(2)} ${inline(labels.agenda)}`);
+    out.push(
+      table(
+        [labels.plannedStart, labels.plannedEnd, labels.actualStart, labels.actualEnd, labels.block, labels.type, labels.changes],
+        sections.agenda.rows.map((row) => [
+          row.plannedStart,
+          row.plannedEnd,
+          row.actualStart ?? '–',
+          row.actualEnd ?? '–',
+          row.title,
+          row.type,
+          row.changes.join(', '),
+        ]),
+      ),
+    );
+    const ends = [`**${inline(labels.plannedEndOfWorkshop)}:** ${inline(sections.agenda.plannedEnd ?? '–')}`];
+    if (sections.agenda.actualEnd) ends.push(`**${inline(labels.actualEndOfWorkshop)}:** ${inline(sections.agenda.actualEnd)}`);
+    out.push(ends.join('  \n'));
+  }
+
+  if (sections.polls) {
+    out.push(`${h(2)} ${inline(labels.polls)}`);
+    for (const poll of sections.polls) {
+      out.push(`${h(3)} ${inline(poll.question)}`);
+      out.push(`${inline(labels.participation(poll.participants))}${poll.anonymous ? ` (${inline(labels.anonymous)})` : ''}`);
+      if (poll.rows.length > 0) {
+        out.push(table([labels.option, labels.votes, labels.share], poll.rows.map((row) => [row.label, String(row.count), `${row.percent} %`])));
+      }
+      if (poll.mean !== null) out.push(`**${inline(labels.mean)}:** ${poll.mean.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB')}`);
+      if (poll.texts.length > 0) out.push(poll.texts.map((text) => `- ${inline(text)}`).join('\n'));
+      if (poll.participants === 0) out.push(inline(labels.noAnswers));
+    }
+  }
+
+  if (sections.breakouts) {
+    out.push(`${h(2)} ${inline(labels.breakouts)}`);
+    for (const round of sections.breakouts) {
+      out.push(`${h(3)} ${inline(round.title)}`);
+      const facts = [round.time ? `**${inline(labels.time)}:** ${inline(round.time)}` : '', round.task ? `**${inline(labels.task)}:** ${inline(round.task)}` : ''].filter(Boolean);
+      if (facts.length > 0) out.push(facts.join('  \n'));
+      for (const room of round.rooms) {
+        out.push(`${h(4)} ${inline(room.name)}`);
+        const roomFacts: string[] = [];
+        if (room.task) roomFacts.push(`**${inline(labels.task)}:** ${inline(room.task)}`);
+        if (room.host) roomFacts.push(`**${inline(labels.host)}:** ${inline(room.host)}`);
+        const members = [...room.members.map(inline), ...(room.othersCount > 0 ? [inline(labels.othersNotListed(room.othersCount))] : [])];
+        if (members.length > 0) roomFacts.push(`**${inline(labels.members)}:** ${members.join(', ')}`);
+        if (roomFacts.length > 0) out.push(roomFacts.join('  \n'));
+        if (hasText(room.notes)) {
+          out.push(`${h(5)} ${inline(labels.notes)}`);
+          out.push(shiftHeadings(room.notes.markdown.trim(), 5 + shift));
+        }
+        if (room.board) {
+          out.push(`${h(5)} ${inline(labels.board)}`);
+          if (room.board.png) out.push(`![${inline(labels.boardImage(room.name))}](images/board-${room.id}.png)`);
+          if (room.board.outline.trim()) out.push(shiftHeadings(room.board.outline.trim(), 5 + shift));
+        }
+      }
+    }
+  }
+
+  if (sections.findings && sections.findings.items.length > 0) {
+    out.push(`${h(2)} ${inline(sections.findings.title || labels.findings)}`);
+    if (sections.findings.intro) out.push(paragraph(sections.findings.intro));
+    for (const item of sections.findings.items) {
+      out.push(`${h(3)} ${inline(item.title)}`);
+      if (item.text) out.push(paragraph(item.text));
+      if (item.details && item.details.length > 0) out.push(item.details.map((detail) => `- ${inline(detail)}`).join('\n'));
+    }
+  }
+
+  return out;
+}
+
 /** Renders the model as one Markdown document. */
 export function renderMarkdown(model: DocumentationModel): string {
   const labels = labelsFor(model.language);
@@ -78,6 +159,10 @@ export function renderMarkdown(model: DocumentationModel): string {
       .map(([label, value]) => `**${inline(label)}:** ${inline(value)}`)
       .join('  \n'),
   );
+  if (model.series) {
+    out.push(`**${inline(labels.dates)}:**`);
+    out.push(model.series.dates.map((date) => `- ${inline(date.label)}: ${inline(date.when)}`).join('\n'));
+  }
   if (model.titleBlock.description.trim()) out.push(paragraph(model.titleBlock.description));
 
   if (hasText(model.summary)) {
@@ -85,76 +170,14 @@ export function renderMarkdown(model: DocumentationModel): string {
     out.push(shiftHeadings(model.summary.markdown.trim(), 2));
   }
 
-  if (model.agenda) {
-    out.push(`## ${inline(labels.agenda)}`);
-    out.push(
-      table(
-        [labels.plannedStart, labels.plannedEnd, labels.actualStart, labels.actualEnd, labels.block, labels.type, labels.changes],
-        model.agenda.rows.map((row) => [
-          row.plannedStart,
-          row.plannedEnd,
-          row.actualStart ?? '–',
-          row.actualEnd ?? '–',
-          row.title,
-          row.type,
-          row.changes.join(', '),
-        ]),
-      ),
-    );
-    const ends = [`**${inline(labels.plannedEndOfWorkshop)}:** ${inline(model.agenda.plannedEnd ?? '–')}`];
-    if (model.agenda.actualEnd) ends.push(`**${inline(labels.actualEndOfWorkshop)}:** ${inline(model.agenda.actualEnd)}`);
-    out.push(ends.join('  \n'));
-  }
-
-  if (model.polls) {
-    out.push(`## ${inline(labels.polls)}`);
-    for (const poll of model.polls) {
-      out.push(`### ${inline(poll.question)}`);
-      out.push(`${inline(labels.participation(poll.participants))}${poll.anonymous ? ` (${inline(labels.anonymous)})` : ''}`);
-      if (poll.rows.length > 0) {
-        out.push(table([labels.option, labels.votes, labels.share], poll.rows.map((row) => [row.label, String(row.count), `${row.percent} %`])));
-      }
-      if (poll.mean !== null) out.push(`**${inline(labels.mean)}:** ${poll.mean.toLocaleString(model.language === 'de' ? 'de-DE' : 'en-GB')}`);
-      if (poll.texts.length > 0) out.push(poll.texts.map((text) => `- ${inline(text)}`).join('\n'));
-      if (poll.participants === 0) out.push(inline(labels.noAnswers));
+  if (model.series) {
+    for (const part of model.series.parts) {
+      out.push(`## ${inline(part.heading)}`);
+      out.push(`**${inline(labels.date)}:** ${inline(part.when)}`);
+      out.push(...renderDateSections(part, model.language, 1));
     }
-  }
-
-  if (model.breakouts) {
-    out.push(`## ${inline(labels.breakouts)}`);
-    for (const round of model.breakouts) {
-      out.push(`### ${inline(round.title)}`);
-      const facts = [round.time ? `**${inline(labels.time)}:** ${inline(round.time)}` : '', round.task ? `**${inline(labels.task)}:** ${inline(round.task)}` : ''].filter(Boolean);
-      if (facts.length > 0) out.push(facts.join('  \n'));
-      for (const room of round.rooms) {
-        out.push(`#### ${inline(room.name)}`);
-        const roomFacts: string[] = [];
-        if (room.task) roomFacts.push(`**${inline(labels.task)}:** ${inline(room.task)}`);
-        if (room.host) roomFacts.push(`**${inline(labels.host)}:** ${inline(room.host)}`);
-        const members = [...room.members.map(inline), ...(room.othersCount > 0 ? [inline(labels.othersNotListed(room.othersCount))] : [])];
-        if (members.length > 0) roomFacts.push(`**${inline(labels.members)}:** ${members.join(', ')}`);
-        if (roomFacts.length > 0) out.push(roomFacts.join('  \n'));
-        if (hasText(room.notes)) {
-          out.push(`##### ${inline(labels.notes)}`);
-          out.push(shiftHeadings(room.notes.markdown.trim(), 5));
-        }
-        if (room.board) {
-          out.push(`##### ${inline(labels.board)}`);
-          if (room.board.png) out.push(`![${inline(labels.boardImage(room.name))}](images/board-${room.id}.png)`);
-          if (room.board.outline.trim()) out.push(shiftHeadings(room.board.outline.trim(), 5));
-        }
-      }
-    }
-  }
-
-  if (model.findings && model.findings.items.length > 0) {
-    out.push(`## ${inline(model.findings.title || labels.findings)}`);
-    if (model.findings.intro) out.push(paragraph(model.findings.intro));
-    for (const item of model.findings.items) {
-      out.push(`### ${inline(item.title)}`);
-      if (item.text) out.push(paragraph(item.text));
-      if (item.details && item.details.length > 0) out.push(item.details.map((detail) => `- ${inline(detail)}`).join('\n'));
-    }
+  } else {
+    out.push(...renderDateSections(model, model.language, 0));
   }
 
   if (model.attachments) {

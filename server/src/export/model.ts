@@ -94,8 +94,24 @@ export interface RoundModel {
   rooms: RoomModel[];
 }
 
+/** What one date contributes: its agenda with planned and actual times, polls, rounds and findings. */
+export interface DocumentationDateSections {
+  agenda: { rows: AgendaRowModel[]; plannedEnd: string | null; actualEnd: string | null } | null;
+  polls: PollModel[] | null;
+  breakouts: RoundModel[] | null;
+  findings: DocumentationFindings | null;
+}
+
+/** One date's part of a series document. */
+export interface DocumentationDatePart extends DocumentationDateSections {
+  /** "Termin 1: Mittwoch, 20. November 2024" / "Date 1: Wednesday, 20 November 2024". */
+  heading: string;
+  /** Date and time span of the date, as in the title block. */
+  when: string;
+}
+
 /** The whole documentation. */
-export interface DocumentationModel {
+export interface DocumentationModel extends DocumentationDateSections {
   language: Language;
   /** File names: `<slug>-<yyyy-mm-dd>`, e.g. `austauschtreffen-2024-11-20`. */
   fileBase: string;
@@ -109,10 +125,15 @@ export interface DocumentationModel {
     description: string;
   };
   summary: RichText | null;
-  agenda: { rows: AgendaRowModel[]; plannedEnd: string | null; actualEnd: string | null } | null;
-  polls: PollModel[] | null;
-  breakouts: RoundModel[] | null;
-  findings: DocumentationFindings | null;
+  /**
+   * A series documented as a whole: the title block's list of every date, and one part per held
+   * date (the current one last) holding that date's sections; the top-level agenda, polls,
+   * breakouts and findings are then null. Null for one date.
+   */
+  series: {
+    dates: { label: string; when: string; upcoming: boolean }[];
+    parts: DocumentationDatePart[];
+  } | null;
   attachments: { id: string; name: string; size: number; sizeText: string; contentType: string; url: string }[] | null;
   participants: { name: string; organisation: string }[] | null;
 }
@@ -421,6 +442,7 @@ export function buildDocumentationModel(input: DocumentationInput, options: Docu
       description: workshop.description,
     },
     summary: include('summary') ? input.summary : null,
+    series: null,
     agenda,
     polls: polls && polls.length > 0 ? polls : null,
     breakouts: breakouts && breakouts.length > 0 ? breakouts : null,
@@ -439,6 +461,63 @@ export function buildDocumentationModel(input: DocumentationInput, options: Docu
     participants: include('participants')
       ? [...listed.values()].map((person) => ({ name: person.displayName, organisation: person.organisation ?? '' }))
       : null,
+  };
+}
+
+/** One date of a series as the series document sees it. */
+export interface SeriesDateInput {
+  /** 1-based position in the series. */
+  number: number;
+  startsAt: string;
+  /** The loaded input of a held date (done or current); null for a date still to come. */
+  input: DocumentationInput | null;
+}
+
+/**
+ * Builds the documentation of a whole series: the title block names the series and its dates, a
+ * part per held date holds that date's sections, and summary, attachments and participants appear
+ * once (from the latest held date's input). Pure, like buildDocumentationModel.
+ */
+export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[], options: DocumentationOptions): DocumentationModel {
+  const held = dates.filter((date): date is SeriesDateInput & { input: DocumentationInput } => date.input !== null);
+  const last = held[held.length - 1];
+  if (!last) throw new Error('a series document needs at least one held date');
+  const { language } = options;
+  const labels = labelsFor(language);
+  const where: Where = { timeZone: last.input.workshop.timeZone, startsAt: last.input.workshop.startsAt };
+  const base = buildDocumentationModel(last.input, options);
+  const built = new Map(held.map((date) => [date.number, date === last ? base : buildDocumentationModel(date.input, options)]));
+  const parts: DocumentationDatePart[] = held.map((date) => {
+    const model = built.get(date.number)!;
+    const dateWhere: Where = { timeZone: date.input.workshop.timeZone, startsAt: date.input.workshop.startsAt };
+    return {
+      heading: labels.datePart(date.number, formatDate(Date.parse(date.input.workshop.startsAt), dateWhere, language)),
+      when: model.titleBlock.when,
+      agenda: model.agenda,
+      polls: model.polls,
+      breakouts: model.breakouts,
+      findings: model.findings,
+    };
+  });
+  const first = held[0]!;
+  const firstDate = formatDate(Date.parse(first.input.workshop.startsAt), where, language);
+  const lastDate = formatDate(Date.parse(last.input.workshop.startsAt), where, language);
+  return {
+    ...base,
+    fileBase: `${slugify(base.title)}-${isoDate(Date.parse(first.input.workshop.startsAt), where)}-${isoDate(Date.parse(last.input.workshop.startsAt), where)}`,
+    titleBlock: { ...base.titleBlock, when: firstDate === lastDate ? firstDate : `${firstDate} – ${lastDate}` },
+    series: {
+      dates: dates.map((date) => ({
+        label: labels.datePart(date.number, ''),
+        when: date.input ? built.get(date.number)!.titleBlock.when : `${formatWhen(Date.parse(date.startsAt), null, where, language)} (${labels.upcoming})`,
+        upcoming: date.input === null,
+      })),
+      parts,
+    },
+    agenda: null,
+    polls: null,
+    breakouts: null,
+    findings: null,
   };
 }
 

@@ -10,9 +10,9 @@ import type { DocumentationFormat, DocumentationSection } from '@werkraum/shared
 import type { Language } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
 import { renderHtml } from './html.js';
-import { loadDocumentationInput, type DocumentationSources } from './load.js';
+import { ALL_DATES, loadDocumentationInput, loadSeriesDocumentationInputs, type DocumentationSources } from './load.js';
 import { renderMarkdown } from './markdown.js';
-import { buildDocumentationModel, type DocumentationModel } from './model.js';
+import { buildDocumentationModel, buildSeriesDocumentationModel, type DocumentationModel } from './model.js';
 import { PdfPrinter, PdfUnavailableError } from './pdf.js';
 import { runExportJob, type ExportJob, type ExportJobInput, type ExportJobResult } from './worker.js';
 import type { ZipEntry } from './zip.js';
@@ -115,7 +115,7 @@ export interface ExportRequest {
   /** Base URL of attachment links, ending with `/`. */
   attachmentBaseUrl: string;
   now: number;
-  /** One date of a series (its id); the current date when absent. */
+  /** One date of a series (its id), or `all` for the whole series in one document; the current date when absent. */
   dateId?: string | undefined;
 }
 
@@ -137,6 +137,18 @@ export class DocumentationExporter {
 
   /** The model of a workshop's documentation (undefined for an unknown workshop). */
   async model(workshopId: string, request: Omit<ExportRequest, 'format'>, images: boolean): Promise<DocumentationModel | undefined> {
+    const options = { language: request.language, excluded: request.excluded };
+    if (request.dateId === ALL_DATES) {
+      const dates = await loadSeriesDocumentationInputs(this.sources, workshopId, {
+        images,
+        language: request.language,
+        attachmentBaseUrl: request.attachmentBaseUrl,
+        now: request.now,
+      });
+      if (!dates) return undefined;
+      if (!dates.some((date) => date.input !== null)) throw new DomainError('invalid_state', 'No date of this series has been held yet.', 'date');
+      return buildSeriesDocumentationModel(dates, options);
+    }
     const input = await loadDocumentationInput(this.sources, workshopId, {
       images,
       language: request.language,
@@ -205,7 +217,7 @@ export class DocumentationExporter {
         this.sources.log?.('documentation: PDF left out of the ZIP', error);
       }
     }
-    for (const round of model.breakouts ?? []) {
+    for (const round of [...(model.breakouts ?? []), ...(model.series?.parts.flatMap((part) => part.breakouts ?? []) ?? [])]) {
       for (const room of round.rooms) {
         if (!room.board) continue;
         entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
