@@ -118,6 +118,8 @@ export interface DocumentationModel extends DocumentationDateSections {
   title: string;
   titleBlock: {
     when: string;
+    /** The day alone ("Mittwoch, 20. November 2024"), from the actual start once run. */
+    day: string;
     format: string;
     moderation: string;
     coModeration: string;
@@ -435,6 +437,7 @@ export function buildDocumentationModel(input: DocumentationInput, options: Docu
     title: workshop.title,
     titleBlock: {
       when: formatWhen(start, end, where, language),
+      day: formatDate(start, where, language),
       format: labels.online,
       moderation: workshop.moderatorNames,
       coModeration: workshop.coModeratorNames,
@@ -489,9 +492,8 @@ export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[],
   const built = new Map(held.map((date) => [date.number, date === last ? base : buildDocumentationModel(date.input, options)]));
   const parts: DocumentationDatePart[] = held.map((date) => {
     const model = built.get(date.number)!;
-    const dateWhere: Where = { timeZone: date.input.workshop.timeZone, startsAt: date.input.workshop.startsAt };
     return {
-      heading: labels.datePart(date.number, formatDate(Date.parse(date.input.workshop.startsAt), dateWhere, language)),
+      heading: labels.datePart(date.number, model.titleBlock.day),
       when: model.titleBlock.when,
       agenda: model.agenda,
       polls: model.polls,
@@ -499,13 +501,15 @@ export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[],
       findings: model.findings,
     };
   });
-  const first = held[0]!;
-  const firstDate = formatDate(Date.parse(first.input.workshop.startsAt), where, language);
-  const lastDate = formatDate(Date.parse(last.input.workshop.startsAt), where, language);
+  const firstModel = built.get(held[0]!.number)!;
+  const firstDate = firstModel.titleBlock.day;
+  const lastDate = base.titleBlock.day;
+  const firstFile = firstModel.fileBase.slice(-10);
+  const lastFile = base.fileBase.slice(-10);
   return {
     ...base,
-    fileBase: `${slugify(base.title)}-${isoDate(Date.parse(first.input.workshop.startsAt), where)}-${isoDate(Date.parse(last.input.workshop.startsAt), where)}`,
-    titleBlock: { ...base.titleBlock, when: firstDate === lastDate ? firstDate : `${firstDate} – ${lastDate}` },
+    fileBase: firstFile === lastFile ? base.fileBase : `${base.fileBase.slice(0, -11)}-${firstFile}-${lastFile}`,
+    titleBlock: { ...base.titleBlock, when: firstDate === lastDate ? firstDate : `${firstDate} – ${lastDate}`, day: firstDate },
     series: {
       dates: dates.map((date) => ({
         label: labels.datePart(date.number, ''),
