@@ -664,6 +664,7 @@ export const de: Messages = {
   },
   documentation: {
     exportDate: 'Termin',
+    exportAllDates: 'Alle Termine',
     link: 'Dokumentation',
     linkHint: 'Die Dokumentation des Workshops bearbeiten, ansehen, veröffentlichen und herunterladen',
     participantLink: 'Dokumentation lesen',

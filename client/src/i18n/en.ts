@@ -661,6 +661,7 @@ export const en = {
   },
   documentation: {
     exportDate: 'Date',
+    exportAllDates: 'All dates',
     link: 'Documentation',
     linkHint: 'Edit, preview, publish and download the workshop documentation',
     participantLink: 'Read the documentation',

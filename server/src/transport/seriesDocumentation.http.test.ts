@@ -175,6 +175,11 @@ describe('documentation of a whole series (date=all)', () => {
       'Heading1 Teilnehmendenliste',
     ]);
 
+    // The ZIP packs the series document in every format under the series' file name.
+    const zip = unzipSync(new Uint8Array(await (await get('format=zip&date=all')).arrayBuffer()));
+    expect(strFromU8(zip['austauschtreffen-2026-11-18-2027-01-20.md']!)).toBe(series);
+    expect(zip['austauschtreffen-2026-11-18-2027-01-20.docx']?.length ?? 0).toBeGreaterThan(0);
+
     // HTML: one h2 per date, ids kept unique.
     const html = await (await get('format=html&date=all')).text();
     expect(html.match(/<h2>Termin \d: [^<]+<\/h2>/g)).toEqual(['<h2>Termin 1: Mittwoch, 18. November 2026</h2>', '<h2>Termin 2: Mittwoch, 20. Januar 2027</h2>']);

@@ -30,7 +30,7 @@ export function ExportCard({
   const errorText = useDocumentationErrorText();
   const languageId = useId();
   const dateFieldId = useId();
-  // A series documents one date at a time: the current one, or one held before.
+  // A series documents the current date, one held before, or all held dates in one document.
   const series = useAppStore((state) => state.series);
   const dates = series?.dates.filter((date) => date.status !== 'upcoming') ?? [];
   const timeZone = useAppStore((state) => state.workshop?.timeZone ?? null);
@@ -80,6 +80,7 @@ export function ExportCard({
                 {date.status === 'current' ? ` (${t('series.status.current')})` : ''}
               </option>
             ))}
+            <option value="all">{t('documentation.exportAllDates')}</option>
           </select>
         </div>
       ) : null}
