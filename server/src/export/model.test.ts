@@ -4,7 +4,7 @@ import { sanitizeFileName, safeContentType } from '../domain/documentation.js';
 import { countResults } from '../domain/polls.js';
 import type { AgendaRecord, PersonRecord, WorkshopRecord } from '../store/types.js';
 import { renderMarkdown } from './markdown.js';
-import { buildDocumentationModel, formatWhen, slugify, type DocumentationInput } from './model.js';
+import { buildDocumentationModel, buildSeriesDocumentationModel, formatWhen, slugify, type DocumentationInput } from './model.js';
 
 const where = { timeZone: 'Europe/Berlin', startsAt: '2024-11-20T14:00:00+01:00' };
 const at = (iso: string) => Date.parse(iso);
@@ -92,5 +92,47 @@ describe('buildDocumentationModel', () => {
     expect(md).not.toContain('geheim');
     expect(md).toContain('- Name p1');
     expect(md).not.toContain('Name p2');
+  });
+
+  it('documents a series: every date listed (the one to come as planned), a part per held date, excluded sections left out of every part', () => {
+    const later = at('2025-01-15T13:00:00Z');
+    const second: DocumentationInput = {
+      ...input(),
+      workshop: { ...workshop, startsAt: '2025-01-15T13:00:00.000Z' },
+      agenda: { ...agenda, run: { status: 'notStarted', timer: null, actuals: [], log: [] } },
+      polls: [],
+      now: later - 3600_000,
+    };
+    const model = buildSeriesDocumentationModel(
+      [
+        { number: 1, startsAt: workshop.startsAt, input: input() },
+        { number: 2, startsAt: second.workshop.startsAt, input: second },
+        { number: 3, startsAt: '2025-02-12T13:00:00.000Z', input: null },
+      ],
+      { language: 'en', excluded: ['agenda'] },
+    );
+    expect(model.fileBase).toBe('werkstatt-2024-11-20-2025-01-15');
+    expect(model.titleBlock.when).toBe('Wednesday, 20 November 2024 – Wednesday, 15 January 2025');
+    expect(model.series?.dates).toEqual([
+      { label: 'Date 1', when: 'Wednesday, 20 November 2024, 2:00–2:22 pm', upcoming: false },
+      { label: 'Date 2', when: 'Wednesday, 15 January 2025, 2:00–2:30 pm', upcoming: false },
+      { label: 'Date 3', when: 'Wednesday, 12 February 2025, 2:00 pm (planned)', upcoming: true },
+    ]);
+    expect(model.series?.parts.map((part) => [part.heading, part.agenda, part.polls?.length ?? 0])).toEqual([
+      ['Date 1: Wednesday, 20 November 2024', null, 2],
+      ['Date 2: Wednesday, 15 January 2025', null, 0],
+    ]);
+    expect([model.agenda, model.polls, model.breakouts, model.findings]).toEqual([null, null, null, null]);
+    expect(model.participants).toEqual([{ name: 'Name p1', organisation: '' }]);
+    const md = renderMarkdown(model);
+    expect(md.split('\n').filter((line) => line.startsWith('#'))).toEqual([
+      '# Werkstatt',
+      '## Date 1: Wednesday, 20 November 2024',
+      '### Poll results',
+      '#### Wie zufrieden?',
+      '#### Weiter so?',
+      '## Date 2: Wednesday, 15 January 2025',
+      '## Participants',
+    ]);
   });
 });
