@@ -114,7 +114,8 @@ export default function BoardView({
 
   useEffect(() => () => undo.destroy(), [undo]);
 
-  const hyphenate = useHyphenate();
+  // Words of up to 11 characters fit a card's line; longer ones may need a break.
+  const hyphenate = useHyphenate(snapshot.cards.some((card) => /[^\s]{12,}/u.test(card.text)));
   const fit = boardBounds(snapshot);
   const viewBox = view ?? { minX: Math.min(fit.minX, 0), minY: Math.min(fit.minY, 0), maxX: Math.max(fit.maxX, 1200), maxY: Math.max(fit.maxY, 700) };
   const voting = state?.voting;
