@@ -15,6 +15,9 @@ const PHONE = { width: 390, height: 844 };
 // The real workshop's title and a description long enough to fill a phone's first screen.
 const TITLE = 'Austauschtreffen Städtepartnerschaften';
 const DESCRIPTION = `${'Mit diesem Angebot laden wir alle hauptamtlichen Mitarbeiter:innen in Kulturbüros ein, sich auszutauschen. '.repeat(6)}`;
+// 200 characters with the long compound words German workshops write on their cards.
+const LONG_CARD =
+  'Städtepartnerschaftsvereinsvorsitzende und Bürgerschaftsengagementbeauftragte gemeinsam zur Jahresauftaktveranstaltung einladen, Austauschprogrammkoordinationsstellen einbinden und Jugendliche fördern';
 const LONG_NAME = 'Bürgerschaftsengagementbeauftragte Kulturbüro Nordrhein-West';
 const ROOMS = [
   { name: 'Städtepartnerschaftsvereinsvernetzung', task: 'Welche Partnerschaftsvereine gibt es in Ihrer Kommune?' },
@@ -146,6 +149,73 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     expect(await accessibilityViolations(laptop.page)).toEqual([]);
   });
 
+  it('shows a 200-character card in full on the canvas, long German words hyphenated inside the card', async () => {
+    const board = new BoardPage(laptop.page, 'Pinnwand dieses Raums');
+    const canvas = board.region.locator('svg.board-canvas');
+    const text = LONG_CARD;
+    expect(text.length).toBe(200);
+    // A colour from the toolbar on the canvas, then write on the canvas by double-click.
+    const toolbar = board.region.getByRole('toolbar', { name: 'Werkzeuge der Pinnwand' });
+    await toolbar.getByRole('group', { name: 'Farbe' }).getByRole('button', { name: 'blau' }).click();
+    expect(await toolbar.getByRole('button', { name: 'blau' }).getAttribute('aria-pressed')).toBe('true');
+    const box = (await canvas.boundingBox())!;
+    await canvas.dblclick({ position: { x: box.width * 0.7, y: box.height * 0.6 } });
+    const editor = board.region.getByRole('textbox', { name: 'Kartentext auf der Tafel' });
+    await expect.poll(() => editor.evaluate((element) => element === document.activeElement), POLL).toBe(true);
+    await editor.fill(text);
+    await laptop.page.keyboard.press('Enter');
+    await laptop.page.keyboard.press('Escape');
+    await expect.poll(() => board.cardsIn('In keinem Cluster'), POLL).toContain(text);
+
+    // The card on the canvas: every line of its text, inside the card, in the chosen colour.
+    const card = await expect
+      .poll(
+        () =>
+          canvas.evaluate((svg, full) => {
+            const normalise = (value: string) => value.replace(/\s+/g, '');
+            for (const group of Array.from(svg.querySelectorAll('g'))) {
+              const textNode = Array.from(group.children).find((child) => child.tagName === 'text' && child.getAttribute('data-role') !== 'author');
+              const rect = Array.from(group.children).find((child) => child.tagName === 'rect') as SVGRectElement | undefined;
+              if (!textNode || !rect) continue;
+              const lines = Array.from(textNode.querySelectorAll('tspan')).map((line) => line.textContent ?? '');
+              // Lines broken inside a word end with a hyphen the text does not have.
+              const joined = lines.map((line, i) => (i < lines.length - 1 && line.endsWith('-') && !full.includes(line.trim()) ? line.slice(0, -1) : line)).join(' ');
+              if (!normalise(joined).startsWith(normalise(full).slice(0, 20))) continue;
+              const cardBox = rect.getBoundingClientRect();
+              const textBox = textNode.getBoundingClientRect();
+              return {
+                complete: normalise(joined) === normalise(full),
+                ellipsis: joined.includes('…'),
+                inside: textBox.top >= cardBox.top && textBox.bottom <= cardBox.bottom + 1 && textBox.right <= cardBox.right + 1,
+                hyphenated: lines.some((line) => /\p{L}-$/u.test(line) && !full.includes(`${line.trim()} `)),
+                fill: rect.getAttribute('fill'),
+                lines: lines.length,
+              };
+            }
+            return null;
+          }, text),
+        POLL,
+      )
+      .toMatchObject({ complete: true, ellipsis: false, inside: true, hyphenated: true });
+    void card;
+    expect(await accessibilityViolations(laptop.page)).toEqual([]);
+  });
+
+  it('widens the board to the full width of the stage and back', async () => {
+    const board = new BoardPage(laptop.page, 'Pinnwand dieses Raums');
+    const toolbar = board.region.getByRole('toolbar', { name: 'Werkzeuge der Pinnwand' });
+    const canvas = board.region.locator('svg.board-canvas');
+    const before = (await canvas.boundingBox())!.width;
+    const side = laptop.page.getByRole('complementary', { name: 'Seitenleiste' });
+    expect(await side.isVisible()).toBe(true);
+    await toolbar.getByRole('button', { name: 'Volle Breite' }).click();
+    await expect.poll(async () => (await canvas.boundingBox())!.width > before * 1.5, POLL).toBe(true);
+    expect(await side.isVisible()).toBe(false);
+    expect(await new WorkshopFrame(laptop.page).pageOverflow()).toEqual({ horizontal: false, vertical: false });
+    await toolbar.getByRole('button', { name: 'Volle Breite' }).click();
+    await expect.poll(() => side.isVisible(), POLL).toBe(true);
+  });
+
   it('keeps the cockpit while the moderator visits a room, and counts help requests in the top bar', async () => {
     const anna = new RoomPage(laptop.page);
     const annasRoom = await anna.heading.innerText();
@@ -195,12 +265,19 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     await expect.poll(() => moderator.page.evaluate(() => document.activeElement?.querySelector('h3')?.textContent), POLL).toBe(question);
     const polls = new PollsPage(phone.page);
     await polls.poll(question).getByRole('button', { name: 'Antwort senden' }).waitFor();
+    // The open poll is a landmark of its own ("Umfrage"), for the moderator and for the phone.
+    for (const page of [moderator.page, phone.page]) {
+      await expect.poll(() => page.getByRole('region', { name: 'Umfrage', exact: true }).getByRole('heading', { name: question }).count(), POLL).toBe(1);
+    }
     const frame = new WorkshopFrame(phone.page);
     expect(await frame.widerThanWindow()).toEqual([]);
     expect((await frame.pageOverflow()).horizontal).toBe(false);
     await polls.answer(question, options[0]!);
 
     await moderation.poll(question).getByRole('button', { name: 'Umfrage schließen' }).click();
+    // A closed poll leaves the open-poll region (and the focus stays on it).
+    await expect.poll(() => moderator.page.getByRole('region', { name: 'Umfrage', exact: true }).count(), POLL).toBe(0);
+    await expect.poll(() => moderator.page.evaluate(() => document.activeElement?.querySelector('h3')?.textContent), POLL).toBe(question);
     await moderation.poll(question).getByRole('button', { name: 'Ergebnisse allen zeigen' }).click();
     await expect.poll(() => polls.resultLines(question), POLL).toEqual([`${options[0]}: 1 (100 %)`, `${options[1]}: 0 (0 %)`, `${options[2]}: 0 (0 %)`]);
     const chart = polls.poll(question).locator('svg.poll-chart');
@@ -217,5 +294,36 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
     const board = new BoardPage(phone.page, 'Pinnwand des Plenums');
     expect(await board.region.locator('details.board-canvas-details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
     expect(await board.list.isVisible()).toBe(true);
+  });
+
+  it('folds side panel sections away, keeps them folded after a reload of the tab, and unfolds a section chosen in the jump list', async () => {
+    const page = laptop.page;
+    const side = page.getByRole('complementary', { name: 'Seitenleiste' });
+    const people = side.getByRole('region', { name: /^Personen/ });
+    const toggle = side.getByRole('button', { name: 'Personen', exact: true, expanded: true });
+    await toggle.click();
+    const folded = side.getByRole('button', { name: 'Personen', exact: true, expanded: false });
+    await folded.waitFor();
+    expect(await people.isVisible()).toBe(false);
+    expect(await folded.getAttribute('aria-controls')).toBe('panel-body-people');
+    // The other sections stay open.
+    expect(await side.getByRole('button', { name: 'Ablauf', exact: true, expanded: true }).count()).toBe(1);
+
+    await page.reload();
+    await folded.waitFor();
+    expect(await people.isVisible()).toBe(false);
+
+    // The keyboard works the disclosure too.
+    await folded.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => people.isVisible(), POLL).toBe(true);
+    await side.getByRole('button', { name: 'Personen', exact: true, expanded: true }).click();
+    await folded.waitFor();
+
+    // Choosing the folded section in the jump list opens it and moves the focus there.
+    await side.getByRole('navigation', { name: 'Springen zu' }).getByRole('button', { name: 'Personen' }).click();
+    await expect.poll(() => people.isVisible(), POLL).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('panel-people');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import type { FramePanel } from './panels.js';
@@ -6,6 +6,38 @@ import './frame.css';
 
 /** The id the stage's `main` element carries (the skip link's target). */
 const STAGE_ID = 'content';
+
+/** Where the side panels folded in this tab are kept (panel ids), so a reload keeps them folded. */
+const COLLAPSED_KEY = 'werkraum:collapsed-panels';
+
+function loadCollapsed(): string[] {
+  try {
+    const stored: unknown = JSON.parse(sessionStorage.getItem(COLLAPSED_KEY) ?? '[]');
+    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The side panels folded away in this tab, remembered per panel for the tab's lifetime. */
+function useCollapsedPanels(): [ReadonlySet<string>, (id: string, collapsed: boolean) => void] {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(loadCollapsed()));
+  const update = useCallback((id: string, fold: boolean) => {
+    setCollapsed((current) => {
+      if (current.has(id) === fold) return current;
+      const next = new Set(current);
+      if (fold) next.add(id);
+      else next.delete(id);
+      try {
+        sessionStorage.setItem(COLLAPSED_KEY, JSON.stringify([...next]));
+      } catch {
+        // Without storage the state lasts until the page is left.
+      }
+      return next;
+    });
+  }, []);
+  return [collapsed, update];
+}
 
 /** Moves the view and the keyboard focus to a region of the frame, so screen readers land there too. */
 function focusRegion(elementId: string): void {
@@ -18,7 +50,8 @@ function focusRegion(elementId: string): void {
 /**
  * The workshop's app frame, a CSS grid with named regions: the top bar (title, clock, live status,
  * language) that never scrolls away, an optional facilitation row (run controls), the stage
- * (`main`, what matters now) and the side panel (`aside`, a stack of panels with a jump list).
+ * (`main`, what matters now) and the side panel (`aside`, a stack of collapsible sections with a
+ * jump list; each section's name is a disclosure button, and what is folded stays folded in the tab).
  * On wide screens the frame fills the window and the stage and side panel scroll on their own, so
  * the top bar and the controls stay in view; on phones the regions stack and a bottom bar jumps
  * between the stage and the panels.
@@ -44,6 +77,7 @@ export function WorkshopFrame({
 }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('stage');
+  const [collapsed, setCollapsed] = useCollapsedPanels();
   // A panel that comes in at the top (the rooms, when a facilitator enters a room) is shown: the side
   // panel scrolls back to its start instead of keeping the panels below in view.
   const side = useRef<HTMLElement>(null);
@@ -53,6 +87,8 @@ export function WorkshopFrame({
   }, [first]);
   const go = (id: string) => {
     setCurrent(id);
+    // Choosing a folded panel in the navigation unfolds it.
+    if (id !== 'stage') setCollapsed(id, false);
     focusRegion(id === 'stage' ? STAGE_ID : `panel-${id}`);
   };
   return (
@@ -92,11 +128,27 @@ export function WorkshopFrame({
               ))}
             </ul>
           </nav>
-          {panels.map((panel) => (
-            <div key={panel.id} id={`panel-${panel.id}`} className="frame-panel" data-panel={panel.id} tabIndex={-1}>
-              {panel.content}
-            </div>
-          ))}
+          {panels.map((panel) => {
+            const open = !collapsed.has(panel.id);
+            return (
+              <div key={panel.id} id={`panel-${panel.id}`} className="frame-panel" data-panel={panel.id} tabIndex={-1}>
+                <button
+                  type="button"
+                  className="frame-panel-toggle"
+                  aria-expanded={open}
+                  aria-controls={`panel-body-${panel.id}`}
+                  onClick={() => setCollapsed(panel.id, open)}
+                >
+                  <span className="frame-panel-chevron" aria-hidden="true" />
+                  {panel.label}
+                </button>
+                {/* Folded content stays mounted (forms keep what was typed), only hidden. */}
+                <div id={`panel-body-${panel.id}`} className="frame-panel-body" hidden={!open}>
+                  {panel.content}
+                </div>
+              </div>
+            );
+          })}
         </aside>
       ) : null}
       <nav className="phone-nav" aria-label={t('layout.phoneNav')}>

@@ -95,6 +95,8 @@ export default function BoardView({
   const [pen, setPen] = useState(false);
   const [text, setText] = useState('');
   const [color, setColor] = useState<CardColor>('yellow');
+  // Full width: the board takes the stage's whole width and the side panel steps aside.
+  const [wide, setWide] = useState(false);
   const [clusterTitle, setClusterTitle] = useState('');
   const [labelText, setLabelText] = useState('');
   const [dots, setDots] = useState('3');
@@ -112,7 +114,8 @@ export default function BoardView({
 
   useEffect(() => () => undo.destroy(), [undo]);
 
-  const hyphenate = useHyphenate();
+  // Words of up to 11 characters fit a card's line; longer ones may need a break.
+  const hyphenate = useHyphenate(snapshot.cards.some((card) => /[^\s]{12,}/u.test(card.text)));
   const fit = boardBounds(snapshot);
   const viewBox = view ?? { minX: Math.min(fit.minX, 0), minY: Math.min(fit.minY, 0), maxX: Math.max(fit.maxX, 1200), maxY: Math.max(fit.maxY, 700) };
   const voting = state?.voting;
@@ -412,7 +415,7 @@ export default function BoardView({
   );
 
   return (
-    <div className="board" data-mode={connection.mode}>
+    <div className={`board ${wide ? 'board-wide' : ''}`} data-mode={connection.mode}>
       {editable ? (
         <div className="board-toolbar" role="toolbar" aria-label={t('board.tools')}>
           <button type="button" className="primary" onClick={() => startWriting()}>
@@ -438,9 +441,26 @@ export default function BoardView({
             <button type="button" onClick={() => setView(fit)}>
               {t('board.fit')}
             </button>
+            <button type="button" aria-pressed={wide} onClick={() => setWide((value) => !value)}>
+              {t('board.fullWidth')}
+            </button>
             <button type="button" onClick={() => void stageRef.current?.requestFullscreen?.().catch(() => undefined)}>
               {t('layout.boardFullScreen')}
             </button>
+          </div>
+          <div className="button-row board-swatches" role="group" aria-label={t('board.color')}>
+            {CARD_COLORS.map((option) => (
+              <button
+                key={option}
+                type="button"
+                className={`board-swatch board-color-${option}`}
+                aria-pressed={color === option}
+                title={t(`board.colors.${option}`)}
+                onClick={() => setColor(option)}
+              >
+                <span className="visually-hidden">{t(`board.colors.${option}`)}</span>
+              </button>
+            ))}
           </div>
         </div>
       ) : null}

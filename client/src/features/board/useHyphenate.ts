@@ -4,7 +4,7 @@ import { useAppStore } from '../../store/index.js';
 
 const loaded = new Map<string, Promise<Hyphenate>>();
 
-/** Loads the hyphenation patterns of a language once (about 150 kB: only when a board is shown). */
+/** Loads the hyphenation patterns of a language once (about 90 kB compressed: only when a board needs them). */
 function loadHyphenate(language: string): Promise<Hyphenate> {
   let pending = loaded.get(language);
   if (!pending) {
@@ -19,12 +19,14 @@ function loadHyphenate(language: string): Promise<Hyphenate> {
 /**
  * How words on board cards may break, in the workshop's language (the browser's own `hyphens: auto`
  * does not apply to SVG text and needs dictionaries that are not always installed). Undefined until
- * the patterns are loaded: cards then break long words only where they must.
+ * the patterns are loaded: cards then break long words only where they must. `needed` is false
+ * while no card has a word long enough to break, so a board of short words never loads them.
  */
-export function useHyphenate(): Hyphenate | undefined {
+export function useHyphenate(needed = true): Hyphenate | undefined {
   const language = useAppStore((state) => state.workshop?.language ?? 'de');
   const [hyphenate, setHyphenate] = useState<{ language: string; run: Hyphenate } | undefined>(undefined);
   useEffect(() => {
+    if (!needed) return;
     let current = true;
     loadHyphenate(language).then(
       (run) => {
@@ -35,6 +37,6 @@ export function useHyphenate(): Hyphenate | undefined {
     return () => {
       current = false;
     };
-  }, [language]);
+  }, [language, needed]);
   return hyphenate?.language === language ? hyphenate.run : undefined;
 }

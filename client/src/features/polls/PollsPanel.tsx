@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PollView } from '@werkraum/shared/protocol';
 import { useAppStore } from '../../store/index.js';
@@ -9,6 +9,12 @@ import { PollResultsView } from './PollResultsView.js';
 import { PollHistory } from '../series/PollHistory.js';
 import { FormError } from '../../ui/FormError.js';
 
+/**
+ * The poll whose status the moderation just changed: its card takes the focus once the new status
+ * arrives (the button pressed goes away, and an opened poll moves into the open-poll region).
+ */
+let focusAfterChange: { pollId: string; from: PollView['poll']['status'] } | null = null;
+
 /** One poll: its question, the answer form while open, results where visible, and the moderation's actions. */
 function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean }) {
   const { t } = useTranslation();
@@ -18,10 +24,18 @@ function PollCard({ view, facilitator }: { view: PollView; facilitator: boolean 
   const [editing, setEditing] = useState(false);
   const card = useRef<HTMLElement>(null);
   // The button pressed goes away with the poll's new status: the focus moves to the poll itself.
-  const sendAndFocus = (event: 'poll:open' | 'poll:close') =>
+  const sendAndFocus = (event: 'poll:open' | 'poll:close') => {
+    focusAfterChange = { pollId: poll.id, from: poll.status };
     void send(event, { pollId: poll.id }).then((ok) => {
-      if (ok) card.current?.focus();
+      if (!ok) focusAfterChange = null;
     });
+  };
+  useEffect(() => {
+    if (focusAfterChange?.pollId === poll.id && focusAfterChange.from !== poll.status) {
+      focusAfterChange = null;
+      card.current?.focus();
+    }
+  }, [poll.id, poll.status]);
   return (
     <article ref={card} tabIndex={-1} className="poll-card" aria-labelledby={`poll-${poll.id}`} data-poll-id={poll.id} data-status={poll.status}>
       <h3 id={`poll-${poll.id}`}>{poll.question}</h3>
@@ -93,11 +107,20 @@ export function PollsPanel() {
   const visible = facilitator ? polls : polls.filter((view) => view.poll.status === 'open' || view.results);
   if (!facilitator && visible.length === 0) return null;
   // Open polls first, then the rest in the order they were made.
-  const ordered = [...visible].sort((a, b) => Number(b.poll.status === 'open') - Number(a.poll.status === 'open'));
+  const open = visible.filter((view) => view.poll.status === 'open');
+  const rest = visible.filter((view) => view.poll.status !== 'open');
   return (
     <section className="card polls-panel" aria-labelledby="polls-heading">
       <h2 id="polls-heading">{t('polls.heading')}</h2>
-      {ordered.map((view) => (
+      {open.length > 0 ? (
+        // The poll to answer now is a landmark of its own, so screen readers jump straight to it.
+        <section className="open-poll" aria-label={t('layout.poll')}>
+          {open.map((view) => (
+            <PollCard key={view.poll.id} view={view} facilitator={facilitator} />
+          ))}
+        </section>
+      ) : null}
+      {rest.map((view) => (
         <PollCard key={view.poll.id} view={view} facilitator={facilitator} />
       ))}
       {facilitator ? (
