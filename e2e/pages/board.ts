@@ -11,6 +11,13 @@ export class BoardPage {
     return this.page.getByRole('region', { name: this.heading });
   }
 
+  /** Opens a board that loads on demand (the plenary's) and waits for it. */
+  async open(): Promise<void> {
+    const button = this.region.getByRole('button', { name: 'Pinnwand öffnen' });
+    if (await button.isVisible()) await button.click();
+    await this.region.locator('[data-room-id]').first().waitFor().catch(() => undefined);
+  }
+
   get list(): Locator {
     return this.region.locator('.board-list');
   }

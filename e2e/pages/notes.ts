@@ -24,8 +24,15 @@ export class NotesPage {
     return this.region.locator('.collaboration-carets__label');
   }
 
-  /** Waits for the notes to be connected and synced. */
+  /** Opens notes that load on demand (the plenary's); nothing to do for notes shown at once. */
+  async open(): Promise<void> {
+    const button = this.region.getByRole('button', { name: 'Notizen öffnen' });
+    if (await button.isVisible()) await button.click();
+  }
+
+  /** Waits for the notes to be connected and synced (opening them first where they load on demand). */
   async ready(): Promise<void> {
+    await this.open();
     await this.region.locator('[data-testid="notes-status"][data-status="connected"]').waitFor();
     await this.editor.waitFor();
   }

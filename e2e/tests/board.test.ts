@@ -41,6 +41,9 @@ describe('the board: cards, clusters and dots, live for everyone, with the keybo
   it('shows each person’s cards and clusters to the other at once', async () => {
     const annasBoard = new BoardPage(anna.page, BOARD);
     const bensBoard = new BoardPage(ben.page, BOARD);
+    // The plenary's board loads when someone opens it.
+    await annasBoard.open();
+    await bensBoard.open();
     await annasBoard.region.getByRole('button', { name: 'Karte hinzufügen' }).waitFor();
     await bensBoard.region.getByRole('button', { name: 'Karte hinzufügen' }).waitFor();
 
@@ -75,6 +78,7 @@ describe('the board: cards, clusters and dots, live for everyone, with the keybo
 
   it('counts dots on the server, one limit per person, hidden until the moderation shows them', async () => {
     const moderation = new BoardPage(moderator.page, BOARD);
+    await moderation.open();
     await moderation.region.getByRole('button', { name: 'Punkten auf Karten (3 Punkte pro Person)' }).click();
     const annasBoard = new BoardPage(anna.page, BOARD);
     const bensBoard = new BoardPage(ben.page, BOARD);

@@ -292,6 +292,7 @@ describe('the workshop frame: a cockpit at 1366x768, a stage on the phone', () =
 
     // The phone's board starts as its list; the picture opens on request.
     const board = new BoardPage(phone.page, 'Pinnwand des Plenums');
+    await board.open();
     expect(await board.region.locator('details.board-canvas-details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(false);
     expect(await board.list.isVisible()).toBe(true);
   });

@@ -448,6 +448,8 @@ export const de: Messages = {
     shortcuts: 'Tastenkürzel: Alt+M Mikrofon, Alt+V Kamera',
   },
   notes: {
+    open: 'Notizen öffnen',
+    openHint: 'Die gemeinsamen Notizen des Plenums: zum Mitlesen und Mitschreiben öffnen.',
     plenary: 'Notizen des Plenums',
     room: 'Notizen dieses Raums',
     toolbar: 'Formatierung',
@@ -470,6 +472,8 @@ export const de: Messages = {
     preview: 'Notizen',
   },
   board: {
+    open: 'Pinnwand öffnen',
+    openHint: 'Die Pinnwand des Plenums: zum Ansehen und Mitschreiben öffnen.',
     plenary: 'Pinnwand des Plenums',
     room: 'Pinnwand dieses Raums',
     canvas: 'Pinnwand',

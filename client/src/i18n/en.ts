@@ -445,6 +445,8 @@ export const en = {
     shortcuts: 'Shortcuts: Alt+M microphone, Alt+V camera',
   },
   notes: {
+    open: 'Open the notes',
+    openHint: 'The plenary’s shared notes: open them to read along and write.',
     plenary: 'Notes of the plenary',
     room: 'Notes of this room',
     toolbar: 'Formatting',
@@ -467,6 +469,8 @@ export const en = {
     preview: 'Notes',
   },
   board: {
+    open: 'Open the board',
+    openHint: 'The plenary’s board: open it to look at it and add cards.',
     plenary: 'Board of the plenary',
     room: 'Board of this room',
     canvas: 'Board',

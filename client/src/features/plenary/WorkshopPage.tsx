@@ -5,6 +5,7 @@ import { WorkshopFrame } from '../../app/layout/WorkshopFrame.js';
 import { mountPanels } from '../../app/layout/panels.js';
 import { ROOMS_REGION_ID, RoomsRegion, workshopSidePanels } from '../../app/layout/workshopPanels.js';
 import { FormError } from '../../ui/FormError.js';
+import { OpenOnDemand } from '../../ui/OpenOnDemand.js';
 import { formatStart } from '../../app/format.js';
 import { setLanguage, storedLanguage } from '../../i18n/index.js';
 import { loadIdentity } from '../../realtime/identity.js';
@@ -150,8 +151,13 @@ function Plenary({ now, live }: { now: number; live: boolean }) {
       <SpeakingPanel />
       <FindingsPanel />
       <PollsPanel />
-      <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />
-      <BoardPanel roomId={PLENARY_ROOM} heading={t('board.plenary')} />
+      {/* The plenary's notes and board load when someone opens them: the first screen stays light. */}
+      <OpenOnDemand id={`${workshop.id}:notes`} heading={t('notes.plenary')} hint={t('notes.openHint')} openLabel={t('notes.open')}>
+        <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />
+      </OpenOnDemand>
+      <OpenOnDemand id={`${workshop.id}:board`} heading={t('board.plenary')} hint={t('board.openHint')} openLabel={t('board.open')}>
+        <BoardPanel roomId={PLENARY_ROOM} heading={t('board.plenary')} />
+      </OpenOnDemand>
     </>
   );
 }
