@@ -13,7 +13,7 @@ import { summaryDocName } from '../domain/documentation.js';
 import { countResults } from '../domain/polls.js';
 import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/types.js';
-import { archivedDocumentationFindings } from './findings.js';
+import { findingsSection } from './findings.js';
 import { labelsFor } from './labels.js';
 import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText, SeriesDateInput } from './model.js';
 import type { Language } from '@werkraum/shared/roles';
@@ -75,7 +75,7 @@ export async function loadDocumentationInput(
       pollList = archive.polls.map((entry) => entry.poll);
       rounds = archive.rounds;
       archived = {
-        findings: archivedDocumentationFindings(archive.findings ?? [], archive.rounds, archive.agenda),
+        findings: findingsSection(archive.findings ?? [], archive.rounds, archive.agenda),
         votes: (roomId) => {
           const counts: Record<string, number> = {};
           for (const items of Object.values(archive.boards[roomId]?.voting.votes ?? {})) for (const item of items) counts[item] = (counts[item] ?? 0) + 1;
