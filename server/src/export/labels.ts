@@ -1,3 +1,4 @@
+import type { AgendaBlockType } from '@werkraum/shared/agendaBlockTypes';
 import type { Language } from '@werkraum/shared/roles';
 
 /** The documentation's own words, in the document's language (chosen per export, not the UI's). */
@@ -59,7 +60,8 @@ export interface DocumentationLabels {
   unclustered: string;
   untitled: string;
   dots: (count: number) => string;
-  blockTypes: Record<string, string>;
+  /** Every kind of agenda block has its word (the type makes a new kind fail to compile without one). */
+  blockTypes: Record<AgendaBlockType, string>;
   yesNo: Record<string, string>;
   /** A series documented as a whole: the title block's list of dates and each date's heading. */
   series: string;
@@ -135,6 +137,7 @@ const de: DocumentationLabels = {
     breakout: 'Kleingruppen',
     break: 'Pause',
     closing: 'Abschluss',
+    review: 'Rückblick',
     other: 'Sonstiges',
   },
   yesNo: { yes: 'Ja', no: 'Nein', abstain: 'Enthaltung' },
@@ -211,6 +214,7 @@ const en: DocumentationLabels = {
     breakout: 'Breakout',
     break: 'Break',
     closing: 'Closing',
+    review: 'Review',
     other: 'Other',
   },
   yesNo: { yes: 'Yes', no: 'No', abstain: 'Abstain' },
