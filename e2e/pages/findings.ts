@@ -160,6 +160,15 @@ export class SpeakingPanel {
     await this.region.getByRole('button', { name: 'Runde starten' }).click();
   }
 
+  /** The warning of the speaker's countdown (time up), in the agenda's style. */
+  get warning(): Locator {
+    return this.region.getByTestId('speaking-warning');
+  }
+
+  async endRound(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Runde beenden' }).click();
+  }
+
   async nextSpeaker(): Promise<void> {
     await this.region.getByRole('button', { name: 'Nächste Person', exact: true }).click();
   }

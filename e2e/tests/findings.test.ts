@@ -141,5 +141,13 @@ describe('from the rooms to the closing round: findings, the stage and the speak
     await moderation.nextSpeaker();
     await expect.poll(() => new SpeakingPanel(anna.page).speakerNow.innerText(), POLL).toBe('Sie sind an der Reihe.');
     expect(await accessibilityViolations(moderator.page)).toEqual([]);
+
+    // A short flash round: the speaker's time running out is announced as the agenda's clock does.
+    await moderation.endRound();
+    await moderation.startRound('Blitzlicht', 5);
+    await expect.poll(() => new SpeakingPanel(ben.page).speakerNow.innerText(), POLL).toBe('Es spricht: Mara');
+    for (const actor of [ben, moderator]) {
+      await expect.poll(() => new SpeakingPanel(actor.page).warning.innerText(), POLL).toBe('Die Redezeit ist um.');
+    }
   });
 });

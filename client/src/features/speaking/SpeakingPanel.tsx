@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { deadline } from '@werkraum/shared/agendaClock';
 import type { SpeakingOrder, SpeakingRound } from '@werkraum/shared/protocol';
 import { useShallow } from 'zustand/react/shallow';
-import { useCountdown } from '../../realtime/clock.js';
+import { useCountdown, useServerNow } from '../../realtime/clock.js';
+import { ClockWarnings } from '../agenda/WarningNotice.js';
 import { useAppStore } from '../../store/index.js';
 import { useAgendaAction, useIsFacilitator } from '../agenda/useAgenda.js';
 import { TextField } from '../../ui/Field.js';
@@ -90,6 +91,9 @@ function CurrentRound({ round, facilitator }: { round: SpeakingRound; facilitato
   const speaker = round.order[round.position];
   const next = round.order[round.position + 1];
   const overrun = countdown?.overrun ?? false;
+  const thresholds = useAppStore((state) => state.agenda?.warningThresholds);
+  // The warnings are worked out on the turn's own second boundaries, like the countdown.
+  const now = useServerNow(timed ? [deadline(round.timer)] : undefined);
 
   return (
     <div className={`clock speaking-round ${overrun ? 'clock-overrun' : ''} ${paused ? 'clock-paused' : ''}`} data-testid="speaking-round">
@@ -109,10 +113,16 @@ function CurrentRound({ round, facilitator }: { round: SpeakingRound; facilitato
           {paused ? <span className="clock-state"> {t('agenda.paused')}</span> : null}
         </p>
       ) : null}
-      {overrun ? (
-        <p role="alert" className="warning-notice">
-          {t('speaking.timeUp')}
-        </p>
+      {timed ? (
+        <ClockWarnings
+          timer={round.timer}
+          thresholds={thresholds}
+          now={now}
+          runKey={`${round.id}:${round.position}:${round.timer.startedAt}`}
+          overrunText={t('speaking.timeUp')}
+          soundToggle={false}
+          testId="speaking-warning"
+        />
       ) : null}
       {facilitator ? (
         <div className="button-row stage-controls">
