@@ -124,8 +124,8 @@ export class MediaDomain {
    * `track_unpublished` webhooks report them: personId -> { roomId, trackSid -> audio? }.
    */
   private readonly published = new Map<string, Map<string, { roomId: string; tracks: Map<string, boolean> }>>();
-  /** Who is speaking in their call now, per workshop (as their own client reports it). */
-  private readonly speaking = new Map<string, Set<string>>();
+  /** Who is speaking in which call now, per workshop (as their own client reports it): personId -> roomId. */
+  private readonly speaking = new Map<string, Map<string, string>>();
   /** Recent speaking reports per `workshopId:personId`: the start of the window and how many. */
   private readonly speakingReports = new Map<string, { since: number; count: number }>();
   private readonly webhooks: WebhookReceiver | null;
@@ -146,7 +146,7 @@ export class MediaDomain {
       enabled: this.deps.settings !== null,
       url: this.deps.settings?.url ?? null,
       inCall: this.presence(actor.workshopId),
-      speaking: [...(this.speaking.get(actor.workshopId) ?? [])].sort(),
+      speaking: [...(this.speaking.get(actor.workshopId)?.keys() ?? [])].sort(),
       links,
       permissions,
       spotlights,
@@ -289,9 +289,9 @@ export class MediaDomain {
     this.trackWebhook(room.workshopId, room.roomId, event.event, identity, event.track ? { sid: event.track.sid, audio: event.track.type === TrackType.AUDIO } : null);
     const after = this.presence(room.workshopId);
     if (JSON.stringify(after) !== before) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall: after });
-    // Whoever is no longer in a call is no longer speaking in one.
-    for (const personId of [...(this.speaking.get(room.workshopId) ?? [])]) {
-      if (after[personId] === undefined) this.setSpeaking(room.workshopId, personId, room.roomId, false);
+    // Whoever is no longer in the call they spoke in (left, moved) is no longer speaking there.
+    for (const [personId, roomId] of [...(this.speaking.get(room.workshopId) ?? [])]) {
+      if (after[personId] !== roomId) this.setSpeaking(room.workshopId, personId, roomId, false);
     }
     return 'accepted';
   }
@@ -347,9 +347,9 @@ export class MediaDomain {
 
   private setSpeaking(workshopId: string, personId: string, roomId: string, speaking: boolean): void {
     let people = this.speaking.get(workshopId);
-    if (!people) this.speaking.set(workshopId, (people = new Set()));
-    if (people.has(personId) === speaking) return;
-    if (speaking) people.add(personId);
+    if (!people) this.speaking.set(workshopId, (people = new Map()));
+    if ((people.get(personId) === roomId) === speaking) return;
+    if (speaking) people.set(personId, roomId);
     else people.delete(personId);
     if (people.size === 0) this.speaking.delete(workshopId);
     this.deps.notifier.toWorkshop(workshopId, 'media:speaking', { personId, roomId, speaking });

@@ -279,12 +279,21 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     clock.advance(10_000);
     okData(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }));
 
-    // Leaving the call while speaking ends the speaking.
+    // Moving to another call while speaking ends the speaking in the old one.
     await waitFor(() => ben.eventsOf('media:speaking').at(-1)?.speaking === true, 'Ana speaks again');
-    const seen = ben.eventsOf('media:speaking').length;
-    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: plenary, identity: idOf(ana) })).toBe(200);
-    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 1, 'Ana no longer speaks');
+    let seen = ben.eventsOf('media:speaking').length;
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: room('room-x'), identity: idOf(ana) })).toBe(200);
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 1, 'Ana no longer speaks in the plenary');
     expect(ben.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(ana), roomId: PLENARY_ROOM, speaking: false });
+    expectError(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }), 'forbidden');
+    okData(await ana.call('media:speaking', { roomId: 'room-x', speaking: true }));
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 2, 'Ana speaks in her new call');
+
+    // Leaving the call while speaking ends the speaking.
+    seen = ben.eventsOf('media:speaking').length;
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: room('room-x'), identity: idOf(ana) })).toBe(200);
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 1, 'Ana no longer speaks');
+    expect(ben.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(ana), roomId: 'room-x', speaking: false });
     expect(okData(await mia.call('media:status', {})).speaking).toEqual([]);
   });
 
