@@ -57,6 +57,7 @@ export function attachDispatch(
     if (myRooms() !== before) void reloadFindings(socket, store);
   };
   const onMediaPresence: Parameters<typeof socket.on<'media:presence'>>[1] = ({ inCall }) => store.getState().setInCall(inCall);
+  const onMediaSpeaking: Parameters<typeof socket.on<'media:speaking'>>[1] = ({ personId, speaking }) => store.getState().setCallSpeaker(personId, speaking);
   const onMediaSettings: Parameters<typeof socket.on<'media:settings'>>[1] = (settings) => store.getState().setMediaSettings(settings);
   const onUnmuteRequest: Parameters<typeof socket.on<'media:unmuteRequest'>>[1] = (request) => store.getState().setUnmuteRequest(request);
 
@@ -91,6 +92,7 @@ export function attachDispatch(
   socket.on('people:upserted', onUpserted);
   socket.on('breakout:changed', onBreakouts);
   socket.on('media:presence', onMediaPresence);
+  socket.on('media:speaking', onMediaSpeaking);
   socket.on('media:settings', onMediaSettings);
   socket.on('media:unmuteRequest', onUnmuteRequest);
   socket.on('people:removed', onRemoved);
@@ -112,6 +114,7 @@ export function attachDispatch(
     socket.off('people:upserted', onUpserted);
     socket.off('breakout:changed', onBreakouts);
     socket.off('media:presence', onMediaPresence);
+    socket.off('media:speaking', onMediaSpeaking);
     socket.off('media:settings', onMediaSettings);
     socket.off('media:unmuteRequest', onUnmuteRequest);
     socket.off('people:removed', onRemoved);

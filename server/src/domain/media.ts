@@ -14,6 +14,9 @@ import { serialized, updateVersioned } from './versioned.js';
 
 /** How long a media token opens its room: long enough to join, short enough that a leaked one soon expires. */
 export const MEDIA_TOKEN_TTL_SECONDS = 10 * 60;
+/** How many speaking reports one person may send per {@link SPEAKING_WINDOW_MS}. */
+export const SPEAKING_REPORTS_MAX = 20;
+export const SPEAKING_WINDOW_MS = 10_000;
 /** Time limit of one call to LiveKit's RoomService (seconds); the SDK's default is 10. */
 export const LIVEKIT_API_TIMEOUT_SECONDS = 5;
 
@@ -116,6 +119,15 @@ export class MediaDomain {
   private readonly issued = new Map<string, Map<string, { roomId: string; facilitator: boolean }>>();
   /** Who is in which call, per workshop, as LiveKit's webhooks report it: personId -> roomId. */
   private readonly inCall = new Map<string, Map<string, string>>();
+  /**
+   * The tracks each person publishes in a call, per workshop, as LiveKit's `track_published` and
+   * `track_unpublished` webhooks report them: personId -> { roomId, trackSid -> audio? }.
+   */
+  private readonly published = new Map<string, Map<string, { roomId: string; tracks: Map<string, boolean> }>>();
+  /** Who is speaking in which call now, per workshop (as their own client reports it): personId -> roomId. */
+  private readonly speaking = new Map<string, Map<string, string>>();
+  /** Recent speaking reports per `workshopId:personId`: the start of the window and how many. */
+  private readonly speakingReports = new Map<string, { since: number; count: number }>();
   private readonly webhooks: WebhookReceiver | null;
 
   constructor(private readonly deps: MediaDeps) {
@@ -130,7 +142,15 @@ export class MediaDomain {
   async status(actor: Actor): Promise<MediaStatus> {
     await this.deps.people.current(actor);
     const { links, permissions, spotlights } = await this.settingsOf(actor.workshopId);
-    return { enabled: this.deps.settings !== null, url: this.deps.settings?.url ?? null, inCall: this.presence(actor.workshopId), links, permissions, spotlights };
+    return {
+      enabled: this.deps.settings !== null,
+      url: this.deps.settings?.url ?? null,
+      inCall: this.presence(actor.workshopId),
+      speaking: [...(this.speaking.get(actor.workshopId)?.keys() ?? [])].sort(),
+      links,
+      permissions,
+      spotlights,
+    };
   }
 
   /** A workshop's links and permissions (the defaults until the moderation changes them). */
@@ -266,9 +286,73 @@ export class MediaDomain {
     if (event.event === 'participant_left' && identity && people.get(identity) === room.roomId) people.delete(identity);
     if (event.event === 'room_finished') for (const [personId, roomId] of people) if (roomId === room.roomId) people.delete(personId);
     if (people.size === 0) this.inCall.delete(room.workshopId);
+    this.trackWebhook(room.workshopId, room.roomId, event.event, identity, event.track ? { sid: event.track.sid, audio: event.track.type === TrackType.AUDIO } : null);
     const after = this.presence(room.workshopId);
     if (JSON.stringify(after) !== before) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall: after });
+    // Whoever is no longer in the call they spoke in (left, moved) is no longer speaking there.
+    for (const [personId, roomId] of [...(this.speaking.get(room.workshopId) ?? [])]) {
+      if (after[personId] !== roomId) this.setSpeaking(room.workshopId, personId, roomId, false);
+    }
     return 'accepted';
+  }
+
+  /** Keeps the tracks a person publishes in a call from `track_published` / `track_unpublished` webhooks. */
+  private trackWebhook(workshopId: string, roomId: string, kind: string, identity: string | undefined, track: { sid: string; audio: boolean } | null): void {
+    let byPerson = this.published.get(workshopId);
+    if (!byPerson) this.published.set(workshopId, (byPerson = new Map()));
+    if (kind === 'track_published' && identity && track) {
+      let entry = byPerson.get(identity);
+      // Tracks of a call the person has left (a move) do not count in the new one.
+      if (!entry || entry.roomId !== roomId) byPerson.set(identity, (entry = { roomId, tracks: new Map() }));
+      entry.tracks.set(track.sid, track.audio);
+    }
+    if (kind === 'track_unpublished' && identity && track) {
+      const entry = byPerson.get(identity);
+      if (entry?.roomId === roomId) entry.tracks.delete(track.sid);
+    }
+    if (kind === 'participant_left' && identity && byPerson.get(identity)?.roomId === roomId) byPerson.delete(identity);
+    if (kind === 'room_finished') for (const [personId, entry] of byPerson) if (entry.roomId === roomId) byPerson.delete(personId);
+    if (byPerson.size === 0) this.published.delete(workshopId);
+  }
+
+  /** The audio tracks LiveKit's webhooks reported in a room's call (identity -> track sids); null when none were reported. */
+  private publishedAudio(workshopId: string, roomId: string): Map<string, string[]> | null {
+    const audio = new Map<string, string[]>();
+    for (const [personId, entry] of this.published.get(workshopId) ?? []) {
+      if (entry.roomId !== roomId) continue;
+      audio.set(personId, [...entry.tracks].filter(([, isAudio]) => isAudio).map(([sid]) => sid));
+    }
+    return audio.size > 0 ? audio : null;
+  }
+
+  /**
+   * A person in a call says whether they are speaking now (their client reads LiveKit's active
+   * speakers). Only people LiveKit reports in that room's call; at most
+   * {@link SPEAKING_REPORTS_MAX} reports per {@link SPEAKING_WINDOW_MS}. Tells the workshop on a change.
+   */
+  async reportSpeaking(actor: Actor, roomId: string, speaking: boolean): Promise<{ speaking: boolean }> {
+    const person = await this.deps.people.current(actor);
+    if (this.inCall.get(actor.workshopId)?.get(person.id) !== roomId) {
+      throw new DomainError('forbidden', 'You are not in this call.', 'roomId');
+    }
+    const key = `${actor.workshopId}:${person.id}`;
+    const now = this.deps.clock();
+    let window = this.speakingReports.get(key);
+    if (!window || now - window.since >= SPEAKING_WINDOW_MS) this.speakingReports.set(key, (window = { since: now, count: 0 }));
+    if (window.count >= SPEAKING_REPORTS_MAX) throw new DomainError('rate_limited', 'Too many speaking reports; please wait a moment.');
+    window.count += 1;
+    this.setSpeaking(actor.workshopId, person.id, roomId, speaking);
+    return { speaking };
+  }
+
+  private setSpeaking(workshopId: string, personId: string, roomId: string, speaking: boolean): void {
+    let people = this.speaking.get(workshopId);
+    if (!people) this.speaking.set(workshopId, (people = new Map()));
+    if ((people.get(personId) === roomId) === speaking) return;
+    if (speaking) people.set(personId, roomId);
+    else people.delete(personId);
+    if (people.size === 0) this.speaking.delete(workshopId);
+    this.deps.notifier.toWorkshop(workshopId, 'media:speaking', { personId, roomId, speaking });
   }
 
   /** Who is in which call in a workshop now. */
@@ -310,7 +394,8 @@ export class MediaDomain {
 
   /**
    * Facilitators: mutes the microphone of one person (`personId`) or of everyone but the caller
-   * (`null`) in a room's call. Reads the published tracks from LiveKit and mutes each audio track.
+   * (`null`) in a room's call. Mutes each audio track LiveKit's webhooks reported published in that
+   * call; only when no webhook reported any track there, reads the tracks from LiveKit's ListParticipants.
    */
   async mute(actor: Actor, roomId: string, personId: string | null): Promise<{ muted: number }> {
     this.settings();
@@ -322,6 +407,29 @@ export class MediaDomain {
     }
     const roomName = liveKitRoomName(actor.workshopId, roomId);
     const service = this.roomService!;
+    const known = this.publishedAudio(actor.workshopId, roomId);
+    if (known) {
+      // The tracks LiveKit's webhooks reported: no need to ask LiveKit who publishes what. Their
+      // muted state is not reported (people unmute themselves), so every audio track is muted.
+      let muted = 0;
+      for (const [identity, sids] of known) {
+        if (personId === null ? identity === person.id : identity !== personId) continue;
+        for (const sid of sids) {
+          try {
+            await service.mutePublishedTrack(roomName, identity, sid, true);
+            muted += 1;
+          } catch (error) {
+            // Unpublished meanwhile (its webhook still on the way): nothing to mute.
+            if (!notFound(error)) {
+              this.deps.log('LiveKit API call failed', error);
+              throw new DomainError('media_failed', 'The audio/video server did not answer.');
+            }
+          }
+        }
+      }
+      return { muted };
+    }
+    // No webhook told of any track in this call (webhooks not set up): ask LiveKit.
     // A room nobody has joined yet does not exist on LiveKit: nobody to mute.
     const participants = await this.call(() => service.listParticipants(roomName).catch((error: unknown) => (notFound(error) ? [] : Promise.reject(error))));
     let muted = 0;

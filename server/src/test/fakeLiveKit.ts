@@ -83,12 +83,39 @@ export class FakeLiveKit {
   }
 
   /**
+   * The participant publishes a microphone track and LiveKit tells the app at `webhookUrl` with a
+   * `track_published` webhook, as a real server does.
+   */
+  async publishMicrophoneAndNotify(webhookUrl: string, roomName: string, identity: string): Promise<FakeTrack> {
+    const track = this.publishMicrophone(roomName, identity);
+    const status = await this.sendWebhook(webhookUrl, { event: 'track_published', room: roomName, identity, track });
+    if (status !== 200) throw new Error(`webhook answered ${status}`);
+    return track;
+  }
+
+  /** The participant stops publishing a track; LiveKit tells the app with a `track_unpublished` webhook. */
+  async unpublishAndNotify(webhookUrl: string, roomName: string, identity: string, trackSid: string): Promise<void> {
+    const participant = this.rooms.get(roomName)?.get(identity);
+    const track = participant?.tracks.find((candidate) => candidate.sid === trackSid);
+    if (!participant || !track) throw new Error(`${identity} publishes no ${trackSid} in ${roomName}`);
+    participant.tracks = participant.tracks.filter((candidate) => candidate !== track);
+    const status = await this.sendWebhook(webhookUrl, { event: 'track_unpublished', room: roomName, identity, track });
+    if (status !== 200) throw new Error(`webhook answered ${status}`);
+  }
+
+  /**
    * Sends a webhook to `url` as LiveKit does: JSON of the event, an `Authorization` JWT signed with
    * the API secret (or `secret`) whose `sha256` claim is the body's hash. Answers the HTTP status.
    */
   async sendWebhook(
     url: string,
-    event: { event: 'participant_joined' | 'participant_left' | 'room_finished'; room: string; identity?: string },
+    event: {
+      event: 'participant_joined' | 'participant_left' | 'room_finished' | 'track_published' | 'track_unpublished';
+      room: string;
+      identity?: string;
+      /** The track of a `track_published` / `track_unpublished` event. */
+      track?: FakeTrack;
+    },
     secret = FAKE_LIVEKIT_SECRET,
   ): Promise<number> {
     const body = JSON.stringify({
@@ -97,6 +124,7 @@ export class FakeLiveKit {
       createdAt: String(Math.floor(Date.now() / 1000)),
       room: { sid: `RM_${event.room}`, name: event.room },
       ...(event.identity ? { participant: { sid: `PA_${event.identity}`, identity: event.identity } } : {}),
+      ...(event.track ? { track: event.track } : {}),
     });
     const token = new AccessToken(FAKE_LIVEKIT_KEY, secret);
     token.sha256 = createHash('sha256').update(body).digest('base64');

@@ -76,7 +76,7 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
   }
 
   it('says A/V is on and where to connect', async () => {
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: true, url: liveKit.url, inCall: {}, speaking: [], links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
   });
 
   it('gives a plenary token whose signed grant names the room, the person and what the role may publish', async () => {
@@ -208,6 +208,95 @@ describe('audio and video over sockets (against a fake LiveKit API)', () => {
     expectError(await mia.call('media:mute', { roomId: 'no-such-room', personId: null }), 'invalid_state');
   });
 
+  it('mutes everyone else\'s microphone from the tracks LiveKit\'s webhooks reported, without asking LiveKit who publishes', async () => {
+    const hook = `${server.baseUrl}/api/livekit/webhook`;
+    const plenary = room(PLENARY_ROOM);
+    const mics = new Map<string, string>();
+    for (const client of [mia, ana, ben]) {
+      await liveKit.join((await token(client, PLENARY_ROOM)).token);
+      expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: plenary, identity: idOf(client) })).toBe(200);
+      mics.set(idOf(client), (await liveKit.publishMicrophoneAndNotify(hook, plenary, idOf(client))).sid);
+    }
+    // Ben also shares a camera: a video track, never muted by the moderation's mute.
+    const camera = { sid: 'TR_ben_camera', type: 'VIDEO' as const, source: 'CAMERA' as const, muted: false };
+    liveKit.rooms.get(plenary)!.get(idOf(ben))!.tracks.push(camera);
+    expect(await liveKit.sendWebhook(hook, { event: 'track_published', room: plenary, identity: idOf(ben), track: camera })).toBe(200);
+
+    expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }))).toEqual({ muted: 2 });
+    expect(liveKit.callsOf('ListParticipants')).toEqual([]);
+    const byIdentity = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.identity).localeCompare(String(b.identity));
+    expect(liveKit.callsOf('MutePublishedTrack').map((call) => call.body).sort(byIdentity)).toEqual(
+      [ana, ben].map((client) => ({ room: plenary, identity: idOf(client), trackSid: mics.get(idOf(client)), muted: true })).sort(byIdentity),
+    );
+    expect(liveKit.rooms.get(plenary)!.get(idOf(mia))!.tracks[0]!.muted).toBe(false);
+
+    // Ana stops her microphone and starts a new one: only the new track is muted.
+    await liveKit.unpublishAndNotify(hook, plenary, idOf(ana), mics.get(idOf(ana))!);
+    const fresh = await liveKit.publishMicrophoneAndNotify(hook, plenary, idOf(ana));
+    const before = liveKit.callsOf('MutePublishedTrack').length;
+    expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: idOf(ana) }))).toEqual({ muted: 1 });
+    expect(liveKit.callsOf('MutePublishedTrack').slice(before).map((call) => call.body)).toEqual([{ room: plenary, identity: idOf(ana), trackSid: fresh.sid, muted: true }]);
+
+    // Ben leaves the call: his tracks are forgotten with him.
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: plenary, identity: idOf(ben) })).toBe(200);
+    const beforeAll = liveKit.callsOf('MutePublishedTrack').length;
+    expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }))).toEqual({ muted: 1 });
+    expect(liveKit.callsOf('MutePublishedTrack').slice(beforeAll).map((call) => call.body.identity)).toEqual([idOf(ana)]);
+    expect(liveKit.callsOf('ListParticipants')).toEqual([]);
+  });
+
+  it('tells the workshop who speaks in a call, only from people in that call and not too often', async () => {
+    const hook = `${server.baseUrl}/api/livekit/webhook`;
+    const plenary = room(PLENARY_ROOM);
+    // Not in any call yet: refused.
+    expectError(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }), 'forbidden');
+    expectError(await ana.raw('media:speaking', { roomId: PLENARY_ROOM, speaking: 'yes' }), 'invalid_payload');
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: plenary, identity: idOf(ana) })).toBe(200);
+    // In the plenary call, but not in another room's.
+    expectError(await ana.call('media:speaking', { roomId: 'some-room', speaking: true }), 'forbidden');
+
+    okData(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }));
+    await waitFor(() => ben.eventsOf('media:speaking').length === 1, 'Ben hears that Ana speaks');
+    expect(ben.eventsOf('media:speaking')).toEqual([{ personId: idOf(ana), roomId: PLENARY_ROOM, speaking: true }]);
+    expect(okData(await mia.call('media:status', {})).speaking).toEqual([idOf(ana)]);
+    // Ben is not in the call: he cannot claim to speak.
+    expectError(await ben.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }), 'forbidden');
+
+    okData(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: false }));
+    await waitFor(() => ben.eventsOf('media:speaking').length === 2, 'Ben hears that Ana stopped');
+    expect(ben.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(ana), roomId: PLENARY_ROOM, speaking: false });
+
+    // Too many reports in a short time are refused until the window has passed.
+    let refused = 0;
+    for (let index = 0; index < 25; index += 1) {
+      const ack = await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: index % 2 === 0 });
+      if (!ack.ok) {
+        expect(ack.error.code).toBe('rate_limited');
+        refused += 1;
+      }
+    }
+    expect(refused).toBe(7);
+    clock.advance(10_000);
+    okData(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }));
+
+    // Moving to another call while speaking ends the speaking in the old one.
+    await waitFor(() => ben.eventsOf('media:speaking').at(-1)?.speaking === true, 'Ana speaks again');
+    let seen = ben.eventsOf('media:speaking').length;
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_joined', room: room('room-x'), identity: idOf(ana) })).toBe(200);
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 1, 'Ana no longer speaks in the plenary');
+    expect(ben.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(ana), roomId: PLENARY_ROOM, speaking: false });
+    expectError(await ana.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }), 'forbidden');
+    okData(await ana.call('media:speaking', { roomId: 'room-x', speaking: true }));
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 2, 'Ana speaks in her new call');
+
+    // Leaving the call while speaking ends the speaking.
+    seen = ben.eventsOf('media:speaking').length;
+    expect(await liveKit.sendWebhook(hook, { event: 'participant_left', room: room('room-x'), identity: idOf(ana) })).toBe(200);
+    await waitFor(() => ben.eventsOf('media:speaking').length === seen + 1, 'Ana no longer speaks');
+    expect(ben.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(ana), roomId: 'room-x', speaking: false });
+    expect(okData(await mia.call('media:status', {})).speaking).toEqual([]);
+  });
+
   it('lets the moderation allow or forbid participants\' cameras and screens, in new tokens and in running calls', async () => {
     await liveKit.join((await token(ana, PLENARY_ROOM)).token);
     await liveKit.join((await token(mia, PLENARY_ROOM)).token);
@@ -274,7 +363,7 @@ describe('audio and video switched off (no LiveKit settings)', () => {
     const workshop = await harness.createWorkshop(server);
     const mia = await harness.join(server, workshop, 'moderator', 'Mia');
     const ana = await harness.join(server, workshop, 'participant', 'Ana');
-    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
+    expect(okData(await ana.call('media:status', {}))).toEqual({ enabled: false, url: null, inCall: {}, speaking: [], links: {}, permissions: { camera: true, screenShare: false }, spotlights: {} });
     expectError(await ana.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:token', { roomId: PLENARY_ROOM }), 'media_off');
     expectError(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }), 'media_off');

@@ -255,6 +255,7 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
     'media:setPermissions': async (socket, input) => deps.media.setPermissions(actorOf(socket), input),
     'media:spotlight': async (socket, input) => deps.media.spotlight(actorOf(socket), input.roomId, input.personId),
     'media:askUnmute': async (socket, input) => deps.media.askUnmute(actorOf(socket), input.roomId, input.personId),
+    'media:speaking': async (socket, input) => deps.media.reportSpeaking(actorOf(socket), input.roomId, input.speaking),
     'board:token': async (socket, input) => board.token(actorOf(socket), input.roomId, input.drafts),
     'board:state': async (socket, input) => board.state(actorOf(socket), input.roomId),
     'board:setPrivateWriting': async (socket, input) => board.setPrivateWriting(actorOf(socket), input),

@@ -46,10 +46,20 @@ export interface MediaStatus {
   url: string | null;
   /** Who is in which call now (person id -> room id), as LiveKit's webhooks report it. */
   inCall: Record<string, string>;
+  /** Who is speaking in their call now (person ids), as their clients report it. */
+  speaking: string[];
   /** External meeting links set by the moderation (room id -> URL). */
   links: Record<string, string>;
   permissions: MediaPermissions;
   spotlights: Record<string, string>;
+}
+
+/** Whether a person in a call speaks now. */
+export interface MediaSpeaking {
+  personId: string;
+  /** The room whose call they are in. */
+  roomId: string;
+  speaking: boolean;
 }
 
 /** Who is in which room's call (person id -> room id `plenary` or a breakout room id). */
@@ -63,6 +73,8 @@ export interface MediaServerEvents {
   'media:presence': MediaPresence;
   /** To the workshop, when the moderation changes a meeting link or the participants' permissions. */
   'media:settings': MediaSettings;
+  /** To the workshop, when someone in a call starts or stops speaking (or leaves the call while speaking). */
+  'media:speaking': MediaSpeaking;
   /** To one person: the moderation asks them to switch their microphone on (only they can). */
   'media:unmuteRequest': { fromName: string; roomId: string };
 }
@@ -96,6 +108,7 @@ export const mediaClientEvents = {
   'media:setPermissions': z.object({ camera: z.boolean(), screenShare: z.boolean() }),
   'media:spotlight': z.object({ roomId, personId: z.string().min(1).max(64).nullable() }),
   'media:askUnmute': z.object({ roomId, personId: z.string().min(1).max(64) }),
+  'media:speaking': z.object({ roomId, speaking: z.boolean() }),
 };
 
 /** Media (audio and video) events a client sends. */
@@ -124,4 +137,10 @@ export interface MediaClientEvents {
   'media:spotlight': { request: z.input<typeof mediaClientEvents['media:spotlight']>; response: MediaSettings };
   /** Facilitators: asks a person in the room to switch their microphone on (they decide). */
   'media:askUnmute': { request: z.input<typeof mediaClientEvents['media:askUnmute']>; response: { personId: string } };
+  /**
+   * A person in a call: whether they are speaking now (from LiveKit's active speakers in their
+   * browser). Only in the call LiveKit reports them in (`forbidden` otherwise); at most 20 reports
+   * per 10 seconds (`rate_limited`). The workshop gets `media:speaking` on a change.
+   */
+  'media:speaking': { request: z.input<typeof mediaClientEvents['media:speaking']>; response: { speaking: boolean } };
 }

@@ -6,6 +6,7 @@ import { request, RequestError } from '../../realtime/socket.js';
 import { useAppStore } from '../../store/index.js';
 import { useErrorText } from '../../ui/errors.js';
 import { DeviceCheck, type DeviceChoice } from './DeviceCheck.js';
+import { callRoomOptions, SpeakingReporter } from './speaking.js';
 
 /** Where the call stands. */
 type CallPhase = 'check' | 'connecting' | 'connected' | 'failed';
@@ -47,13 +48,14 @@ export default function CallView({
   useEffect(() => {
     if (!choice) return;
     let cancelled = false;
-    const call = new Room({
-      adaptiveStream: true,
-      dynacast: true,
-      publishDefaults: { simulcast: true },
-      ...(choice.microphoneId ? { audioCaptureDefaults: { deviceId: choice.microphoneId } } : {}),
-      ...(choice.cameraId ? { videoCaptureDefaults: { deviceId: choice.cameraId } } : {}),
+    const call = new Room(callRoomOptions(choice));
+    // The people list shows who speaks: tell the server when one's own speaking starts or stops.
+    const reporter = new SpeakingReporter((speaking) => {
+      // A report that is refused (left the call meanwhile, too many) changes nothing shown here.
+      request(workshopSession.socket(), 'media:speaking', { roomId, speaking }).catch(() => undefined);
     });
+    const onSpeakers = () => reporter.update(call.localParticipant.isSpeaking);
+    call.on(RoomEvent.ActiveSpeakersChanged, onSpeakers);
     const events = [
       RoomEvent.ParticipantConnected,
       RoomEvent.ParticipantDisconnected,
@@ -95,6 +97,8 @@ export default function CallView({
     return () => {
       cancelled = true;
       for (const event of events) call.off(event, redraw);
+      call.off(RoomEvent.ActiveSpeakersChanged, onSpeakers);
+      reporter.close();
       void call.disconnect();
     };
   }, [choice, roomId, attempt]);

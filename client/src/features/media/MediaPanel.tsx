@@ -39,6 +39,7 @@ export function MediaPanel() {
         if (cancelled) return;
         setStatus(answer);
         useAppStore.getState().setInCall(answer.inCall);
+        useAppStore.getState().setCallSpeakers(answer.speaking);
         useAppStore.getState().setMediaSettings(answer);
       },
       () => undefined,
