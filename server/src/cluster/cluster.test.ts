@@ -3,12 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../store/postgres/index.js';
 import * as Y from 'yjs';
 import { addCard } from '@werkraum/shared/board';
+import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
 import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
+import type { BreakoutRound } from '@werkraum/shared/protocol';
 import { renderNotesMarkdown } from '../collab/render.js';
-import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
+import { okData, waitFor, type StartOptions, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
 import { TEST_REDIS_URL, dropRedisPrefix } from '../test/redis.js';
+import { MINUTE_MS, TestClock } from '../test/testClock.js';
 import { redisCluster } from './index.js';
 
 
@@ -27,18 +30,29 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     for (const prefix of prefixes.splice(0)) await dropRedisPrefix(prefix);
   });
 
-  async function twoProcesses(): Promise<[TestServer, TestServer]> {
+  /** `count` processes of one installation; `options` (a shared test clock, the access check) go to each. */
+  async function processes(count: number, options: StartOptions = {}): Promise<TestServer[]> {
     const schema = freshSchemaName();
     schemas.push(schema);
     const prefix = `test-${randomBytes(6).toString('hex')}`;
     prefixes.push(prefix);
-    const start = async () =>
-      harness.start({
-        collabSecret: TEST_COLLAB_SECRET,
-        openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
-        cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
-      });
-    return [await start(), await start()];
+    const started: TestServer[] = [];
+    for (let i = 0; i < count; i++) {
+      started.push(
+        await harness.start({
+          ...options,
+          collabSecret: TEST_COLLAB_SECRET,
+          openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+          cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
+        }),
+      );
+    }
+    return started;
+  }
+
+  async function twoProcesses(): Promise<[TestServer, TestServer]> {
+    const [a, b] = await processes(2);
+    return [a!, b!];
   }
 
   /** Waits until the assertion holds. */
@@ -128,6 +142,105 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     const back = await harness.resume(a, workshop.id, bo.snapshot!.session.personToken);
     expect(back.snapshot!.session.personId).toBe(idOf(bo));
     await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
+  }, 30_000);
+
+  it('a breakout round across processes: rooms open on the agenda clock with people of every process; the opening process dies; the round ends on a survivor and everyone returns', async () => {
+    const T0 = Date.parse('2026-12-01T13:00:00Z');
+    const clock = new TestClock(T0 - 5 * MINUTE_MS);
+    const [a, b, c] = (await processes(3, { now: clock.now, accessCheckMs: 50, randomSeed: () => 7 })) as [TestServer, TestServer, TestServer];
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const participants = [
+      await harness.join(b, workshop, 'participant', 'Ana'),
+      await harness.join(c, workshop, 'participant', 'Ben'),
+      await harness.join(b, workshop, 'participant', 'Cleo'),
+      await harness.join(c, workshop, 'participant', 'Dan'),
+    ];
+    const [ana, ben] = participants as [TestClient, TestClient];
+    const miaToken = mia.snapshot!.session.personToken;
+    // Process A must know the people on B and C are here before it assigns them: wait on A's own view.
+    await until(async () => {
+      const seenOnA = (await harness.resume(a, workshop.id, miaToken)).snapshot!.people;
+      for (const client of participants) expect(seenOnA.find((person) => person.id === idOf(client))?.connection).toBe('online');
+    });
+
+    const addBlock = async (afterBlockId: string | null, title: string, type: 'arrival' | 'breakout' | 'closing', plannedMinutes: number) =>
+      okData(await mia.call('agenda:addBlock', { afterBlockId, block: { title, type, plannedMinutes, description: '', moderationNotes: '' } })).blockId;
+    const arrival = await addBlock(null, 'Ankommen', 'arrival', 5);
+    const breakout = await addBlock(arrival, 'Gruppenarbeit', 'breakout', 20);
+    await addBlock(breakout, 'Abschluss', 'closing', 5);
+    const roundId = okData(
+      await mia.call('breakout:saveRound', {
+        blockId: breakout,
+        rooms: [
+          { name: 'Raum Nord', task: 'Was verbindet uns?' },
+          { name: 'Raum Süd', task: 'Was fehlt uns?' },
+        ],
+        assignmentMode: 'random',
+        notesTemplate: '',
+      }),
+    ).roundId;
+    const roundIn = (rounds: BreakoutRound[] | undefined) => rounds?.find((round) => round.id === roundId);
+    const lastRound = (client: TestClient) => roundIn(client.eventsOf('breakout:changed').at(-1)?.rounds);
+
+    // The agenda on A reaches the breakout block: A opens the rooms and assigns everyone, wherever connected.
+    clock.set(T0);
+    okData(await mia.call('agenda:control', { action: 'start' }));
+    clock.advance(5 * MINUTE_MS);
+    okData(await mia.call('agenda:control', { action: 'next' }));
+    const opened = roundIn(okData(await mia.call('breakout:get', {})).rounds)!;
+    expect(opened.openedAt).toBe(clock.ms);
+    expect(Object.keys(opened.assignments).sort()).toEqual(participants.map(idOf).sort());
+    for (const client of participants) await until(() => expect(lastRound(client)?.assignments).toEqual(opened.assignments));
+
+    // Ana (on B) and Ben (on C) write in their rooms' notes, each through their own process.
+    const anaRoom = opened.assignments[idOf(ana)]!;
+    const benRoom = opened.assignments[idOf(ben)]!;
+    const anaGrant = okData(await ana.call('notes:token', { roomId: anaRoom }));
+    const benGrant = okData(await ben.call('notes:token', { roomId: benRoom }));
+    expect([anaGrant.mode, benGrant.mode]).toEqual(['edit', 'edit']);
+    const anaNotes = harness.collab(b, anaGrant);
+    const benNotes = harness.collab(c, benGrant);
+    await until(() => expect(anaNotes.provider.synced && benNotes.provider.synced).toBe(true));
+
+    // A, which opened the round and holds the moderator, stops in the middle of the round.
+    mia.socket.io.opts.reconnection = false;
+    await a.close();
+    clock.advance(10 * MINUTE_MS);
+    const miaOnC = await harness.resume(c, workshop.id, miaToken);
+    const running = okData(await miaOnC.call('agenda:get', {})).agenda.run;
+    const stillOpen = roundIn(okData(await miaOnC.call('breakout:get', {})).rounds)!;
+    expect(stillOpen.assignments).toEqual(opened.assignments);
+    expect(breakoutState(stillOpen, running.timer, clock.ms).phase).toBe('open');
+
+    // The moderator, now on C, ends the block: the round ends and everyone on B and C is told.
+    okData(await miaOnC.call('agenda:control', { action: 'next' }));
+    const endedAt = clock.ms;
+    for (const client of participants) {
+      await until(() => expect(lastRound(client)?.endedAt).toBe(endedAt));
+      const round = lastRound(client)!;
+      const state = breakoutState(round, null, clock.ms);
+      expect(state).toMatchObject({ phase: 'returning', endsAt: endedAt, returnAt: endedAt + round.graceSeconds * 1000 });
+    }
+    // Within the grace period the rooms still take edits.
+    expect(okData(await ana.call('notes:token', { roomId: anaRoom })).mode).toBe('edit');
+    writeParagraph(anaNotes.doc, 'Letzter Gedanke');
+
+    // The grace period runs out: B and C each close their members' room connections, and everyone is in the plenary.
+    clock.advance(opened.graceSeconds * 1000);
+    await until(() => expect(anaNotes.closed?.code).toBe(COLLAB_CLOSE.accessRevoked));
+    await until(() => expect(benNotes.closed?.code).toBe(COLLAB_CLOSE.accessRevoked));
+    expect(okData(await ana.call('notes:token', { roomId: anaRoom })).mode).toBe('read');
+    expect(okData(await ben.call('notes:token', { roomId: benRoom })).mode).toBe('read');
+    for (const client of participants) {
+      const round = lastRound(client)!;
+      expect(currentRoomOf(round, breakoutState(round, null, clock.ms), idOf(client))).toBeNull();
+    }
+    // What Ana wrote while returning is kept.
+    await b.app.collab.flush();
+    const stored = new Y.Doc();
+    for (const update of (await b.store.collab.loadDocument(anaGrant.docName)).updates) Y.applyUpdate(stored, update);
+    expect(renderNotesMarkdown(stored)).toContain('Letzter Gedanke');
   }, 30_000);
 
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
