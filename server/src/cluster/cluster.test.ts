@@ -78,11 +78,15 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     // Presence: the moderator on A sees Bo (on B) online, and Bo sees the moderator online.
     await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
     await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
-    expect(bo.snapshot!.people.find((person) => person.id === idOf(mia))?.connection).toBe('online');
+    // B learns of Mia over the bus, apart from the broadcasts above: wait until B itself says so.
+    // (What a client was sent and what a process has cached travel separately between processes.)
+    const seenOnB = async () => (await harness.resume(b, workshop.id, bo.snapshot!.session.personToken)).snapshot!.people;
+    await until(async () => expect((await seenOnB()).find((person) => person.id === idOf(mia))?.connection).toBe('online'));
 
     // A rename on A reaches B's people and B's cached list (a newcomer on B sees the new name).
     okData(await mia.call('people:rename', { personId: idOf(cem), displayName: 'Cem K.' }));
     await until(() => expect(bo.people.get(idOf(cem))?.displayName).toBe('Cem K.'));
+    await until(async () => expect((await seenOnB()).find((person) => person.id === idOf(cem))?.displayName).toBe('Cem K.'));
     const late = await harness.join(b, workshop, 'participant', 'Lea');
     expect(late.snapshot!.people.find((person) => person.id === idOf(cem))?.displayName).toBe('Cem K.');
 
@@ -116,9 +120,12 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     okData(await cem.call('poll:answer', { pollId, answer: { optionIds: ['schlecht'] } } as never));
     okData(await mia.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } } as never));
     // Both processes count all three answers (B's cached answers were dropped when A stored one).
+    // (B drops them when A's notice arrives, which may be a moment after Mia's acknowledgement.)
     for (const client of [mia, bo]) {
-      const polls = okData(await client.call('poll:list', {})).polls;
-      expect(polls.find((view) => view.poll.id === pollId)?.results?.counts).toEqual({ gut: 2, schlecht: 1 });
+      await until(async () => {
+        const polls = okData(await client.call('poll:list', {})).polls;
+        expect(polls.find((view) => view.poll.id === pollId)?.results?.counts).toEqual({ gut: 2, schlecht: 1 });
+      });
     }
     await until(() => expect(mia.eventsOf('poll:results').at(-1)?.counts).toEqual({ gut: 2, schlecht: 1 }));
 
@@ -242,6 +249,49 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     for (const update of (await b.store.collab.loadDocument(anaGrant.docName)).updates) Y.applyUpdate(stored, update);
     expect(renderNotesMarkdown(stored)).toContain('Letzter Gedanke');
   }, 30_000);
+
+  it('a count read on one process before another process stored an answer is followed by a fresh one: everyone ends on the stored counts', async () => {
+    // Process B's first read of the answers is held after it read them, like a slow database
+    // connection, so that its (then stale) count goes out after A's newer one.
+    let holdNextRead = false;
+    let heldRead: (() => void) | undefined;
+    const [a] = await processes(1);
+    const schema = schemas.at(-1)!;
+    const prefix = prefixes.at(-1)!;
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
+      wrapStore: (store) => ({
+        ...store,
+        async listAnswers(pollId: string) {
+          const answers = await store.listAnswers(pollId);
+          if (holdNextRead) {
+            holdNextRead = false;
+            await new Promise<void>((resolve) => (heldRead = resolve));
+          }
+          return answers;
+        },
+      }),
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const ida = await harness.join(a!, workshop, 'participant', 'Ida');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const pollId = okData(await mia.call('poll:create', { question: 'Noch Fragen?', type: 'yesNo' } as never)).pollId;
+    okData(await mia.call('poll:open', { pollId }));
+    await until(() => expect(bo.eventsOf('poll:changed').some((changed) => changed.pollId === pollId)).toBe(true));
+
+    holdNextRead = true;
+    okData(await bo.call('poll:answer', { pollId, answer: { optionIds: ['yes'] } } as never));
+    await waitFor(() => heldRead, 'B counting the answers');
+    okData(await ida.call('poll:answer', { pollId, answer: { optionIds: ['no'] } } as never));
+    await until(() => expect(mia.eventsOf('poll:results').at(-1)?.participants).toBe(2));
+    // B's count (without Ida) goes out now, after A's.
+    heldRead!();
+    await until(() => expect(mia.eventsOf('poll:results').some((results) => results.participants === 1)).toBe(true));
+    await until(() => expect(mia.eventsOf('poll:results').at(-1)).toMatchObject({ participants: 2, counts: { yes: 1, no: 1 } }));
+  });
 
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
   function writeParagraph(doc: Y.Doc, text: string): void {
