@@ -293,6 +293,34 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     await until(() => expect(mia.eventsOf('poll:results').at(-1)).toMatchObject({ participants: 2, counts: { yes: 1, no: 1 } }));
   });
 
+  it('someone who joins on B before B heard of a person on A is corrected when the news arrives', async () => {
+    const [a] = await processes(1);
+    // B's bus delivers nothing while held, like a Redis subscription running behind.
+    const cluster = await redisCluster(TEST_REDIS_URL, prefixes.at(-1)!, () => undefined);
+    let held: (() => void)[] | undefined = [];
+    const bus = cluster.bus;
+    const slowBus = {
+      ...bus,
+      on: (topic: string, handler: (payload: unknown, from: string) => void) =>
+        bus.on(topic, (payload, from) => (held ? held.push(() => handler(payload, from)) : handler(payload, from))),
+    };
+    const schema = schemas.at(-1)!;
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: { ...cluster, bus: slowBus },
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    // B did not know yet: Bo was told Mia is away, and A's broadcast of her arrival went out before Bo came.
+    expect(bo.snapshot!.people.find((person) => person.id === idOf(mia))?.connection).toBe('left');
+    const late = held!;
+    held = undefined;
+    for (const deliver of late) deliver();
+    await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
+  });
+
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
   function writeParagraph(doc: Y.Doc, text: string): void {
     const paragraph = new Y.XmlElement('paragraph');

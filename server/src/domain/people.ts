@@ -64,6 +64,13 @@ const STATE_RANK: Record<ConnectionState, number> = { left: 0, reconnecting: 1, 
 /** Default for `PeopleDeps.announceIntervalMs`: well below what anyone notices in a list of names. */
 export const PEOPLE_ANNOUNCE_INTERVAL_MS = 200;
 
+/**
+ * With several processes, how long after this process sent a workshop's people to someone it still
+ * corrects them when another process's presence news arrives late (news sent before that snapshot,
+ * whose broadcast the newcomer never got).
+ */
+const LATE_PRESENCE_WINDOW_MS = 10_000;
+
 
 /** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
 export type OnAdmitted = (admitted: Admitted) => void;
@@ -86,6 +93,10 @@ export class PeopleDomain {
    * when told (`SharedPeople.peopleWritten`, `forgetCached`).
    */
   private readonly records = new Map<string, Promise<PersonRecord[]>>();
+  /** workshopId -> when this process last sent its people in a snapshot (see `remotePresenceChanged`). */
+  private readonly snapshotAt = new Map<string, number>();
+  /** workshopId -> people whose state changed on another process, to send to this process's clients. */
+  private readonly corrections = new Map<string, Set<string>>();
 
   constructor(private readonly deps: PeopleDeps) {
     this.presence = new PresenceTracker(
@@ -234,6 +245,33 @@ export class PeopleDomain {
     this.records.delete(workshopId);
   }
 
+  /**
+   * Another process's state of a person changed what this process reports. That process broadcast
+   * it to everyone; but someone who joined here a moment before the news arrived was sent the old
+   * state and missed the broadcast, so the people connected here get the person again (paced, and
+   * only shortly after a snapshot: otherwise everyone here already has the broadcast).
+   */
+  remotePresenceChanged(workshopId: string, personId: string): void {
+    const at = this.snapshotAt.get(workshopId);
+    if (at === undefined || !this.deps.notifier.toWorkshopHere) return;
+    if (performance.now() - at > LATE_PRESENCE_WINDOW_MS) {
+      this.snapshotAt.delete(workshopId);
+      return;
+    }
+    let pending = this.corrections.get(workshopId);
+    if (!pending) this.corrections.set(workshopId, (pending = new Set()));
+    pending.add(personId);
+    this.pacer.request(`here:${workshopId}`, () => {
+      this.corrections.delete(workshopId);
+      this.sendCorrections(workshopId, pending).catch((error: unknown) => this.deps.onError?.(error));
+    });
+  }
+
+  private async sendCorrections(workshopId: string, personIds: Set<string>): Promise<void> {
+    const people = (await this.people(workshopId)).filter((person) => personIds.has(person.id));
+    if (people.length > 0) this.deps.notifier.toWorkshopHere?.(workshopId, 'people:upserted', { people });
+  }
+
   /** This process's connection state of every person it holds a connection (or grace period) of. */
   localPresence(): { workshopId: string; personId: string; state: ConnectionState }[] {
     return [...this.workshopOf].map(([personId, workshopId]) => ({ workshopId, personId, state: this.presence.stateOf(personId) }));
@@ -289,10 +327,12 @@ export class PeopleDomain {
 
   private async snapshot(person: PersonRecord, personToken: string): Promise<WorkshopSnapshot> {
     const workshop = await requireWorkshop(this.deps.store, person.workshopId);
+    const people = await this.people(workshop.id);
+    if (this.deps.shared) this.snapshotAt.set(workshop.id, performance.now());
     return {
       session: { workshopId: workshop.id, personId: person.id, role: person.role, personToken },
       workshop: workshopInfo(workshop),
-      people: await this.people(workshop.id),
+      people,
     };
   }
 
