@@ -210,6 +210,11 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     const benNotes = harness.collab(c, benGrant);
     await until(() => expect(anaNotes.provider.synced && benNotes.provider.synced).toBe(true));
 
+    // A finding proposed in a room on B reaches the moderation on A.
+    okData(await ana.call('findings:propose', { roundId, roomId: anaRoom, text: 'Mehr Zeit für Austausch' }));
+    await until(() => expect(mia.eventsOf('findings:changed').length).toBeGreaterThan(0));
+    expect(okData(await mia.call('findings:list', {})).findings.map((finding) => finding.text)).toEqual(['Mehr Zeit für Austausch']);
+
     // A, which opened the round and holds the moderator, stops in the middle of the round.
     mia.socket.io.opts.reconnection = false;
     await a.close();
@@ -248,6 +253,23 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     const stored = new Y.Doc();
     for (const update of (await b.store.collab.loadDocument(anaGrant.docName)).updates) Y.applyUpdate(stored, update);
     expect(renderNotesMarkdown(stored)).toContain('Letzter Gedanke');
+
+    // The documentation comes from any process, with what was written through the others.
+    const documentation = await fetch(`${b.baseUrl}/api/workshops/${workshop.id}/documentation?format=markdown`, {
+      headers: { authorization: `Bearer ${workshop.keys.moderator}` },
+    });
+    expect(documentation.status).toBe(200);
+    const markdown = await documentation.text();
+    expect(markdown).toContain('Mehr Zeit für Austausch');
+    expect(markdown).toContain('Letzter Gedanke');
+
+    // A series moved on from C reaches everyone on B and C.
+    okData(await miaOnC.call('series:addDate', { startsAt: '2027-01-20T13:00:00Z' }));
+    okData(await miaOnC.call('agenda:control', { action: 'endWorkshop' }));
+    okData(await miaOnC.call('series:advance', undefined));
+    for (const client of participants) {
+      await until(() => expect(client.eventsOf('series:changed').at(-1)?.dates.map((date) => date.status)).toEqual(['done', 'current']));
+    }
   }, 30_000);
 
   it('a count read on one process before another process stored an answer is followed by a fresh one: everyone ends on the stored counts', async () => {
