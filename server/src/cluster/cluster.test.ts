@@ -11,6 +11,7 @@ import { okData, waitFor, type StartOptions, type TestClient, type TestServer } 
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
 import { TEST_REDIS_URL, dropRedisPrefix } from '../test/redis.js';
+import { FakeLiveKit } from '../test/fakeLiveKit.js';
 import { MINUTE_MS, TestClock } from '../test/testClock.js';
 import { redisCluster } from './index.js';
 
@@ -341,6 +342,45 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     held = undefined;
     for (const deliver of late) deliver();
     await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
+  });
+
+  it('someone whose call token came from a process that died is still taken out of the room’s call when the round is over', async () => {
+    const liveKit = await new FakeLiveKit().start();
+    try {
+      const clock = new TestClock(Date.parse('2026-12-01T13:00:00Z'));
+      const [a, b] = (await processes(2, { now: clock.now, accessCheckMs: 50, liveKit: liveKit.settings() })) as [TestServer, TestServer];
+      const workshop = await harness.createWorkshop(a);
+      const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+      const ana = await harness.join(b, workshop, 'participant', 'Ana');
+      await until(async () => {
+        const seenOnA = (await harness.resume(a, workshop.id, mia.snapshot!.session.personToken)).snapshot!.people;
+        expect(seenOnA.find((person) => person.id === idOf(ana))?.connection).toBe('online');
+      });
+      const blockId = okData(
+        await mia.call('agenda:addBlock', { afterBlockId: null, block: { title: 'Gruppenarbeit', type: 'breakout', plannedMinutes: 10, description: '', moderationNotes: '' } }),
+      ).blockId;
+      const roundId = okData(await mia.call('breakout:saveRound', { blockId, rooms: [{ name: 'Raum A' }], assignmentMode: 'random', notesTemplate: '' })).roundId;
+      okData(await mia.call('agenda:control', { action: 'start' }));
+      const round = okData(await mia.call('breakout:get', {})).rounds.find((candidate) => candidate.id === roundId)!;
+      const roomId = round.assignments[idOf(ana)]!;
+      expect(roomId).toBe(round.rooms[0]!.id);
+
+      // Ana joins her room's call with a token from B; then B dies.
+      const grant = okData(await ana.call('media:token', { roomId }));
+      await liveKit.join(grant.token);
+      const roomName = `werkraum:${workshop.id}:${roomId}`;
+      expect(liveKit.identities(roomName)).toEqual([idOf(ana)]);
+      ana.socket.io.opts.reconnection = false;
+      await b.close();
+
+      // The block's time and the grace period run out: A takes her out of the room's call, once.
+      clock.advance(10 * MINUTE_MS + round.graceSeconds * 1000);
+      await until(() => expect(liveKit.identities(roomName)).toEqual([]));
+      expect(liveKit.callsOf('RemoveParticipant').map((call) => call.body)).toEqual([{ room: roomName, identity: idOf(ana) }]);
+    } finally {
+      await harness.cleanup();
+      await liveKit.close();
+    }
   });
 
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
