@@ -383,6 +383,45 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     }
   });
 
+  it('a person’s view announced late by one process never overwrites a change made on another for good', async () => {
+    const [a] = await processes(1);
+    const cluster = await redisCluster(TEST_REDIS_URL, prefixes.at(-1)!, () => undefined);
+    let held: (() => void)[] | undefined;
+    const bus = cluster.bus;
+    const slowBus = {
+      ...bus,
+      on: (topic: string, handler: (payload: unknown, from: string) => void) =>
+        bus.on(topic, (payload, from) => (held ? held.push(() => handler(payload, from)) : handler(payload, from))),
+    };
+    const schema = schemas.at(-1)!;
+    // B announces people at most once a second, so Cem's arrival is still queued when A renames him.
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      peopleAnnounceMs: 1_000,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: { ...cluster, bus: slowBus },
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const cem = await harness.join(b, workshop, 'participant', 'Cem');
+    const cemViews = () => bo.eventsOf('people:upserted').flatMap((event) => event.people.filter((person) => person.id === idOf(cem)));
+    const before = cemViews().length;
+
+    // B hears nothing from A for a while (its list of people still has the old name) ...
+    held = [];
+    okData(await mia.call('people:rename', { personId: idOf(cem), displayName: 'Cem K.' }));
+    await until(() => expect(cemViews().at(-1)?.displayName).toBe('Cem K.'));
+    // ... and sends its queued announcement of Cem's arrival from that list, after A's rename.
+    await until(() => expect(cemViews().length).toBeGreaterThanOrEqual(before + 2));
+    expect(cemViews().at(-1)?.displayName).toBe('Cem');
+    // When A's notice arrives, B sends Cem again as he is now.
+    const late = held;
+    held = undefined;
+    for (const deliver of late) deliver();
+    await until(() => expect(cemViews().at(-1)?.displayName).toBe('Cem K.'));
+  });
+
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
   function writeParagraph(doc: Y.Doc, text: string): void {
     const paragraph = new Y.XmlElement('paragraph');

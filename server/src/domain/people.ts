@@ -93,6 +93,12 @@ export class PeopleDomain {
    * when told (`SharedPeople.peopleWritten`, `forgetCached`).
    */
   private readonly records = new Map<string, Promise<PersonRecord[]>>();
+  /**
+   * With several processes: workshopId -> the people this process announced lately and when. A view
+   * read here just before another process changed that person can reach clients after the other
+   * process's broadcast; when the change's notice arrives (`forgetCached`), they are sent again.
+   */
+  private readonly announced = new Map<string, Map<string, number>>();
   /** workshopId -> when this process last sent its people in a snapshot (see `remotePresenceChanged`). */
   private readonly snapshotAt = new Map<string, number>();
   /** workshopId -> people whose state changed on another process, to send to this process's clients. */
@@ -243,6 +249,22 @@ export class PeopleDomain {
   /** Another process wrote a workshop's people: the list read here is stale. */
   forgetCached(workshopId: string): void {
     this.records.delete(workshopId);
+    const recent = this.announced.get(workshopId);
+    if (!recent) return;
+    this.announced.delete(workshopId);
+    const since = performance.now() - this.recentWindowMs();
+    const ids = new Set([...recent].filter(([, at]) => at >= since).map(([id]) => id));
+    if (ids.size === 0) return;
+    this.people(workshopId).then(
+      (people) => {
+        for (const person of people) if (ids.has(person.id)) this.publish(workshopId, person);
+      },
+      (error: unknown) => this.deps.onError?.(error),
+    );
+  }
+
+  private recentWindowMs(): number {
+    return Math.max(1_000, 4 * (this.deps.announceIntervalMs ?? PEOPLE_ANNOUNCE_INTERVAL_MS));
   }
 
   /**
@@ -316,8 +338,36 @@ export class PeopleDomain {
     pending.set(view.id, view);
     this.pacer.request(workshopId, () => {
       this.outgoing.delete(workshopId);
-      if (pending.size > 0) this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people: [...pending.values()] });
+      if (pending.size === 0) return;
+      if (!this.deps.shared) {
+        this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people: [...pending.values()] });
+        return;
+      }
+      this.sendCurrent(workshopId, pending).catch((error: unknown) => this.deps.onError?.(error));
     });
+  }
+
+  /**
+   * With several processes, the views queued here may predate a change another process made (its
+   * broadcast is already out): send them as they are now, and remember whom this process announced.
+   */
+  private async sendCurrent(workshopId: string, pending: Map<string, PersonView>): Promise<void> {
+    const current = new Map((await this.people(workshopId)).map((person) => [person.id, person]));
+    const people = [...pending.keys()].flatMap((id) => current.get(id) ?? []);
+    if (people.length === 0) return;
+    const now = performance.now();
+    let recent = this.announced.get(workshopId);
+    if (!recent) this.announced.set(workshopId, (recent = new Map()));
+    for (const person of people) {
+      recent.delete(person.id);
+      recent.set(person.id, now);
+    }
+    // Oldest first (insertion order): drop what is past the window.
+    for (const [id, at] of recent) {
+      if (now - at <= this.recentWindowMs()) break;
+      recent.delete(id);
+    }
+    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people });
   }
 
   private connect(person: PersonRecord, connectionId: string): void {
