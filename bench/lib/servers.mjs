@@ -146,7 +146,7 @@ export const SERVER_LABEL = {
  * Starts a server and resolves once it listens. Returns a handle with the port, /proc sampling,
  * the event-loop controls and `stop()`.
  */
-export async function startServer(kind, { profileDir, cpus, log = () => {} } = {}) {
+export async function startServer(kind, { profileDir, cpus, log = () => {}, env = {} } = {}) {
   const spec = KINDS[kind];
   if (!spec) throw new Error(`unknown server kind ${kind}`);
   const dataDir = mkdtempSync(join(tmpdir(), `werkraum-bench-${kind}-`));
@@ -171,6 +171,8 @@ export async function startServer(kind, { profileDir, cpus, log = () => {} } = {
       RATE_LIMIT_CREATE: 'off',
       RATE_LIMIT_JOIN: 'off',
       RATE_LIMIT_BAD_KEY: 'off',
+      // Extra settings, e.g. DATABASE_URL and REDIS_URL for several processes of one installation.
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -171,7 +171,8 @@ describe('scaled mode: several server processes on one PostgreSQL and one Redis'
     const ida = await (await Person.connect(a)).join(workshop, 'participant', 'Ida');
     people.push(mia, bo, ida);
     // Presence across processes: Bo (on B) sees Mia (on A) online, and the other way round.
-    expect(bo.snapshot.people.find((person: any) => person.id === mia.id).connection).toBe('online');
+    // (B may hear of Mia a moment after Bo's snapshot; it then sends her again.)
+    await until(() => expect(bo.connectionOf(mia.id)).toBe('online'));
     await until(() => expect(mia.connectionOf(bo.id)).toBe('online'));
 
     // Agenda and clock: edited and started on A, the same run on B.
@@ -194,9 +195,12 @@ describe('scaled mode: several server processes on one PostgreSQL and one Redis'
     await bo.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } });
     await ida.call('poll:answer', { pollId, answer: { optionIds: ['schlecht'] } });
     await mia.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } });
+    // (A process drops its cached answers when another's notice arrives, a moment after the acknowledgement.)
     for (const person of [mia, bo]) {
-      const { polls } = await person.call('poll:list', {});
-      expect(polls.find((view: any) => view.poll.id === pollId).results.counts).toEqual({ gut: 2, schlecht: 1 });
+      await until(async () => {
+        const { polls } = await person.call('poll:list', {});
+        expect(polls.find((view: any) => view.poll.id === pollId).results.counts).toEqual({ gut: 2, schlecht: 1 });
+      });
     }
 
     // Notes: stock y-websocket clients on A and B edit one document.
@@ -270,5 +274,91 @@ describe('scaled mode: several server processes on one PostgreSQL and one Redis'
     await until(() => expect(bo.connectionOf(mia.id)).toBe('online'));
     const view = (await bo.call('agenda:get', {})).agenda;
     expect(view.run).toEqual(next);
+  });
+});
+
+describe('scaled mode: a breakout round across processes, one of them killed during the round', () => {
+  const roundSchema = `test_e2e_${randomBytes(6).toString('hex')}`;
+  const roundPrefix = `test-e2e-${randomBytes(6).toString('hex')}`;
+  const roundEnv = { ...env, DATABASE_URL: `${DATABASE}?schema=${roundSchema}`, REDIS_PREFIX: roundPrefix };
+  const a = new ServerProcess();
+  const b = new ServerProcess();
+  const c = new ServerProcess();
+  const people: Person[] = [];
+  const providers: WebsocketProvider[] = [];
+
+  beforeAll(async () => {
+    await a.start(roundEnv);
+    await Promise.all([b.start(roundEnv), c.start(roundEnv)]);
+  });
+
+  afterAll(async () => {
+    for (const provider of providers) provider.destroy();
+    for (const person of people) person.socket.disconnect();
+    await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
+    const client = new pg.Client({ connectionString: DATABASE });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${roundSchema} CASCADE`);
+    await client.end();
+    const redis = new Redis(REDIS);
+    const keys = await redis.keys(`${roundPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('rooms open with people of every process; after SIGKILL of the moderator’s process the round ends on a survivor and the way back closes the rooms everywhere', async () => {
+    const response = await fetch(`${a.url}/api/workshops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Gruppen', startsAt: '2026-12-01T14:00:00+01:00', timeZone: 'Europe/Berlin', language: 'de', description: '', moderatorNames: 'Mia', coModeratorNames: '' }),
+    });
+    const workshop = (await response.json()) as Created;
+    const mia = await (await Person.connect(a)).join(workshop, 'moderator', 'Mia');
+    const ana = await (await Person.connect(b)).join(workshop, 'participant', 'Ana');
+    const ben = await (await Person.connect(c)).join(workshop, 'participant', 'Ben');
+    people.push(mia, ana, ben);
+    const block = await mia.call('agenda:addBlock', { afterBlockId: null, block: { title: 'Gruppenarbeit', type: 'breakout', plannedMinutes: 20, description: '', moderationNotes: '' } });
+    await mia.call('agenda:addBlock', { afterBlockId: block.blockId, block: { title: 'Abschluss', type: 'closing', plannedMinutes: 5, description: '', moderationNotes: '' } });
+    const { roundId } = await mia.call('breakout:saveRound', {
+      blockId: block.blockId,
+      rooms: [{ name: 'Raum Nord' }, { name: 'Raum Süd' }],
+      assignmentMode: 'random',
+      notesTemplate: '',
+      graceSeconds: 3,
+    });
+    const round = (person: Person) => person.last('breakout:changed')?.rounds.find((candidate: any) => candidate.id === roundId);
+
+    // A must count Ana (on B) and Ben (on C) as here before the block starts: it assigns only them.
+    await until(async () => {
+      const seenOnA = (await (await Person.connect(a)).resume(workshop.id, mia.snapshot.session.personToken)).snapshot.people;
+      for (const person of [ana, ben]) expect(seenOnA.find((view: any) => view.id === person.id).connection).toBe('online');
+    });
+    await mia.call('agenda:control', { action: 'start' });
+    for (const person of [ana, ben]) await until(() => expect(Object.keys(round(person)?.assignments ?? {}).sort()).toEqual([ana.id, ben.id].sort()));
+    const assignments = round(ana).assignments;
+
+    // Ana writes in her room through B.
+    const anaNotes = notesClient(b, await ana.call('notes:token', { roomId: assignments[ana.id] }));
+    providers.push(anaNotes.provider);
+    let closedWith: number | undefined;
+    anaNotes.provider.on('connection-close', (event: { code: number } | null) => {
+      if (event && closedWith === undefined) closedWith = event.code;
+    });
+    await until(() => expect(anaNotes.provider.synced).toBe(true));
+    writeParagraph(anaNotes.doc, 'Im Raum');
+
+    // A dies; Mia comes back through C and ends the block: everyone on B and C is called back.
+    await a.stop('SIGKILL');
+    const miaAgain = await (await Person.connect(c)).resume(workshop.id, mia.snapshot.session.personToken);
+    people.push(miaAgain);
+    expect((await miaAgain.call('breakout:get', {})).rounds.find((candidate: any) => candidate.id === roundId).assignments).toEqual(assignments);
+    await miaAgain.call('agenda:control', { action: 'next' });
+    for (const person of [ana, ben]) await until(() => expect(round(person)?.endedAt).toEqual(expect.any(Number)));
+    expect(round(ben).endedAt).toBe(round(ana).endedAt);
+
+    // After the 3 s way back, B closes Ana's edit connection to the room, and her new token only reads.
+    await until(() => expect(closedWith).toBe(4410), 20_000);
+    expect((await ana.call('notes:token', { roomId: assignments[ana.id] })).mode).toBe('read');
+    expect((await ben.call('notes:token', { roomId: assignments[ben.id] })).mode).toBe('read');
   });
 });

@@ -15,7 +15,7 @@ import { documentationFindings } from './export/findings.js';
 import type { DocumentationFindings } from './export/model.js';
 import { PdfPrinter } from './export/pdf.js';
 import { NotesDomain } from './domain/notes.js';
-import { MediaDomain, type RoomService } from './domain/media.js';
+import { MediaDomain, type IssuedMediaToken, type RoomService } from './domain/media.js';
 import type { LiveKitSettings } from './config.js';
 import { checkDocumentWrite, documentRoots } from './collab/validate.js';
 import { PeopleDomain } from './domain/people.js';
@@ -235,7 +235,11 @@ export function createApp(deps: AppDeps): App {
     settings: deps.liveKit ?? null,
     ...(deps.liveKitRoomService ? { roomService: deps.liveKitRoomService } : {}),
     log,
+    ...(cluster.bus.shared
+      ? { shared: { issued: (entry: IssuedMediaToken) => cluster.bus.publish('media:issued', entry), claim: (key: string, ms: number) => cluster.claim(key, ms) } }
+      : {}),
   });
+  cluster.bus.on('media:issued', (entry) => media.rememberIssued(entry as IssuedMediaToken));
   accessChanged = (workshopId) => {
     // Taking people out of calls they left waits on LiveKit; the change itself does not.
     media.revalidate(workshopId).catch((error: unknown) => log('media access check failed', error));

@@ -3,12 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../store/postgres/index.js';
 import * as Y from 'yjs';
 import { addCard } from '@werkraum/shared/board';
+import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
 import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
+import type { BreakoutRound } from '@werkraum/shared/protocol';
 import { renderNotesMarkdown } from '../collab/render.js';
-import { okData, waitFor, type TestClient, type TestServer } from '../test/harness.js';
+import { okData, waitFor, type StartOptions, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from '../test/storeBackends.js';
 import { TEST_REDIS_URL, dropRedisPrefix } from '../test/redis.js';
+import { FakeLiveKit } from '../test/fakeLiveKit.js';
+import { MINUTE_MS, TestClock } from '../test/testClock.js';
 import { redisCluster } from './index.js';
 
 
@@ -27,18 +31,29 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     for (const prefix of prefixes.splice(0)) await dropRedisPrefix(prefix);
   });
 
-  async function twoProcesses(): Promise<[TestServer, TestServer]> {
+  /** `count` processes of one installation; `options` (a shared test clock, the access check) go to each. */
+  async function processes(count: number, options: StartOptions = {}): Promise<TestServer[]> {
     const schema = freshSchemaName();
     schemas.push(schema);
     const prefix = `test-${randomBytes(6).toString('hex')}`;
     prefixes.push(prefix);
-    const start = async () =>
-      harness.start({
-        collabSecret: TEST_COLLAB_SECRET,
-        openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
-        cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
-      });
-    return [await start(), await start()];
+    const started: TestServer[] = [];
+    for (let i = 0; i < count; i++) {
+      started.push(
+        await harness.start({
+          ...options,
+          collabSecret: TEST_COLLAB_SECRET,
+          openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+          cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
+        }),
+      );
+    }
+    return started;
+  }
+
+  async function twoProcesses(): Promise<[TestServer, TestServer]> {
+    const [a, b] = await processes(2);
+    return [a!, b!];
   }
 
   /** Waits until the assertion holds. */
@@ -64,11 +79,15 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     // Presence: the moderator on A sees Bo (on B) online, and Bo sees the moderator online.
     await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
     await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
-    expect(bo.snapshot!.people.find((person) => person.id === idOf(mia))?.connection).toBe('online');
+    // B learns of Mia over the bus, apart from the broadcasts above: wait until B itself says so.
+    // (What a client was sent and what a process has cached travel separately between processes.)
+    const seenOnB = async () => (await harness.resume(b, workshop.id, bo.snapshot!.session.personToken)).snapshot!.people;
+    await until(async () => expect((await seenOnB()).find((person) => person.id === idOf(mia))?.connection).toBe('online'));
 
     // A rename on A reaches B's people and B's cached list (a newcomer on B sees the new name).
     okData(await mia.call('people:rename', { personId: idOf(cem), displayName: 'Cem K.' }));
     await until(() => expect(bo.people.get(idOf(cem))?.displayName).toBe('Cem K.'));
+    await until(async () => expect((await seenOnB()).find((person) => person.id === idOf(cem))?.displayName).toBe('Cem K.'));
     const late = await harness.join(b, workshop, 'participant', 'Lea');
     expect(late.snapshot!.people.find((person) => person.id === idOf(cem))?.displayName).toBe('Cem K.');
 
@@ -102,9 +121,12 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     okData(await cem.call('poll:answer', { pollId, answer: { optionIds: ['schlecht'] } } as never));
     okData(await mia.call('poll:answer', { pollId, answer: { optionIds: ['gut'] } } as never));
     // Both processes count all three answers (B's cached answers were dropped when A stored one).
+    // (B drops them when A's notice arrives, which may be a moment after Mia's acknowledgement.)
     for (const client of [mia, bo]) {
-      const polls = okData(await client.call('poll:list', {})).polls;
-      expect(polls.find((view) => view.poll.id === pollId)?.results?.counts).toEqual({ gut: 2, schlecht: 1 });
+      await until(async () => {
+        const polls = okData(await client.call('poll:list', {})).polls;
+        expect(polls.find((view) => view.poll.id === pollId)?.results?.counts).toEqual({ gut: 2, schlecht: 1 });
+      });
     }
     await until(() => expect(mia.eventsOf('poll:results').at(-1)?.counts).toEqual({ gut: 2, schlecht: 1 }));
 
@@ -129,6 +151,276 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     expect(back.snapshot!.session.personId).toBe(idOf(bo));
     await until(() => expect(connectionOf(mia, idOf(bo))).toBe('online'));
   }, 30_000);
+
+  it('a breakout round across processes: rooms open on the agenda clock with people of every process; the opening process dies; the round ends on a survivor and everyone returns', async () => {
+    const T0 = Date.parse('2026-12-01T13:00:00Z');
+    const clock = new TestClock(T0 - 5 * MINUTE_MS);
+    const [a, b, c] = (await processes(3, { now: clock.now, accessCheckMs: 50, randomSeed: () => 7 })) as [TestServer, TestServer, TestServer];
+    const workshop = await harness.createWorkshop(a);
+    const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+    const participants = [
+      await harness.join(b, workshop, 'participant', 'Ana'),
+      await harness.join(c, workshop, 'participant', 'Ben'),
+      await harness.join(b, workshop, 'participant', 'Cleo'),
+      await harness.join(c, workshop, 'participant', 'Dan'),
+    ];
+    const [ana, ben] = participants as [TestClient, TestClient];
+    const miaToken = mia.snapshot!.session.personToken;
+    // Process A must know the people on B and C are here before it assigns them: wait on A's own view.
+    await until(async () => {
+      const seenOnA = (await harness.resume(a, workshop.id, miaToken)).snapshot!.people;
+      for (const client of participants) expect(seenOnA.find((person) => person.id === idOf(client))?.connection).toBe('online');
+    });
+
+    const addBlock = async (afterBlockId: string | null, title: string, type: 'arrival' | 'breakout' | 'closing', plannedMinutes: number) =>
+      okData(await mia.call('agenda:addBlock', { afterBlockId, block: { title, type, plannedMinutes, description: '', moderationNotes: '' } })).blockId;
+    const arrival = await addBlock(null, 'Ankommen', 'arrival', 5);
+    const breakout = await addBlock(arrival, 'Gruppenarbeit', 'breakout', 20);
+    await addBlock(breakout, 'Abschluss', 'closing', 5);
+    const roundId = okData(
+      await mia.call('breakout:saveRound', {
+        blockId: breakout,
+        rooms: [
+          { name: 'Raum Nord', task: 'Was verbindet uns?' },
+          { name: 'Raum Süd', task: 'Was fehlt uns?' },
+        ],
+        assignmentMode: 'random',
+        notesTemplate: '',
+      }),
+    ).roundId;
+    const roundIn = (rounds: BreakoutRound[] | undefined) => rounds?.find((round) => round.id === roundId);
+    const lastRound = (client: TestClient) => roundIn(client.eventsOf('breakout:changed').at(-1)?.rounds);
+
+    // The agenda on A reaches the breakout block: A opens the rooms and assigns everyone, wherever connected.
+    clock.set(T0);
+    okData(await mia.call('agenda:control', { action: 'start' }));
+    clock.advance(5 * MINUTE_MS);
+    okData(await mia.call('agenda:control', { action: 'next' }));
+    const opened = roundIn(okData(await mia.call('breakout:get', {})).rounds)!;
+    expect(opened.openedAt).toBe(clock.ms);
+    expect(Object.keys(opened.assignments).sort()).toEqual(participants.map(idOf).sort());
+    for (const client of participants) await until(() => expect(lastRound(client)?.assignments).toEqual(opened.assignments));
+
+    // Ana (on B) and Ben (on C) write in their rooms' notes, each through their own process.
+    const anaRoom = opened.assignments[idOf(ana)]!;
+    const benRoom = opened.assignments[idOf(ben)]!;
+    const anaGrant = okData(await ana.call('notes:token', { roomId: anaRoom }));
+    const benGrant = okData(await ben.call('notes:token', { roomId: benRoom }));
+    expect([anaGrant.mode, benGrant.mode]).toEqual(['edit', 'edit']);
+    const anaNotes = harness.collab(b, anaGrant);
+    const benNotes = harness.collab(c, benGrant);
+    await until(() => expect(anaNotes.provider.synced && benNotes.provider.synced).toBe(true));
+
+    // A finding proposed in a room on B reaches the moderation on A.
+    okData(await ana.call('findings:propose', { roundId, roomId: anaRoom, text: 'Mehr Zeit für Austausch' }));
+    await until(() => expect(mia.eventsOf('findings:changed').length).toBeGreaterThan(0));
+    expect(okData(await mia.call('findings:list', {})).findings.map((finding) => finding.text)).toEqual(['Mehr Zeit für Austausch']);
+
+    // A, which opened the round and holds the moderator, stops in the middle of the round.
+    mia.socket.io.opts.reconnection = false;
+    await a.close();
+    clock.advance(10 * MINUTE_MS);
+    const miaOnC = await harness.resume(c, workshop.id, miaToken);
+    const running = okData(await miaOnC.call('agenda:get', {})).agenda.run;
+    const stillOpen = roundIn(okData(await miaOnC.call('breakout:get', {})).rounds)!;
+    expect(stillOpen.assignments).toEqual(opened.assignments);
+    expect(breakoutState(stillOpen, running.timer, clock.ms).phase).toBe('open');
+
+    // The moderator, now on C, ends the block: the round ends and everyone on B and C is told.
+    okData(await miaOnC.call('agenda:control', { action: 'next' }));
+    const endedAt = clock.ms;
+    for (const client of participants) {
+      await until(() => expect(lastRound(client)?.endedAt).toBe(endedAt));
+      const round = lastRound(client)!;
+      const state = breakoutState(round, null, clock.ms);
+      expect(state).toMatchObject({ phase: 'returning', endsAt: endedAt, returnAt: endedAt + round.graceSeconds * 1000 });
+    }
+    // Within the grace period the rooms still take edits.
+    expect(okData(await ana.call('notes:token', { roomId: anaRoom })).mode).toBe('edit');
+    writeParagraph(anaNotes.doc, 'Letzter Gedanke');
+
+    // The grace period runs out: B and C each close their members' room connections, and everyone is in the plenary.
+    clock.advance(opened.graceSeconds * 1000);
+    await until(() => expect(anaNotes.closed?.code).toBe(COLLAB_CLOSE.accessRevoked));
+    await until(() => expect(benNotes.closed?.code).toBe(COLLAB_CLOSE.accessRevoked));
+    expect(okData(await ana.call('notes:token', { roomId: anaRoom })).mode).toBe('read');
+    expect(okData(await ben.call('notes:token', { roomId: benRoom })).mode).toBe('read');
+    for (const client of participants) {
+      const round = lastRound(client)!;
+      expect(currentRoomOf(round, breakoutState(round, null, clock.ms), idOf(client))).toBeNull();
+    }
+    // What Ana wrote while returning is kept.
+    await b.app.collab.flush();
+    const stored = new Y.Doc();
+    for (const update of (await b.store.collab.loadDocument(anaGrant.docName)).updates) Y.applyUpdate(stored, update);
+    expect(renderNotesMarkdown(stored)).toContain('Letzter Gedanke');
+
+    // The documentation comes from any process, with what was written through the others.
+    const documentation = await fetch(`${b.baseUrl}/api/workshops/${workshop.id}/documentation?format=markdown`, {
+      headers: { authorization: `Bearer ${workshop.keys.moderator}` },
+    });
+    expect(documentation.status).toBe(200);
+    const markdown = await documentation.text();
+    expect(markdown).toContain('Mehr Zeit für Austausch');
+    expect(markdown).toContain('Letzter Gedanke');
+
+    // A series moved on from C reaches everyone on B and C.
+    okData(await miaOnC.call('series:addDate', { startsAt: '2027-01-20T13:00:00Z' }));
+    okData(await miaOnC.call('agenda:control', { action: 'endWorkshop' }));
+    okData(await miaOnC.call('series:advance', undefined));
+    for (const client of participants) {
+      await until(() => expect(client.eventsOf('series:changed').at(-1)?.dates.map((date) => date.status)).toEqual(['done', 'current']));
+    }
+  }, 30_000);
+
+  it('a count read on one process before another process stored an answer is followed by a fresh one: everyone ends on the stored counts', async () => {
+    // Process B's first read of the answers is held after it read them, like a slow database
+    // connection, so that its (then stale) count goes out after A's newer one.
+    let holdNextRead = false;
+    let heldRead: (() => void) | undefined;
+    const [a] = await processes(1);
+    const schema = schemas.at(-1)!;
+    const prefix = prefixes.at(-1)!;
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: await redisCluster(TEST_REDIS_URL, prefix, () => undefined),
+      wrapStore: (store) => ({
+        ...store,
+        async listAnswers(pollId: string) {
+          const answers = await store.listAnswers(pollId);
+          if (holdNextRead) {
+            holdNextRead = false;
+            await new Promise<void>((resolve) => (heldRead = resolve));
+          }
+          return answers;
+        },
+      }),
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const ida = await harness.join(a!, workshop, 'participant', 'Ida');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const pollId = okData(await mia.call('poll:create', { question: 'Noch Fragen?', type: 'yesNo' } as never)).pollId;
+    okData(await mia.call('poll:open', { pollId }));
+    await until(() => expect(bo.eventsOf('poll:changed').some((changed) => changed.pollId === pollId)).toBe(true));
+
+    holdNextRead = true;
+    okData(await bo.call('poll:answer', { pollId, answer: { optionIds: ['yes'] } } as never));
+    await waitFor(() => heldRead, 'B counting the answers');
+    okData(await ida.call('poll:answer', { pollId, answer: { optionIds: ['no'] } } as never));
+    await until(() => expect(mia.eventsOf('poll:results').at(-1)?.participants).toBe(2));
+    // B's count (without Ida) goes out now, after A's.
+    heldRead!();
+    await until(() => expect(mia.eventsOf('poll:results').some((results) => results.participants === 1)).toBe(true));
+    await until(() => expect(mia.eventsOf('poll:results').at(-1)).toMatchObject({ participants: 2, counts: { yes: 1, no: 1 } }));
+  });
+
+  it('someone who joins on B before B heard of a person on A is corrected when the news arrives', async () => {
+    const [a] = await processes(1);
+    // B's bus delivers nothing while held, like a Redis subscription running behind.
+    const cluster = await redisCluster(TEST_REDIS_URL, prefixes.at(-1)!, () => undefined);
+    let held: (() => void)[] | undefined = [];
+    const bus = cluster.bus;
+    const slowBus = {
+      ...bus,
+      on: (topic: string, handler: (payload: unknown, from: string) => void) =>
+        bus.on(topic, (payload, from) => (held ? held.push(() => handler(payload, from)) : handler(payload, from))),
+    };
+    const schema = schemas.at(-1)!;
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: { ...cluster, bus: slowBus },
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    // B did not know yet: Bo was told Mia is away, and A's broadcast of her arrival went out before Bo came.
+    expect(bo.snapshot!.people.find((person) => person.id === idOf(mia))?.connection).toBe('left');
+    const late = held!;
+    held = undefined;
+    for (const deliver of late) deliver();
+    await until(() => expect(connectionOf(bo, idOf(mia))).toBe('online'));
+  });
+
+  it('someone whose call token came from a process that died is still taken out of the room’s call when the round is over', async () => {
+    const liveKit = await new FakeLiveKit().start();
+    try {
+      const clock = new TestClock(Date.parse('2026-12-01T13:00:00Z'));
+      const [a, b] = (await processes(2, { now: clock.now, accessCheckMs: 50, liveKit: liveKit.settings() })) as [TestServer, TestServer];
+      const workshop = await harness.createWorkshop(a);
+      const mia = await harness.join(a, workshop, 'moderator', 'Mia');
+      const ana = await harness.join(b, workshop, 'participant', 'Ana');
+      await until(async () => {
+        const seenOnA = (await harness.resume(a, workshop.id, mia.snapshot!.session.personToken)).snapshot!.people;
+        expect(seenOnA.find((person) => person.id === idOf(ana))?.connection).toBe('online');
+      });
+      const blockId = okData(
+        await mia.call('agenda:addBlock', { afterBlockId: null, block: { title: 'Gruppenarbeit', type: 'breakout', plannedMinutes: 10, description: '', moderationNotes: '' } }),
+      ).blockId;
+      const roundId = okData(await mia.call('breakout:saveRound', { blockId, rooms: [{ name: 'Raum A' }], assignmentMode: 'random', notesTemplate: '' })).roundId;
+      okData(await mia.call('agenda:control', { action: 'start' }));
+      const round = okData(await mia.call('breakout:get', {})).rounds.find((candidate) => candidate.id === roundId)!;
+      const roomId = round.assignments[idOf(ana)]!;
+      expect(roomId).toBe(round.rooms[0]!.id);
+
+      // Ana joins her room's call with a token from B; then B dies.
+      const grant = okData(await ana.call('media:token', { roomId }));
+      await liveKit.join(grant.token);
+      const roomName = `werkraum:${workshop.id}:${roomId}`;
+      expect(liveKit.identities(roomName)).toEqual([idOf(ana)]);
+      ana.socket.io.opts.reconnection = false;
+      await b.close();
+
+      // The block's time and the grace period run out: A takes her out of the room's call, once.
+      clock.advance(10 * MINUTE_MS + round.graceSeconds * 1000);
+      await until(() => expect(liveKit.identities(roomName)).toEqual([]));
+      expect(liveKit.callsOf('RemoveParticipant').map((call) => call.body)).toEqual([{ room: roomName, identity: idOf(ana) }]);
+    } finally {
+      await harness.cleanup();
+      await liveKit.close();
+    }
+  });
+
+  it('a person’s view announced late by one process never overwrites a change made on another for good', async () => {
+    const [a] = await processes(1);
+    const cluster = await redisCluster(TEST_REDIS_URL, prefixes.at(-1)!, () => undefined);
+    let held: (() => void)[] | undefined;
+    const bus = cluster.bus;
+    const slowBus = {
+      ...bus,
+      on: (topic: string, handler: (payload: unknown, from: string) => void) =>
+        bus.on(topic, (payload, from) => (held ? held.push(() => handler(payload, from)) : handler(payload, from))),
+    };
+    const schema = schemas.at(-1)!;
+    // B announces people at most once a second, so Cem's arrival is still queued when A renames him.
+    const b = await harness.start({
+      collabSecret: TEST_COLLAB_SECRET,
+      peopleAnnounceMs: 1_000,
+      openStore: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 }),
+      cluster: { ...cluster, bus: slowBus },
+    });
+    const workshop = await harness.createWorkshop(a!);
+    const mia = await harness.join(a!, workshop, 'moderator', 'Mia');
+    const bo = await harness.join(b, workshop, 'participant', 'Bo');
+    const cem = await harness.join(b, workshop, 'participant', 'Cem');
+    const cemViews = () => bo.eventsOf('people:upserted').flatMap((event) => event.people.filter((person) => person.id === idOf(cem)));
+    const before = cemViews().length;
+
+    // B hears nothing from A for a while (its list of people still has the old name) ...
+    held = [];
+    okData(await mia.call('people:rename', { personId: idOf(cem), displayName: 'Cem K.' }));
+    await until(() => expect(cemViews().at(-1)?.displayName).toBe('Cem K.'));
+    // ... and sends its queued announcement of Cem's arrival from that list, after A's rename.
+    await until(() => expect(cemViews().length).toBeGreaterThanOrEqual(before + 2));
+    expect(cemViews().at(-1)?.displayName).toBe('Cem');
+    // When A's notice arrives, B sends Cem again as he is now.
+    const late = held;
+    held = undefined;
+    for (const deliver of late) deliver();
+    await until(() => expect(cemViews().at(-1)?.displayName).toBe('Cem K.'));
+  });
 
   /** Appends a paragraph to a notes document, as the editor would (TipTap's fragment "default"). */
   function writeParagraph(doc: Y.Doc, text: string): void {

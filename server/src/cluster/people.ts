@@ -93,14 +93,16 @@ export class ClusterPeople implements SharedPeople {
 
   private received(message: PresenceMessage, from: string): void {
     this.alive(from);
+    const before = this.remoteState(message.personId);
     let byProcess = this.remote.get(message.personId);
     if (message.state === 'left') {
       byProcess?.delete(from);
       if (byProcess?.size === 0) this.remote.delete(message.personId);
-      return;
+    } else {
+      if (!byProcess) this.remote.set(message.personId, (byProcess = new Map()));
+      byProcess.set(from, message);
     }
-    if (!byProcess) this.remote.set(message.personId, (byProcess = new Map()));
-    byProcess.set(from, message);
+    if (this.remoteState(message.personId) !== before) this.people?.remotePresenceChanged(message.workshopId, message.personId);
   }
 
   /** Drops the states of processes gone silent; one surviving process announces the people they held. */

@@ -96,6 +96,24 @@ export interface MediaDeps {
   /** Defaults to LiveKit's own client on the settings' URL. */
   roomService?: RoomService;
   log: (message: string, error?: unknown) => void;
+  /**
+   * With several processes: tells the others of each token handed out here (they keep it with
+   * `rememberIssued`, so that a person is still taken out of a call they left when the process that
+   * gave them the token has died), and lets one process do each removal.
+   */
+  shared?: {
+    issued(entry: IssuedMediaToken): void;
+    /** True for the one process that takes the claim (see Cluster.claim). */
+    claim(key: string, ms: number): Promise<boolean>;
+  };
+}
+
+/** A media token handed out: whom to take out of which call later. */
+export interface IssuedMediaToken {
+  workshopId: string;
+  personId: string;
+  roomId: string;
+  facilitator: boolean;
 }
 
 /** Whether LiveKit answered that the participant or room does not exist (already gone: nothing to do). */
@@ -379,6 +397,7 @@ export class MediaDomain {
       let people = this.issued.get(actor.workshopId);
       if (!people) this.issued.set(actor.workshopId, (people = new Map()));
       people.set(person.id, { roomId, facilitator: isFacilitator(person.role) });
+      this.deps.shared?.issued({ workshopId: actor.workshopId, personId: person.id, roomId, facilitator: isFacilitator(person.role) });
       return {
         url: settings.url,
         token: await token.toJwt(),
@@ -477,12 +496,22 @@ export class MediaDomain {
     await Promise.all(
       removals.map(async ({ personId, roomId }) => {
         try {
+          // Every process that knows of the token sees the person leave; one of them tells LiveKit.
+          if (this.deps.shared && !(await this.deps.shared.claim(`media-remove:${workshopId}:${personId}:${roomId}`, 10_000))) return;
           await service.removeParticipant(liveKitRoomName(workshopId, roomId), personId);
         } catch (error) {
           if (!notFound(error)) this.deps.log(`LiveKit: could not remove a participant from ${roomId}`, error);
         }
       }),
     );
+  }
+
+  /** Another process handed out a media token: this one takes the person out of that call too, if needed. */
+  rememberIssued(entry: IssuedMediaToken): void {
+    if (!this.roomService) return;
+    let people = this.issued.get(entry.workshopId);
+    if (!people) this.issued.set(entry.workshopId, (people = new Map()));
+    people.set(entry.personId, { roomId: entry.roomId, facilitator: entry.facilitator });
   }
 
   /** Checks every workshop whose people hold media tokens (a round's grace period running out). */

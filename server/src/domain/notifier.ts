@@ -8,6 +8,11 @@ import type { Role } from '@werkraum/shared/roles';
 export interface Notifier {
   /** Sends an event to everyone joined to the workshop. */
   toWorkshop<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
+  /**
+   * Sends an event to the people of the workshop connected to this process only (with several
+   * processes, a correction of what this process told its own clients); absent: nobody else to skip.
+   */
+  toWorkshopHere?<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
   /** Sends an event to the moderators and co-moderators of the workshop. */
   toFacilitators<E extends keyof ServerEvents>(workshopId: string, event: E, payload: ServerEvents[E]): void;
   /** Sends an event to everyone in the workshop who is not a moderator or co-moderator. */

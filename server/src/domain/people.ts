@@ -64,6 +64,13 @@ const STATE_RANK: Record<ConnectionState, number> = { left: 0, reconnecting: 1, 
 /** Default for `PeopleDeps.announceIntervalMs`: well below what anyone notices in a list of names. */
 export const PEOPLE_ANNOUNCE_INTERVAL_MS = 200;
 
+/**
+ * With several processes, how long after this process sent a workshop's people to someone it still
+ * corrects them when another process's presence news arrives late (news sent before that snapshot,
+ * whose broadcast the newcomer never got).
+ */
+const LATE_PRESENCE_WINDOW_MS = 10_000;
+
 
 /** Called once a person is admitted, before their snapshot is read, so no broadcast slips between the two. */
 export type OnAdmitted = (admitted: Admitted) => void;
@@ -86,6 +93,16 @@ export class PeopleDomain {
    * when told (`SharedPeople.peopleWritten`, `forgetCached`).
    */
   private readonly records = new Map<string, Promise<PersonRecord[]>>();
+  /**
+   * With several processes: workshopId -> the people this process announced lately and when. A view
+   * read here just before another process changed that person can reach clients after the other
+   * process's broadcast; when the change's notice arrives (`forgetCached`), they are sent again.
+   */
+  private readonly announced = new Map<string, Map<string, number>>();
+  /** workshopId -> when this process last sent its people in a snapshot (see `remotePresenceChanged`). */
+  private readonly snapshotAt = new Map<string, number>();
+  /** workshopId -> people whose state changed on another process, to send to this process's clients. */
+  private readonly corrections = new Map<string, Set<string>>();
 
   constructor(private readonly deps: PeopleDeps) {
     this.presence = new PresenceTracker(
@@ -232,6 +249,49 @@ export class PeopleDomain {
   /** Another process wrote a workshop's people: the list read here is stale. */
   forgetCached(workshopId: string): void {
     this.records.delete(workshopId);
+    const recent = this.announced.get(workshopId);
+    if (!recent) return;
+    this.announced.delete(workshopId);
+    const since = performance.now() - this.recentWindowMs();
+    const ids = new Set([...recent].filter(([, at]) => at >= since).map(([id]) => id));
+    if (ids.size === 0) return;
+    this.people(workshopId).then(
+      (people) => {
+        for (const person of people) if (ids.has(person.id)) this.publish(workshopId, person);
+      },
+      (error: unknown) => this.deps.onError?.(error),
+    );
+  }
+
+  private recentWindowMs(): number {
+    return Math.max(1_000, 4 * (this.deps.announceIntervalMs ?? PEOPLE_ANNOUNCE_INTERVAL_MS));
+  }
+
+  /**
+   * Another process's state of a person changed what this process reports. That process broadcast
+   * it to everyone; but someone who joined here a moment before the news arrived was sent the old
+   * state and missed the broadcast, so the people connected here get the person again (paced, and
+   * only shortly after a snapshot: otherwise everyone here already has the broadcast).
+   */
+  remotePresenceChanged(workshopId: string, personId: string): void {
+    const at = this.snapshotAt.get(workshopId);
+    if (at === undefined || !this.deps.notifier.toWorkshopHere) return;
+    if (performance.now() - at > LATE_PRESENCE_WINDOW_MS) {
+      this.snapshotAt.delete(workshopId);
+      return;
+    }
+    let pending = this.corrections.get(workshopId);
+    if (!pending) this.corrections.set(workshopId, (pending = new Set()));
+    pending.add(personId);
+    this.pacer.request(`here:${workshopId}`, () => {
+      this.corrections.delete(workshopId);
+      this.sendCorrections(workshopId, pending).catch((error: unknown) => this.deps.onError?.(error));
+    });
+  }
+
+  private async sendCorrections(workshopId: string, personIds: Set<string>): Promise<void> {
+    const people = (await this.people(workshopId)).filter((person) => personIds.has(person.id));
+    if (people.length > 0) this.deps.notifier.toWorkshopHere?.(workshopId, 'people:upserted', { people });
   }
 
   /** This process's connection state of every person it holds a connection (or grace period) of. */
@@ -278,8 +338,36 @@ export class PeopleDomain {
     pending.set(view.id, view);
     this.pacer.request(workshopId, () => {
       this.outgoing.delete(workshopId);
-      if (pending.size > 0) this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people: [...pending.values()] });
+      if (pending.size === 0) return;
+      if (!this.deps.shared) {
+        this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people: [...pending.values()] });
+        return;
+      }
+      this.sendCurrent(workshopId, pending).catch((error: unknown) => this.deps.onError?.(error));
     });
+  }
+
+  /**
+   * With several processes, the views queued here may predate a change another process made (its
+   * broadcast is already out): send them as they are now, and remember whom this process announced.
+   */
+  private async sendCurrent(workshopId: string, pending: Map<string, PersonView>): Promise<void> {
+    const current = new Map((await this.people(workshopId)).map((person) => [person.id, person]));
+    const people = [...pending.keys()].flatMap((id) => current.get(id) ?? []);
+    if (people.length === 0) return;
+    const now = performance.now();
+    let recent = this.announced.get(workshopId);
+    if (!recent) this.announced.set(workshopId, (recent = new Map()));
+    for (const person of people) {
+      recent.delete(person.id);
+      recent.set(person.id, now);
+    }
+    // Oldest first (insertion order): drop what is past the window.
+    for (const [id, at] of recent) {
+      if (now - at <= this.recentWindowMs()) break;
+      recent.delete(id);
+    }
+    this.deps.notifier.toWorkshop(workshopId, 'people:upserted', { people });
   }
 
   private connect(person: PersonRecord, connectionId: string): void {
@@ -289,10 +377,12 @@ export class PeopleDomain {
 
   private async snapshot(person: PersonRecord, personToken: string): Promise<WorkshopSnapshot> {
     const workshop = await requireWorkshop(this.deps.store, person.workshopId);
+    const people = await this.people(workshop.id);
+    if (this.deps.shared) this.snapshotAt.set(workshop.id, performance.now());
     return {
       session: { workshopId: workshop.id, personId: person.id, role: person.role, personToken },
       workshop: workshopInfo(workshop),
-      people: await this.people(workshop.id),
+      people,
     };
   }
 

@@ -167,6 +167,9 @@ const legacyVoterKey = (pollId: string, personId: string) => createHash('sha256'
  * Live polls: prepared by the moderation (optionally attached to an agenda block), opened and
  * closed, answered once per person (changeable if the poll allows), counted for the documentation.
  */
+/** How long after announcing a poll this process follows another process's answer with a fresh count. */
+const RECOUNT_WINDOW_MS = 2_000;
+
 export class PollDomain {
   /**
    * The answers of each poll as last read, so that a poll:list from everyone (after each poll:changed)
@@ -183,9 +186,24 @@ export class PollDomain {
     this.pacer = new Pacer(deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS, deps.scheduler);
   }
 
+  /**
+   * Polls this process announced lately. With several processes, a count read here just before another
+   * process stored an answer can reach clients after that process's newer count (the two travel
+   * separately), and would then stay on their screens; such a count is followed by a fresh one.
+   */
+  private readonly recentAnnouncements = new Map<string, { workshopId: string; startedAt: number; inFlight: number; stale: boolean }>();
+
   /** Another process stored an answer to the poll: the answers read here are stale. */
   forgetAnswers(pollId: string): void {
     this.answers.delete(pollId);
+    const recent = this.recentAnnouncements.get(pollId);
+    if (!recent) return;
+    // A count read here before that answer may still be on its way to clients: announce again, paced,
+    // and after the announcement being counted now, so that the fresh count is the last one sent.
+    const window = Math.max(RECOUNT_WINDOW_MS, 4 * (this.deps.announceIntervalMs ?? POLL_ANNOUNCE_INTERVAL_MS));
+    if (recent.inFlight > 0) recent.stale = true;
+    else if (performance.now() - recent.startedAt < window) this.scheduleAnnouncement(recent.workshopId, pollId);
+    else this.recentAnnouncements.delete(pollId);
   }
 
   /** Stops pending announcements (server shutdown). */
@@ -370,13 +388,25 @@ export class PollDomain {
   private async announceResults(workshopId: string, poll: Poll): Promise<void> {
     // This announcement (after a change of the poll's state) carries everything a pending one would have.
     this.pacer.cancel(poll.id);
-    const facilitators = await this.count(poll, true);
-    this.deps.notifier.toFacilitators(workshopId, 'poll:results', facilitators);
-    if (resultsVisibleToAll(poll)) {
-      // Everyone gets the counts; who answered what stays with the moderation.
-      this.deps.notifier.toParticipants(workshopId, 'poll:results', await this.count(poll, false));
-    } else {
-      this.deps.notifier.toParticipants(workshopId, 'poll:participation', { pollId: poll.id, participants: facilitators.participants });
+    let recent = this.recentAnnouncements.get(poll.id);
+    if (!recent) this.recentAnnouncements.set(poll.id, (recent = { workshopId, startedAt: 0, inFlight: 0, stale: false }));
+    recent.startedAt = performance.now();
+    recent.inFlight++;
+    try {
+      const facilitators = await this.count(poll, true);
+      this.deps.notifier.toFacilitators(workshopId, 'poll:results', facilitators);
+      if (resultsVisibleToAll(poll)) {
+        // Everyone gets the counts; who answered what stays with the moderation.
+        this.deps.notifier.toParticipants(workshopId, 'poll:results', await this.count(poll, false));
+      } else {
+        this.deps.notifier.toParticipants(workshopId, 'poll:participation', { pollId: poll.id, participants: facilitators.participants });
+      }
+    } finally {
+      recent.inFlight--;
+      if (recent.stale) {
+        recent.stale = false;
+        this.scheduleAnnouncement(workshopId, poll.id);
+      }
     }
   }
 

@@ -118,6 +118,7 @@ export function socketNotifier(io: () => AppServer): Notifier {
     (target.emit as (event: string, payload: unknown) => void).call(target, event, payload);
   return {
     toWorkshop: (workshopId, event, payload) => emit(io().to(workshopRoom(workshopId)), event, payload),
+    toWorkshopHere: (workshopId, event, payload) => emit(io().local.to(workshopRoom(workshopId)), event, payload),
     toFacilitators: (workshopId, event, payload) => emit(io().to(facilitatorRoom(workshopId)), event, payload),
     toParticipants: (workshopId, event, payload) =>
       emit(io().to(workshopRoom(workshopId)).except(facilitatorRoom(workshopId)), event, payload),
