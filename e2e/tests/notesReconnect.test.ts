@@ -49,7 +49,9 @@ describe('notes reconnect as soon as the connection is back', () => {
     await server.stop();
     await expect.poll(() => connection(participant), BACK).not.toBe('connected');
     await server.start();
-    await participant.page.waitForTimeout(3_000);
+    // The server is back and the others are in again, while this person is still offline.
+    await expect.poll(() => connection(moderator), BACK).toBe('connected');
+    expect(await connection(participant)).not.toBe('connected');
     await participant.context.setOffline(false);
     await expect.poll(() => connection(participant), BACK).toBe('connected');
     await expect.poll(() => notes.status.getAttribute('data-status'), BACK).toBe('connected');
