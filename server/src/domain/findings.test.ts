@@ -55,6 +55,14 @@ describe('merging findings', () => {
     expect(again[0]!.sources.map((source) => source.kind)).toEqual(['proposal', 'proposal', 'card']);
   });
 
+  it('takes a finding named many times once, so sources move over and never multiply', () => {
+    const list = [finding('a'), finding('b'), finding('c')];
+    const merged = mergeFindings(list, 'a', Array.from({ length: 500 }, () => 'b'));
+    expect(merged[0]!.sources).toHaveLength(2);
+    const twice = mergeFindings(merged, 'c', Array.from({ length: 500 }, () => 'a'));
+    expect(twice.map((entry) => [entry.id, entry.sources.length])).toEqual([['c', 3]]);
+  });
+
   it('refuses merging a finding into itself or an unknown one', () => {
     expect(refusedCode(() => mergeFindings([finding('a')], 'a', ['a']))).toBe('invalid_payload');
     expect(refusedCode(() => mergeFindings([finding('a')], 'a', ['zz']))).toBe('invalid_payload');

@@ -67,7 +67,8 @@ export function mergeFindings(findings: readonly StoredFinding[], findingId: str
   const target = findings[indexOf(findings, findingId)]!;
   const merged = new Set(mergeIds);
   if (merged.has(findingId)) throw new DomainError('invalid_payload', 'A finding cannot be merged into itself.', 'mergeIds');
-  const absorbed = mergeIds.map((mergeId) => findings[indexOf(findings, mergeId, 'mergeIds')]!);
+  // Each finding is taken once, however often it is named: sources move over, they never multiply.
+  const absorbed = [...merged].map((mergeId) => findings[indexOf(findings, mergeId, 'mergeIds')]!);
   const sources = [...target.sources];
   for (const finding of absorbed) for (const source of finding.sources) sources.push(source);
   const agreedBy = [...new Set([...target.agreedBy, ...absorbed.flatMap((finding) => finding.agreedBy)])];

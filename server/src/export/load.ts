@@ -10,7 +10,7 @@ import { renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterize
 import type { CollabServer } from '../collab/server.js';
 import { notesToProseMirror, renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
 import { summaryDocName } from '../domain/documentation.js';
-import { countResults } from '../domain/polls.js';
+import { countResults, resultsVisibleToAll } from '../domain/polls.js';
 import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/types.js';
 import { findingsSection } from './findings.js';
@@ -41,11 +41,25 @@ export function richTextOf(doc: Y.Doc): RichText | null {
   return { html: renderNotesHtml(doc), markdown, doc: notesToProseMirror(doc).toJSON() as RichNode };
 }
 
+/** How one export is loaded. */
+export interface LoadOptions {
+  /** Draws the boards' PNGs (not needed for Markdown alone). */
+  images: boolean;
+  language: Language;
+  attachmentBaseUrl: string;
+  now: number;
+  /**
+   * Who reads it: participants get only the polls whose results everyone could see, as in the
+   * workshop itself; facilitators get every poll that was run.
+   */
+  audience?: 'facilitators' | 'participants';
+}
+
 /** Loads everything the model needs. `images` draws the boards' PNGs (not needed for Markdown alone). */
 export async function loadDocumentationInput(
   sources: DocumentationSources,
   workshopId: string,
-  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number; dateId?: string | undefined },
+  options: LoadOptions & { dateId?: string | undefined },
 ): Promise<DocumentationInput | undefined> {
   const { store, collab } = sources;
   const stored = await store.getWorkshop(workshopId);
@@ -84,7 +98,8 @@ export async function loadDocumentationInput(
       };
     }
   }
-  const polls = await Promise.all(pollList.map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })));
+  const shown = options.audience === 'participants' ? pollList.filter((poll) => resultsVisibleToAll(poll)) : pollList;
+  const polls = await Promise.all(shown.map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })));
   const labels = labelsFor(options.language);
   const rooms: Record<string, LoadedRoom> = {};
   for (const round of rounds) {
@@ -161,7 +176,7 @@ export const ALL_DATES = 'all';
 export async function loadSeriesDocumentationInputs(
   sources: DocumentationSources,
   workshopId: string,
-  options: { images: boolean; language: Language; attachmentBaseUrl: string; now: number },
+  options: LoadOptions,
 ): Promise<SeriesDateInput[] | undefined> {
   const series = await sources.store.getSeries(workshopId);
   if (!series || series.dates.length === 0) {

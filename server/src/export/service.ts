@@ -117,6 +117,8 @@ export interface ExportRequest {
   now: number;
   /** One date of a series (its id), or `all` for the whole series in one document; the current date when absent. */
   dateId?: string | undefined;
+  /** Who reads it (see LoadOptions); facilitators when absent. */
+  audience?: 'facilitators' | 'participants';
 }
 
 /** Produces documentation exports with a limit on heavy work at once. */
@@ -144,6 +146,7 @@ export class DocumentationExporter {
         language: request.language,
         attachmentBaseUrl: request.attachmentBaseUrl,
         now: request.now,
+        audience: request.audience ?? 'facilitators',
       });
       if (!dates) return undefined;
       if (!dates.some((date) => date.input !== null)) throw new DomainError('invalid_state', 'No date of this series has been held yet.', 'date');
@@ -155,6 +158,7 @@ export class DocumentationExporter {
       attachmentBaseUrl: request.attachmentBaseUrl,
       now: request.now,
       dateId: request.dateId,
+      audience: request.audience ?? 'facilitators',
     });
     return input ? buildDocumentationModel(input, { language: request.language, excluded: request.excluded }) : undefined;
   }
@@ -165,7 +169,9 @@ export class DocumentationExporter {
     if (format === 'pdf' && !this.printer.available()) {
       throw new DomainError('unavailable', 'PDF needs Chromium on the server: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM). The other formats work without it.');
     }
-    const heavy = format === 'docx' || format === 'pdf' || format === 'zip';
+    // HTML draws every board too: for participants (anyone with the link, once published) it counts
+    // against the same limit; facilitators' live preview stays free of it.
+    const heavy = format === 'docx' || format === 'pdf' || format === 'zip' || (format === 'html' && request.audience === 'participants');
     if (heavy) {
       if (this.heavy >= this.maxHeavy) throw new DomainError('export_busy', 'Other documentation exports are running; please try again in a few seconds.');
       this.heavy += 1;

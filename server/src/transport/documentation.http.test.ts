@@ -198,6 +198,11 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(okData(await participant.call('documentation:get', {}))).toMatchObject({ published: false, attachments: [] });
     expect(okData(await fixture.moderator.call('documentation:get', {})).attachments).toHaveLength(1);
     expect((await participant.call('documentation:publish', { published: true })).ok).toBe(false);
+    // A poll whose results only the moderation sees stays theirs in the published documentation too.
+    const { pollId } = okData(
+      await fixture.moderator.call('poll:create', { question: 'Nur für die Moderation?', type: 'yesNo', resultsVisibility: 'moderators' }),
+    );
+    okData(await fixture.moderator.call('poll:open', { pollId }));
     okData(await fixture.moderator.call('documentation:update', { excluded: ['participants'], compiledBy: 'Anne Melzig (LWL-Kulturabteilung)' }));
     const state = okData(await fixture.moderator.call('documentation:publish', { published: true }));
     expect(state.published).toBe(true);
@@ -210,8 +215,12 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     const md = await after.text();
     expect(md).toContain('**Erstellt von:** Anne Melzig (LWL-Kulturabteilung)');
     expect(md).not.toContain('## Teilnehmendenliste');
+    expect(md).toContain('Wie gut sind Sie lokal vernetzt?');
+    expect(md).not.toContain('Nur für die Moderation?');
     // The moderation still gets what it asks for.
-    expect(await (await get('?format=markdown&exclude=')).text()).toContain('## Teilnehmendenliste');
+    const moderation = await (await get('?format=markdown&exclude=')).text();
+    expect(moderation).toContain('## Teilnehmendenliste');
+    expect(moderation).toContain('Nur für die Moderation?');
 
     okData(await fixture.moderator.call('documentation:publish', { published: false }));
     expect((await get('?format=markdown', participantToken)).status).toBe(403);

@@ -133,6 +133,7 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
           attachmentBaseUrl: `${deps.baseUrl(req)}/api/workshops/${encodeURIComponent(reader.workshop.id)}/attachments/`,
           now: deps.now().getTime(),
           ...(date !== undefined ? { dateId: date } : {}),
+          audience: isFacilitator(reader.role) ? 'facilitators' : 'participants',
         })
         .catch((error: unknown) => {
           if (error instanceof DomainError && error.code === 'export_busy') res.set('Retry-After', String(EXPORT_RETRY_AFTER_SECONDS));
