@@ -191,6 +191,20 @@ export async function renderBoardPng(doc: Y.Doc, options: RenderBoardPngOptions 
   return rasterizer.rasterize({ svg, zoom: pngZoom(width, height, options.width) });
 }
 
+/** The board's SVG with the size of its view (board units): drawn once, it serves the SVG and the PNG. */
+export function drawBoardSvg(doc: Y.Doc, options: RenderBoardOptions = {}): { svg: string; width: number; height: number } {
+  return boardSvg(doc, options);
+}
+
+/** Rasterizes a drawing of {@link drawBoardSvg} as {@link renderBoardPng} does. */
+export async function rasterizeBoardSvg(
+  drawn: { svg: string; width: number; height: number },
+  options: { width?: number; rasterizer?: BoardRasterizer } = {},
+): Promise<Buffer> {
+  const rasterizer = options.rasterizer ?? defaultRasterizer();
+  return rasterizer.rasterize({ svg: drawn.svg, zoom: pngZoom(drawn.width, drawn.height, options.width) });
+}
+
 /** Whether an error is a refused or abandoned render (the caller answers 503). */
 export function isRenderError(error: unknown): error is RenderError {
   return error instanceof RenderError;

@@ -88,7 +88,11 @@ function textOf(node: unknown, depth: number): string {
  * links with a disallowed scheme (`javascript:` …) lose their href (Link's own XSS guard).
  */
 export function renderNotesHtml(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): string {
-  const content = notesToProseMirror(doc, field);
+  return renderNotesNodeHtml(notesToProseMirror(doc, field));
+}
+
+/** Renders a notes ProseMirror document (from {@link notesToProseMirror}) to HTML, as {@link renderNotesHtml}. */
+export function renderNotesNodeHtml(content: PmNode): string {
   try {
     return renderToHTMLString({ content, extensions: NOTES_EXTENSIONS });
   } catch {
@@ -107,7 +111,11 @@ function escapeHtml(text: string): string {
  * lists lose their indentation, ordered lists ignore `start`), see `markdownBlocks` below.
  */
 export function renderNotesMarkdown(doc: Y.Doc, field = DEFAULT_NOTES_FIELD): string {
-  const content = notesToProseMirror(doc, field);
+  return renderNotesNodeMarkdown(notesToProseMirror(doc, field));
+}
+
+/** Renders a notes ProseMirror document (from {@link notesToProseMirror}) to CommonMark, as {@link renderNotesMarkdown}. */
+export function renderNotesNodeMarkdown(content: PmNode): string {
   try {
     return proseMirrorToMarkdown(content);
   } catch {

@@ -6,9 +6,9 @@
 import { readBoard } from '@werkraum/shared/board';
 import { roomDocName } from '@werkraum/shared/rooms';
 import type * as Y from 'yjs';
-import { renderBoardOutline, renderBoardPng, renderBoardSvg, type BoardRasterizer } from '../board/render.js';
+import { drawBoardSvg, rasterizeBoardSvg, renderBoardOutline, type BoardRasterizer } from '../board/render.js';
 import type { CollabServer } from '../collab/server.js';
-import { notesToProseMirror, renderNotesHtml, renderNotesMarkdown } from '../collab/render.js';
+import { notesToProseMirror, renderNotesNodeHtml, renderNotesNodeMarkdown } from '../collab/render.js';
 import { summaryDocName } from '../domain/documentation.js';
 import { countResults, resultsVisibleToAll } from '../domain/polls.js';
 import { DomainError } from '../domain/errors.js';
@@ -36,9 +36,19 @@ export interface DocumentationSources {
 
 /** Rich text of a notes-like document, or null when it is empty. */
 export function richTextOf(doc: Y.Doc): RichText | null {
-  const markdown = renderNotesMarkdown(doc);
+  // One conversion serves all three forms (each conversion copies the document first).
+  const node = notesToProseMirror(doc);
+  const markdown = renderNotesNodeMarkdown(node);
   if (markdown.trim().length === 0) return null;
-  return { html: renderNotesHtml(doc), markdown, doc: notesToProseMirror(doc).toJSON() as RichNode };
+  return { html: renderNotesNodeHtml(node), markdown, doc: node.toJSON() as RichNode };
+}
+
+/**
+ * Lets the event loop run what waits (other people's messages) between two pieces of an export:
+ * each room's documents are read and rendered in one go, and a workshop has dozens of them.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** How one export is loaded. */
@@ -104,18 +114,22 @@ export async function loadDocumentationInput(
   const rooms: Record<string, LoadedRoom> = {};
   for (const round of rounds) {
     for (const room of round.rooms) {
+      await yieldToEventLoop();
       const notesDoc = await collab.snapshot(roomDocName('notes', workshopId, room.id));
       const boardDoc = await collab.snapshot(roomDocName('board', workshopId, room.id));
       try {
         const notes = richTextOf(notesDoc);
+        await yieldToEventLoop();
         let board: LoadedRoom['board'] = null;
         if (readBoard(boardDoc).items.length > 0) {
           const votes = archived ? archived.votes(room.id) : await sources.boardVotes(workshopId, room.id);
           const drawing = { votes, showVotes: Object.keys(votes).length > 0, showAuthors: false, title: labels.boardImage(room.name) };
+          // One drawing (the cards' text laid out once) serves the SVG and the PNG.
+          const drawn = drawBoardSvg(boardDoc, drawing);
           let png: Uint8Array | null = null;
           if (options.images) {
             try {
-              png = new Uint8Array(await renderBoardPng(boardDoc, { ...drawing, width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
+              png = new Uint8Array(await rasterizeBoardSvg(drawn, { width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
             } catch (error) {
               // A board that cannot be drawn in time is documented by its outline.
               sources.log?.(`documentation: board picture of room ${room.id} left out`, error);
@@ -123,11 +137,12 @@ export async function loadDocumentationInput(
           }
           board = {
             outline: renderBoardOutline(boardDoc, votes, { showAuthors: false, unclustered: labels.unclustered, untitled: labels.untitled, dots: labels.dots }),
-            svg: renderBoardSvg(boardDoc, drawing),
+            svg: drawn.svg,
             png,
           };
         }
         rooms[room.id] = { notes, board };
+        await yieldToEventLoop();
       } finally {
         notesDoc.destroy();
         boardDoc.destroy();
