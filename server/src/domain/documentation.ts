@@ -90,7 +90,8 @@ export class DocumentationDomain {
       publishedAt: settings.publishedAt,
       compiledBy: settings.compiledBy,
       excluded: [...settings.excluded],
-      attachments: isFacilitator(role) || published ? attachments.map(attachmentView) : [],
+      // Participants get the attachments of the published documentation, unless the section is left out.
+      attachments: isFacilitator(role) || (published && !settings.excluded.includes('attachments')) ? attachments.map(attachmentView) : [],
     };
   }
 

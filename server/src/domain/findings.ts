@@ -452,6 +452,22 @@ export class FindingsDomain {
   }
 
   /** The stage as everyone sees it, with the content read now. */
+
+  /** The notes or board on the stage, drawn once per showing (a refresh shows them anew). */
+  private readonly shown = new Map<string, { key: string; content: Promise<string> }>();
+
+  private shownDocument(workshopId: string, key: string, draw: () => Promise<string>): Promise<string> {
+    const cached = this.shown.get(workshopId);
+    if (cached?.key === key) return cached.content;
+    const content = draw();
+    this.shown.set(workshopId, { key, content });
+    // A drawing that failed is tried again on the next request.
+    content.catch(() => {
+      if (this.shown.get(workshopId)?.content === content) this.shown.delete(workshopId);
+    });
+    return content;
+  }
+
   async stageView(record: FindingsRecord): Promise<StageView | null> {
     const stage = record.stage;
     if (!stage) return null;
@@ -470,11 +486,11 @@ export class FindingsDomain {
     });
     const base = { since: stage.since, reactions: stage.reactions };
     if (stage.kind === 'notes') {
-      const html = await this.deps.notesHtml(record.workshopId, stage.roomId);
+      const html = await this.shownDocument(record.workshopId, `notes:${stage.roomId}:${stage.since}`, () => this.deps.notesHtml(record.workshopId, stage.roomId));
       return { ...base, kind: 'notes', roundId: stage.roundId, roomId: stage.roomId, roomName: roomName(stage.roundId, stage.roomId), html };
     }
     if (stage.kind === 'board') {
-      const svg = await this.deps.boardSvg(record.workshopId, stage.roomId);
+      const svg = await this.shownDocument(record.workshopId, `board:${stage.roomId}:${stage.since}`, () => this.deps.boardSvg(record.workshopId, stage.roomId));
       return { ...base, kind: 'board', roundId: stage.roundId, roomId: stage.roomId, roomName: roomName(stage.roundId, stage.roomId), svg };
     }
     const shown = findingsOfRound(record.findings, stage.roundId);

@@ -202,7 +202,7 @@ export class SeriesDomain {
       findings ? await store.saveFindings({ workshopId, version: findings.version + 1, findings: [], stage: null }) : true,
       speaking ? await store.saveSpeaking({ workshopId, version: speaking.version + 1, speaking: emptySpeaking() }) : true,
     ];
-    if (saved.includes(false)) throw new DomainError('internal', 'This workshop is being changed elsewhere right now; please try again.');
+    if (saved.includes(false)) throw new DomainError('invalid_state', 'This workshop is being changed elsewhere right now; please try again.');
     const closedAt = this.deps.clock();
     const dates = series.dates.map((date): StoredSeriesDate => {
       if (date.id === current.id) {
@@ -220,7 +220,7 @@ export class SeriesDomain {
       return date;
     });
     if (!(await store.saveSeries({ workshopId, version: series.version + 1, dates }))) {
-      throw new DomainError('internal', 'This workshop is being changed elsewhere right now; please try again.');
+      throw new DomainError('invalid_state', 'This workshop is being changed elsewhere right now; please try again.');
     }
     await store.updateWorkshopStart(workshopId, next.startsAt);
 

@@ -3,7 +3,7 @@ import { remainingMs } from '@werkraum/shared/agendaClock';
 import type { SpeakingState } from '@werkraum/shared/protocol';
 import type { PersonRecord } from '../store/types.js';
 import { DomainError } from './errors.js';
-import { callNext, controlRound, emptySpeaking, lowerAll, roundsForDocumentation, setHand, speakerOrder, startRound } from './speaking.js';
+import { SPEAKING_TURNS_MAX, callNext, controlRound, emptySpeaking, lowerAll, roundsForDocumentation, setHand, speakerOrder, startRound } from './speaking.js';
 
 const T0 = Date.parse('2026-12-01T13:00:00Z');
 
@@ -38,6 +38,19 @@ describe('a speaking round', () => {
     expect(state.round!.order[state.round!.position]).toBe('ben');
     expect(remainingMs(state.round!.timer, T0 + 100_000)).toBe(60_000);
     expect(state.round!.turns).toEqual([{ personId: 'ana', spokenMs: 30_000, skipped: false }]);
+  });
+
+  it('stops recording turns at the limit, so going back and forth cannot grow the round without end; ending still works', () => {
+    let state = started();
+    for (let turn = 0; turn < SPEAKING_TURNS_MAX / 2; turn += 1) {
+      state = controlRound(state, 'next', T0 + turn);
+      state = controlRound(state, 'back', T0 + turn);
+    }
+    expect(state.round!.turns).toHaveLength(SPEAKING_TURNS_MAX);
+    expect(() => controlRound(state, 'next', T0 + 5_000)).toThrow(/at most/);
+    state = controlRound(state, 'end', T0 + 5_000);
+    expect(state.round).toBeNull();
+    expect(state.history.at(-1)!.turns).toHaveLength(SPEAKING_TURNS_MAX + 1);
   });
 
   it('skips, goes back, and records the round when the last speaker is done', () => {

@@ -10,6 +10,8 @@ import { updateVersioned } from './versioned.js';
 
 /** Rounds kept in the history of one workshop. */
 export const SPEAKING_HISTORY_MAX = 100;
+/** Turns one round records (back and forth included); beyond it the round must end first. */
+export const SPEAKING_TURNS_MAX = 1_000;
 
 /** Nobody's hand is up, no round runs. */
 export function emptySpeaking(): SpeakingState {
@@ -94,6 +96,13 @@ function moveTo(round: SpeakingRound, position: number, skipped: boolean, now: n
   };
 }
 
+/** Refuses another turn once a round has recorded its most; ending it still works. */
+function requireTurnsLeft(round: SpeakingRound): void {
+  if (round.turns.length >= SPEAKING_TURNS_MAX) {
+    throw new DomainError('invalid_state', `A round records at most ${SPEAKING_TURNS_MAX} turns; end it and start a new one.`);
+  }
+}
+
 /** Ends the round and keeps it in the history. */
 function endRound(state: SpeakingState, now: number): SpeakingState {
   const round = state.round;
@@ -126,9 +135,11 @@ export function controlRound(state: SpeakingState, action: 'next' | 'skip' | 'ba
       return endRound(state, now);
     case 'back':
       if (round.position === 0) return state;
+      requireTurnsLeft(round);
       return { ...state, round: moveTo(round, round.position - 1, false, now) };
     case 'next':
     case 'skip': {
+      requireTurnsLeft(round);
       const moved = moveTo(round, round.position + 1, action === 'skip', now);
       if (moved.position >= round.order.length) {
         const entry: SpeakingHistoryEntry = {

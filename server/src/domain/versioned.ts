@@ -49,5 +49,5 @@ async function retryVersioned<T extends Versioned>(
     const record = { ...changed, version: current.version + 1 };
     if (await save(record)) return { record, changed: true };
   }
-  throw new DomainError('internal', 'This is being changed by someone else right now; please try again.');
+  throw new DomainError('invalid_state', 'This is being changed by someone else right now; please try again.');
 }

@@ -222,6 +222,18 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(moderation).toContain('## Teilnehmendenliste');
     expect(moderation).toContain('Nur für die Moderation?');
 
+    // Attachments left out of the documentation are not listed or served to participants either.
+    const attachments = `${server.baseUrl}/api/workshops/${fixture.workshop.id}/attachments`;
+    const asParticipant = { headers: { authorization: `Bearer ${participantToken}` } };
+    const listed = (await (await fetch(attachments, asParticipant)).json()) as { attachments: { id: string }[] };
+    expect(listed.attachments).toHaveLength(1);
+    const attachmentId = listed.attachments[0]!.id;
+    expect((await fetch(`${attachments}/${attachmentId}`, asParticipant)).status).toBe(200);
+    okData(await fixture.moderator.call('documentation:update', { excluded: ['participants', 'attachments'] }));
+    expect(((await (await fetch(attachments, asParticipant)).json()) as { attachments: unknown[] }).attachments).toEqual([]);
+    expect((await fetch(`${attachments}/${attachmentId}`, asParticipant)).status).toBe(404);
+    expect((await fetch(`${attachments}/${attachmentId}`, { headers: { authorization: `Bearer ${fixture.workshop.keys.moderator}` } })).status).toBe(200);
+
     okData(await fixture.moderator.call('documentation:publish', { published: false }));
     expect((await get('?format=markdown', participantToken)).status).toBe(403);
     okData(await fixture.moderator.call('documentation:update', { excluded: [], compiledBy: '' }));

@@ -32,6 +32,8 @@ export interface DocumentationRouteDeps {
 }
 
 /** Seconds a client waits before asking again when exports are busy. */
+/** Attachment downloads read at once per process (each holds its file, up to 25 MB, in memory). */
+const ATTACHMENT_DOWNLOADS_MAX = 8;
 const EXPORT_RETRY_AFTER_SECONDS = 5;
 
 /** Who is reading: a role, and whether the documentation is published. */
@@ -152,6 +154,8 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
     }),
   );
 
+  let downloads = 0;
+
   app.get(
     '/api/workshops/:id/attachments',
     route(async (req, res) => {
@@ -167,7 +171,24 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
     route(async (req, res) => {
       const reader = await authorize(req, res, false);
       if (!reader) return;
-      const found = await deps.store.getAttachment(reader.workshop.id, String(req.params.attachmentId));
+      const attachmentId = String(req.params.attachmentId);
+      // A participant reads only what the published documentation lists.
+      if (!isFacilitator(reader.role) && !(await deps.documentation.state(reader.workshop.id, reader.role)).attachments.some((a) => a.id === attachmentId)) {
+        sendError(res, 404, 'not_found', 'There is no such attachment.');
+        return;
+      }
+      // Each download holds the whole file in memory: a few at once per process, the rest wait a moment.
+      if (downloads >= ATTACHMENT_DOWNLOADS_MAX) {
+        res.set('Retry-After', '2');
+        sendError(res, 503, 'export_busy', 'Many files are being downloaded right now; please try again in a moment.');
+        return;
+      }
+      downloads += 1;
+      // Counted until the answer is sent or the client went away.
+      res.once('close', () => {
+        downloads -= 1;
+      });
+      const found = await deps.store.getAttachment(reader.workshop.id, attachmentId);
       if (!found) {
         sendError(res, 404, 'not_found', 'There is no such attachment.');
         return;

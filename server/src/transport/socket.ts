@@ -27,7 +27,15 @@ import { requireRole } from '../domain/people.js';
 import { loadTemplate } from '../domain/workshopTemplates.js';
 import { inspectLink, requireWorkshop } from '../domain/workshops.js';
 import type { AgendaStore, BreakoutStore, PollStore, WorkshopStore } from '../store/types.js';
-import { clientAddress, type RateLimiters } from './rateLimit.js';
+import { RateLimiter, clientAddress, type RateLimiters } from './rateLimit.js';
+
+/**
+ * Events any participant may send whose every use reaches everyone in the workshop (a raised hand,
+ * an agreement, a proposed finding): each person gets a budget, so a script cannot make the server
+ * broadcast without end. Generous for people: 20 within 10 s, then one every half second.
+ */
+const BROADCASTING_EVENTS: ReadonlySet<string> = new Set(['speaking:hand', 'stage:agree', 'findings:propose']);
+const BROADCASTING_BUDGET = { count: 20, perMs: 10_000 };
 
 /** Unsent bytes a socket.io connection may pile up (a reader that stopped reading) before it is closed. */
 export const SOCKET_UNSENT_BYTES_MAX = 4 * 1024 * 1024;
@@ -154,6 +162,7 @@ function actorOf(socket: AppSocket): Actor {
  */
 export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
   const { people, agenda, breakouts, polls, notes, board, findings, speaking, documentation } = deps;
+  const broadcasting = new RateLimiter(BROADCASTING_BUDGET, deps.clock);
 
   /** Joins the socket to its rooms the moment the domain admits the person. */
   const admit = (socket: AppSocket) => (admitted: Admitted) => {
@@ -348,6 +357,17 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
         },
       });
       return;
+    }
+    const actor = socket.data.actor;
+    if (actor && BROADCASTING_EVENTS.has(name)) {
+      const verdict = broadcasting.take(actor.personId);
+      if (!verdict.ok) {
+        reply({
+          ok: false,
+          error: { code: 'rate_limited', message: 'Too many of these at once. Please wait a moment and try again.', retryAfterMs: verdict.retryAfterMs },
+        });
+        return;
+      }
     }
     try {
       const data = await handlers[name](socket, parsed.data as Input<K>);
