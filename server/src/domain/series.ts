@@ -193,6 +193,26 @@ export class SeriesDomain {
       const earlier = polls?.polls[index];
       if (earlier) repeats[poll.id] = earlier.id;
     });
+    const closedAt = this.deps.clock();
+    const dates = series.dates.map((date): StoredSeriesDate => {
+      if (date.id === current.id) {
+        const archive = {
+          agenda,
+          polls: archivedPolls,
+          rounds: breakouts?.rounds ?? [],
+          boards: boards?.rooms ?? {},
+          findings: findings?.findings ?? [],
+          speaking: speaking?.speaking ?? null,
+        };
+        return { ...date, status: 'done', closedAt, archive };
+      }
+      if (date.id === next.id) return { ...date, status: 'current', repeats };
+      return date;
+    });
+    // The date is archived first: whatever happens after, nothing it produced is lost.
+    if (!(await store.saveSeries({ workshopId, version: series.version + 1, dates }))) {
+      throw new DomainError('invalid_state', 'This workshop is being changed elsewhere right now; please try again.');
+    }
     const saved = [
       await store.saveAgenda({ ...fresh.agenda, version: agenda.version + 1 }),
       await store.savePolls({ ...fresh.polls, version: (polls?.version ?? 0) + 1 }),
@@ -203,25 +223,6 @@ export class SeriesDomain {
       speaking ? await store.saveSpeaking({ workshopId, version: speaking.version + 1, speaking: emptySpeaking() }) : true,
     ];
     if (saved.includes(false)) throw new DomainError('invalid_state', 'This workshop is being changed elsewhere right now; please try again.');
-    const closedAt = this.deps.clock();
-    const dates = series.dates.map((date): StoredSeriesDate => {
-      if (date.id === current.id) {
-        return { ...date, status: 'done', closedAt, archive: {
-            agenda,
-            polls: archivedPolls,
-            rounds: breakouts?.rounds ?? [],
-            boards: boards?.rooms ?? {},
-            findings: findings?.findings ?? [],
-            speaking: speaking?.speaking ?? null,
-          },
-        };
-      }
-      if (date.id === next.id) return { ...date, status: 'current', repeats };
-      return date;
-    });
-    if (!(await store.saveSeries({ workshopId, version: series.version + 1, dates }))) {
-      throw new DomainError('invalid_state', 'This workshop is being changed elsewhere right now; please try again.');
-    }
     await store.updateWorkshopStart(workshopId, next.startsAt);
 
     const { notifier } = this.deps;

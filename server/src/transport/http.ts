@@ -189,9 +189,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     '/api/livekit/webhook',
     express.text({ type: () => true, limit: LIMITS.httpBodyBytes }),
     route(async (req, res) => {
+      // Wrong signatures count like wrong keys: a flood of forged webhooks meets the same limit.
+      if (limited(req, res, deps.limits.badKey, false)) return;
       const outcome = deps.liveKitWebhook ? await deps.liveKitWebhook(typeof req.body === 'string' ? req.body : '', req.get('authorization')) : 'off';
       if (outcome === 'off') return sendError(res, 404, 'not_found', 'Audio and video are not set up on this server.');
       if (outcome === 'unauthorized') {
+        deps.limits.badKey.take(addressOf(req));
         logRefused(req, 401, 'unauthorized');
         return sendError(res, 401, 'unauthorized', 'The webhook is not signed with this server\'s LiveKit key.');
       }
