@@ -11,14 +11,23 @@
  *           separately for people on the moderator's process and on the others;
  *   poll    a poll opened, everyone answers at once: answers acknowledged per second, the answer
  *           acknowledgement p50/p99, and the time until the moderator's counts show every answer;
- *   join    joins acknowledged per second while everyone arrives (N joins, 50 at a time).
+ *   join    joins acknowledged per second while everyone arrives (N joins, 50 at a time);
+ *   edit    a person on the first process types into the plenary notes (/collab, y-websocket) E times,
+ *           one edit at a time; each timed until a person on the second process has it (with one
+ *           process: another person on the same one): p50/p99;
+ *   process per process, from inside (bench/lib/eld-preload.cjs): the longest event-loop stall from
+ *           the first join to the end of the load, and RSS (/proc) and heap (after GC) before the
+ *           joins and after the load; their growth, summed over the processes and divided by N, is
+ *           the memory per participant.
+ * Then bench/scaled-ops.mjs: one PostgreSQL write and one Redis message, one after the other, in ms.
  * The modes alternate, --reps times; the figures are medians over the repetitions. Whole runs, no
  * pass/fail: on a 2-core machine shared with other work the processes, the database, Redis and
  * this load generator compete for the same cores, so these show what the extra hops cost, not
  * how far several machines scale.
  *
- * Options: --people=300  --processes=2  --reps=3  --extends=30  --quiet=60 (seconds to wait for a
- *          quiet machine)  --out=FILE (raw results as JSON)
+ * Options: --people=300  --processes=2  --reps=3  --extends=30  --edits=20  --ops=200 (0: no
+ *          per-operation figures)  --quiet=60 (seconds to wait for a quiet machine)
+ *          --out=FILE (raw results as JSON)
  *          TEST_DATABASE_URL / TEST_REDIS_URL override the database and Redis (defaults 127.0.0.1).
  */
 import { randomBytes } from 'node:crypto';
