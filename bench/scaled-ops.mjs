@@ -13,11 +13,16 @@
  *             and the last tenth are reported apart);
  *   redis   the cluster bus (Redis pub/sub): one process's `publish` until another bus in this
  *           process has the message (one way; both ends on this machine's monotonic clock), and a
- *           plain PING round trip for comparison.
+ *           plain PING round trip for comparison;
+ *   fan-in  what a process spends reading another process's collaboration messages for a document
+ *           it does not hold (they all travel on one channel per installation): a child process
+ *           with the collaboration relay receives --fanin messages of 30 bytes; its own CPU time
+ *           (process.cpuUsage) per message, in microseconds.
  *
- * Options: --ops=200 (operations per kind)  --out=FILE (raw figures as JSON)
+ * Options: --ops=200 (operations per kind)  --fanin=20000 (messages)  --out=FILE (raw figures as JSON)
  *          TEST_DATABASE_URL / TEST_REDIS_URL as in bench/scaled.mjs.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,9 +147,63 @@ async function redisOps(ops) {
   return { busPublish: summary(publish), ping: summary(ping) };
 }
 
+/** The receiving end of the fan-in measurement (a child process): counts and reports its CPU time. */
+async function fanInReceiver(prefix, count) {
+  const { redisCollabRelay } = await import(dist('cluster/collabRelay.js'));
+  const relay = await redisCollabRelay(REDIS, prefix, randomBytes(8).toString('hex'), () => {});
+  const held = new Map();
+  let received = 0;
+  let cpuAtFirst;
+  let startedAt;
+  const take = (doc) => {
+    // As the server does for a document nobody on this process has open: look it up, drop it.
+    if (held.get(doc)) return;
+    received += 1;
+    if (received === 1) {
+      cpuAtFirst = process.cpuUsage();
+      startedAt = now();
+    }
+    if (received === count) {
+      const cpu = process.cpuUsage(cpuAtFirst);
+      process.send({ cpuUs: cpu.user + cpu.system, wallMs: now() - startedAt, received });
+      void relay.close().then(() => process.exit(0));
+    }
+  };
+  relay.connect({ update: (doc) => take(doc), awareness: (doc) => take(doc) });
+  process.send({ ready: true });
+}
+
+async function fanInOps(count) {
+  const { redisCollabRelay } = await import(dist('cluster/collabRelay.js'));
+  const prefix = `bench-fanin-${randomBytes(6).toString('hex')}`;
+  const child = fork(new URL(import.meta.url).pathname, ['--fanin-receiver', prefix, String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const messages = [];
+  child.on('message', (message) => messages.push(message));
+  const waitFor = async (key) => {
+    const deadline = Date.now() + 60_000;
+    while (!messages.some((message) => message[key] !== undefined)) {
+      if (Date.now() > deadline) throw new Error(`fan-in receiver: no ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return messages.find((message) => message[key] !== undefined);
+  };
+  await waitFor('ready');
+  const relay = await redisCollabRelay(REDIS, prefix, randomBytes(8).toString('hex'), () => {});
+  const update = randomBytes(30);
+  // 200 messages every 10 ms (up to 20,000 a second), as many documents of other processes.
+  for (let i = 0; i < count; i += 1) {
+    if (i % 2 === 0) relay.publishUpdate(`notes:w${i % 500}:plenary`, i + 1, update);
+    else relay.publishAwareness(`notes:w${i % 500}:plenary`, update);
+    if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const report = await waitFor('cpuUs');
+  await relay.close();
+  return { messages: report.received, cpuUsPerMessage: report.cpuUs / report.received, wallMs: report.wallMs };
+}
+
 /** Runs all measurements; returns the figures and prints a table. */
-export async function measureOps({ ops = 200, log = console.log } = {}) {
-  const result = { ops, postgres: await postgresOps(ops), sqlite: await sqliteOps(ops), redis: await redisOps(ops) };
+export async function measureOps({ ops = 200, fanIn = 20_000, log = console.log } = {}) {
+  const result = { ops, postgres: await postgresOps(ops), sqlite: await sqliteOps(ops), redis: await redisOps(ops), fanIn: await fanInOps(fanIn) };
   const f = (s) => `${s.mean.toFixed(2)} (p99 ${s.p99.toFixed(2)})`;
   log(`\n| ms per operation, sequential, ${ops} each: mean (p99) | SQLite | PostgreSQL |`);
   log('| --- | ---: | ---: |');
@@ -154,12 +213,21 @@ export async function measureOps({ ops = 200, log = console.log } = {}) {
   log(`| anonymous poll answer, last tenth (after ${ops - Math.floor(ops / 10)} answers) | ${f(result.sqlite.anonymousAnswerLast)} | ${f(result.postgres.anonymousAnswerLast)} |`);
   log(`| Redis: bus publish until another process has it | – | ${f(result.redis.busPublish)} |`);
   log(`| Redis: PING round trip | – | ${f(result.redis.ping)} |`);
+  log(
+    `\nfan-in: a process reading ${result.fanIn.messages} collaboration messages of other processes' documents spent ` +
+      `${result.fanIn.cpuUsPerMessage.toFixed(1)} microseconds of CPU per message (over ${(result.fanIn.wallMs / 1000).toFixed(1)} s)`,
+  );
   return result;
 }
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+if (process.argv[2] === '--fanin-receiver') {
+  fanInReceiver(process.argv[3], Number(process.argv[4])).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const opt = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
-  measureOps({ ops: Number(opt.ops ?? 200) })
+  measureOps({ ops: Number(opt.ops ?? 200), fanIn: Number(opt.fanin ?? 20_000) })
     .then((result) => {
       if (opt.out) writeFileSync(opt.out, JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2));
     })
