@@ -11,22 +11,35 @@
  *           separately for people on the moderator's process and on the others;
  *   poll    a poll opened, everyone answers at once: answers acknowledged per second, the answer
  *           acknowledgement p50/p99, and the time until the moderator's counts show every answer;
- *   join    joins acknowledged per second while everyone arrives (N joins, 50 at a time).
+ *   join    joins acknowledged per second while everyone arrives (N joins, 50 at a time);
+ *   edit    a person on the first process types into the plenary notes (/collab, y-websocket) E times,
+ *           one edit at a time; each timed until a person on the second process has it (with one
+ *           process: another person on the same one): p50/p99;
+ *   process per process, from inside (bench/lib/eld-preload.cjs): the longest event-loop stall from
+ *           the first join to the end of the load, and RSS (/proc) and heap (after GC) before the
+ *           joins and after the load; their growth, summed over the processes and divided by N, is
+ *           the memory per participant.
+ * Then bench/scaled-ops.mjs: one PostgreSQL write and one Redis message, one after the other, in ms.
  * The modes alternate, --reps times; the figures are medians over the repetitions. Whole runs, no
  * pass/fail: on a 2-core machine shared with other work the processes, the database, Redis and
  * this load generator compete for the same cores, so these show what the extra hops cost, not
  * how far several machines scale.
  *
- * Options: --people=300  --processes=2  --reps=3  --extends=30  --quiet=60 (seconds to wait for a
- *          quiet machine)  --out=FILE (raw results as JSON)
+ * Options: --people=300  --processes=2  --reps=3  --extends=30  --edits=20  --ops=200 (0: no
+ *          per-operation figures)  --quiet=60 (seconds to wait for a quiet machine)
+ *          --out=FILE (raw results as JSON)
  *          TEST_DATABASE_URL / TEST_REDIS_URL override the database and Redis (defaults 127.0.0.1).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { measureOps } from './scaled-ops.mjs';
 import { startServer, waitForQuiet } from './lib/servers.mjs';
 import { mapLimit, median, now, percentile, sleep } from './lib/util.mjs';
 
@@ -40,6 +53,8 @@ const PEOPLE = Number(opt.people ?? 300);
 const PROCESSES = Number(opt.processes ?? 2);
 const REPS = Number(opt.reps ?? 3);
 const EXTENDS = Number(opt.extends ?? 30);
+const EDITS = Number(opt.edits ?? 20);
+const OPS = Number(opt.ops ?? 200);
 const DATABASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { PROTOCOL_VERSION } = await import(new URL('../shared/dist/protocol/version.js', import.meta.url).href);
@@ -76,6 +91,96 @@ async function connect(port) {
 
 const stats = (values) =>
   values.length === 0 ? { n: 0 } : { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: Math.max(...values) };
+
+/**
+ * One person's connection to the plenary notes over /collab, with y-websocket's provider (as the
+ * browser's editor uses it): the document is TipTap's XmlFragment 'default' of paragraphs.
+ */
+async function openNotes(client) {
+  const grant = await client.call('notes:token', { roomId: 'plenary' });
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`ws://127.0.0.1:${client.port}/collab`, grant.docName, doc, {
+    WebSocketPolyfill: WebSocket,
+    params: { token: grant.token },
+    disableBc: true,
+  });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('notes never synced')), 30_000);
+    provider.on('sync', (synced) => {
+      if (!synced) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return { doc, provider, fragment: doc.getXmlFragment('default') };
+}
+
+/**
+ * Edits: one person (on the first process) types into the notes EDITS times, one edit at a time;
+ * each is timed from the local change until another person (on the second process when there is
+ * one) has it in their copy of the document.
+ */
+async function measureEdits(writerClient, readerClient) {
+  const writer = await openNotes(writerClient);
+  const reader = await openNotes(readerClient);
+  const times = [];
+  try {
+    const paragraph = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    writer.doc.transact(() => writer.fragment.push([paragraph]));
+    for (let i = 0; i < EDITS; i += 1) {
+      const marker = `[e:${i}]`;
+      let done;
+      const arrived = new Promise((resolve) => (done = resolve));
+      const check = () => {
+        if (reader.fragment.toString().includes(marker)) done(now());
+      };
+      reader.doc.on('update', check);
+      const sentAt = now();
+      writer.doc.transact(() => text.insert(text.length, ` ${marker} `));
+      const at = await Promise.race([arrived, sleep(30_000).then(() => Promise.reject(new Error(`edit ${i} never arrived`)))]);
+      reader.doc.off('update', check);
+      times.push(at - sentAt);
+      await sleep(50);
+    }
+  } finally {
+    for (const side of [writer, reader]) {
+      side.provider.destroy();
+      side.doc.destroy();
+    }
+  }
+  return times;
+}
+
+/** Event loop and memory of each process: before anyone joins (after GC) and after the load. */
+async function memoryBefore(servers) {
+  const before = [];
+  for (const server of servers) {
+    const { mem } = await server.eldDump(true);
+    before.push({ heapUsed: mem.heapUsed, rss: server.sample().rss });
+    await server.eldReset();
+  }
+  return before;
+}
+
+async function processFigures(servers, before) {
+  const figures = [];
+  for (const [index, server] of servers.entries()) {
+    const { eld, stalls, mem } = await server.eldDump(true);
+    const rss = server.sample().rss;
+    figures.push({
+      longestStallMs: Math.max(eld.max, ...stalls.map((stall) => stall.ms)),
+      stallsOver50ms: stalls.length,
+      eldP99Ms: eld.p99,
+      heapBefore: before[index].heapUsed,
+      heapAfter: mem.heapUsed,
+      rssBefore: before[index].rss,
+      rssAfter: rss,
+    });
+  }
+  return figures;
+}
 
 /** Starts the processes of one mode; returns them and a cleanup. */
 async function startMode(mode) {
@@ -129,6 +234,8 @@ async function runOnce(mode) {
     const moderator = await connect(servers[0].port);
     clients.push(moderator);
     await join(moderator, 'moderator', 'Mia');
+    await sleep(1_000);
+    const before = await memoryBefore(servers);
 
     // Everyone arrives, 50 at a time, spread round-robin over the processes.
     const joinStarted = now();
@@ -195,7 +302,11 @@ async function runOnce(mode) {
     const counted = polls.find((view) => view.poll.id === pollId)?.results?.participants;
     if (counted !== PEOPLE) throw new Error(`poll counted ${counted} of ${PEOPLE}`);
 
-    const memory = servers.map((server) => server.sample?.()).filter(Boolean);
+    // Notes edits from a person on the first process to a person on the second (or the same one).
+    const edits = await measureEdits(people[0], people[Math.min(1, servers.length - 1)]);
+
+    const perProcess = await processFigures(servers, before);
+    const sum = (pick) => perProcess.reduce((total, figures) => total + pick(figures), 0);
     return {
       mode,
       processes: servers.length,
@@ -206,7 +317,12 @@ async function runOnce(mode) {
       answersPerSecond: PEOPLE / answersSeconds,
       answerAck: stats(answerAcks),
       allCountedMs: allCountedAt ? allCountedAt - pollStarted : null,
-      memory,
+      edit: stats(edits),
+      perProcess,
+      longestStallMs: Math.max(...perProcess.map((figures) => figures.longestStallMs)),
+      // All processes together, per person: what one more participant costs the installation.
+      rssPerPersonKb: sum((figures) => figures.rssAfter - figures.rssBefore) / PEOPLE / 1024,
+      heapPerPersonKb: sum((figures) => figures.heapAfter - figures.heapBefore) / PEOPLE / 1024,
     };
   } finally {
     for (const client of clients) client.socket.close();
@@ -216,7 +332,7 @@ async function runOnce(mode) {
 
 async function main() {
   const load = await waitForQuiet({ maxMs: Number(opt.quiet ?? 60) * 1000, log: console.log });
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, other load ${load.toFixed(0)} % of a core; ${PEOPLE} people, ${PROCESSES} processes`);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, other load ${load.toFixed(0)} % of a core, load average ${loadavg()[0].toFixed(2)}; ${PEOPLE} people, ${PROCESSES} processes`);
   const runs = [];
   for (let rep = 0; rep < REPS; rep += 1) {
     for (const mode of rep % 2 === 0 ? ['single', 'scaled'] : ['scaled', 'single']) {
@@ -224,7 +340,9 @@ async function main() {
       runs.push(result);
       console.log(
         `${mode.padEnd(6)} rep ${rep + 1}: joins ${result.joinsPerSecond.toFixed(0)}/s; agenda p50 ${result.agenda.p50.toFixed(1)} p99 ${result.agenda.p99.toFixed(1)} max ${result.agenda.max.toFixed(1)} ms; ` +
-          `answers ${result.answersPerSecond.toFixed(0)}/s, ack p50 ${result.answerAck.p50.toFixed(1)} p99 ${result.answerAck.p99.toFixed(1)} ms; all counted after ${result.allCountedMs?.toFixed(0)} ms`,
+          `answers ${result.answersPerSecond.toFixed(0)}/s, ack p50 ${result.answerAck.p50.toFixed(1)} p99 ${result.answerAck.p99.toFixed(1)} ms; all counted after ${result.allCountedMs?.toFixed(0)} ms; ` +
+          `edit p50 ${result.edit.p50.toFixed(1)} p99 ${result.edit.p99.toFixed(1)} ms; longest stall per process ${result.perProcess.map((figures) => figures.longestStallMs.toFixed(0)).join(' / ')} ms; ` +
+          `per person ${result.rssPerPersonKb.toFixed(0)} kB RSS, ${result.heapPerPersonKb.toFixed(0)} kB heap`,
       );
     }
   }
@@ -240,6 +358,11 @@ async function main() {
     ['poll answer ack p50 ms', (run) => run.answerAck.p50],
     ['poll answer ack p99 ms', (run) => run.answerAck.p99],
     ['all answers in the moderator’s counts after, ms', (run) => run.allCountedMs],
+    [`notes edit to a person on another process (one process: the same), p50 ms (${EDITS} edits)`, (run) => run.edit.p50],
+    ['notes edit, p99 ms', (run) => run.edit.p99],
+    ['longest event-loop stall of any process, ms', (run) => run.longestStallMs],
+    ['RSS per participant, all processes together, kB', (run) => run.rssPerPersonKb],
+    ['heap per participant (after GC), all processes together, kB', (run) => run.heapPerPersonKb],
   ];
   console.log(`\n| medians of ${REPS} runs, ${PEOPLE} people | one process, SQLite | ${PROCESSES} processes, PostgreSQL + Redis |`);
   console.log('| --- | ---: | ---: |');
@@ -249,7 +372,9 @@ async function main() {
     const cell = (value) => (Number.isFinite(value) ? value.toFixed(1) : '–');
     console.log(`| ${label} | ${cell(single)} | ${cell(scaled)} |`);
   }
-  if (opt.out) writeFileSync(opt.out, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, people: PEOPLE, processes: PROCESSES, runs }, null, 2));
+  console.log(`load average at the end of the whole-server runs: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  const ops = OPS > 0 ? await measureOps({ ops: OPS }) : null;
+  if (opt.out) writeFileSync(opt.out, JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, people: PEOPLE, processes: PROCESSES, runs, ops }, null, 2));
 }
 
 main().catch((error) => {
