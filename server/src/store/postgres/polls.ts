@@ -6,20 +6,22 @@ import type { Db } from './db.js';
 
 type AnswerStore = Omit<PollStore, 'getPolls' | 'savePolls'>;
 
+/** One anonymous write waiting for its poll's next batch. */
+type BallotOp =
+  | { kind: 'save'; voterKey: string; ballotKey: string; answer: PollAnswer; done: (result: 'saved' | 'exists') => void; fail: (error: unknown) => void }
+  | { kind: 'replace'; ballotKey: string; answer: PollAnswer; done: (result: boolean) => void; fail: (error: unknown) => void };
+
 /**
  * Poll answers. Anonymous answers keep the SQLite store's separation: who voted (poll_voters) and
  * the ballots (poll_ballots) in unrelated tables with random keys, and each write rewrites the
  * poll's ballots in random order so row order says nothing about who voted when. Writes of one poll
- * hold an advisory lock, so processes do not interleave their rewrites; within a process they run
- * in call order, so a replace issued after a save sees that save.
+ * hold an advisory lock, so processes do not interleave their rewrites. Within a process the writes
+ * of one poll that arrive while its last batch is being written go together in the next batch (one
+ * transaction, one rewrite), in call order, so a replace issued after a save sees that save; the
+ * writes of different polls do not wait for each other.
  */
 export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<void> } {
-  let chain: Promise<unknown> = Promise.resolve();
-  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = chain.then(work, work);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+  const queues = new Map<string, { ops: BallotOp[]; running: Promise<void> | null }>();
 
   async function lockPoll(client: pg.PoolClient, pollId: string): Promise<void> {
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('werkraum-poll:' || $1, 0))", [pollId]);
@@ -41,6 +43,63 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
   const listBallots = async (client: pg.PoolClient, pollId: string) =>
     (await client.query<{ ballot_key: string; answer_json: string }>('SELECT ballot_key, answer_json FROM poll_ballots WHERE poll_id = $1', [pollId])).rows;
 
+  /** Writes one batch of a poll's waiting operations in one transaction and answers each of them. */
+  async function writeBatch(pollId: string, ops: BallotOp[]): Promise<void> {
+    const results: unknown[] = [];
+    try {
+      await db.transaction(async (client) => {
+        results.length = 0;
+        await lockPoll(client, pollId);
+        const ballots = await listBallots(client, pollId);
+        let changed = false;
+        for (const op of ops) {
+          if (op.kind === 'save') {
+            const voter = await client.query('INSERT INTO poll_voters (poll_id, voter_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [pollId, op.voterKey]);
+            if (voter.rowCount !== 1) {
+              results.push('exists');
+              continue;
+            }
+            ballots.push({ ballot_key: op.ballotKey, answer_json: JSON.stringify(op.answer) });
+            changed = true;
+            results.push('saved');
+          } else {
+            const index = ballots.findIndex((ballot) => ballot.ballot_key === op.ballotKey);
+            if (index < 0) {
+              results.push(false);
+              continue;
+            }
+            ballots[index] = { ballot_key: op.ballotKey, answer_json: JSON.stringify(op.answer) };
+            changed = true;
+            results.push(true);
+          }
+        }
+        if (changed) await rewriteBallots(client, pollId, ballots);
+      });
+    } catch (error) {
+      for (const op of ops) op.fail(error);
+      return;
+    }
+    ops.forEach((op, index) => (op.done as (result: unknown) => void)(results[index]));
+  }
+
+  /** Queues an operation for its poll and starts a batch when none is being written. */
+  function enqueue(pollId: string, op: BallotOp): void {
+    let queue = queues.get(pollId);
+    if (!queue) {
+      queue = { ops: [], running: null };
+      queues.set(pollId, queue);
+    }
+    queue.ops.push(op);
+    if (queue.running) return;
+    const current = queue;
+    const run = async () => {
+      while (current.ops.length > 0) await writeBatch(pollId, current.ops.splice(0));
+      current.running = null;
+      if (queues.get(pollId) === current && current.ops.length === 0) queues.delete(pollId);
+    };
+    current.running = run();
+  }
+
   return {
     async saveNamedAnswer(pollId, personId, answer, replace) {
       const result = await db.query(
@@ -53,30 +112,10 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
       return result.rowCount === 1 ? 'saved' : 'exists';
     },
     saveAnonymousAnswer(pollId, voterKey, ballotKey, answer) {
-      return inOrder(() =>
-        db.transaction(async (client) => {
-          await lockPoll(client, pollId);
-          const voter = await client.query('INSERT INTO poll_voters (poll_id, voter_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [pollId, voterKey]);
-          if (voter.rowCount !== 1) return 'exists' as const;
-          const ballots = await listBallots(client, pollId);
-          ballots.push({ ballot_key: ballotKey, answer_json: JSON.stringify(answer) });
-          await rewriteBallots(client, pollId, ballots);
-          return 'saved' as const;
-        }),
-      );
+      return new Promise<'saved' | 'exists'>((done, fail) => enqueue(pollId, { kind: 'save', voterKey, ballotKey, answer, done, fail }));
     },
     replaceAnonymousAnswer(pollId, ballotKey, answer) {
-      return inOrder(() =>
-        db.transaction(async (client) => {
-          await lockPoll(client, pollId);
-          const ballots = await listBallots(client, pollId);
-          const index = ballots.findIndex((ballot) => ballot.ballot_key === ballotKey);
-          if (index < 0) return false;
-          ballots[index] = { ballot_key: ballotKey, answer_json: JSON.stringify(answer) };
-          await rewriteBallots(client, pollId, ballots);
-          return true;
-        }),
-      );
+      return new Promise<boolean>((done, fail) => enqueue(pollId, { kind: 'replace', ballotKey, answer, done, fail }));
     },
     async hasVoted(pollId, voterKey) {
       const { rowCount } = await db.query('SELECT 1 FROM poll_voters WHERE poll_id = $1 AND voter_key = $2', [pollId, voterKey]);
@@ -101,7 +140,7 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
       ];
     },
     async drain() {
-      await chain;
+      await Promise.all([...queues.values()].map((queue) => queue.running));
     },
   };
 }
