@@ -72,7 +72,7 @@ class WorkshopSession {
       () => void this.loadPolls(),
       (roomId) => {
         // Only boards this tab shows are of interest.
-        if (this.store.getState().boardStates[roomId]) void this.loadBoardState(roomId);
+        if (this.shownBoards.has(roomId) || this.store.getState().boardStates[roomId]) void this.loadBoardState(roomId);
       },
     );
     startClockSync(socket);
@@ -167,11 +167,31 @@ class WorkshopSession {
   }
 
   /** Reads what the server decided about a room's board (voting, private writing). */
+  /** Boards this tab shows now (their state is read again whenever the server says it changed). */
+  private readonly shownBoards = new Map<string, number>();
+
+  /** A board panel shows `roomId` until the returned function is called. */
+  showBoard(roomId: string): () => void {
+    this.shownBoards.set(roomId, (this.shownBoards.get(roomId) ?? 0) + 1);
+    void this.loadBoardState(roomId);
+    return () => {
+      const left = (this.shownBoards.get(roomId) ?? 1) - 1;
+      if (left > 0) this.shownBoards.set(roomId, left);
+      else this.shownBoards.delete(roomId);
+    };
+  }
+
+  /** Per board, the number of the last read asked for: an older answer that arrives later is dropped. */
+  private readonly boardReads = new Map<string, number>();
+
   async loadBoardState(roomId: string): Promise<void> {
+    const read = (this.boardReads.get(roomId) ?? 0) + 1;
+    this.boardReads.set(roomId, read);
     try {
-      this.store.getState().setBoardState(await request(this.socket(), 'board:state', { roomId }));
+      const state = await request(this.socket(), 'board:state', { roomId });
+      if (this.boardReads.get(roomId) === read) this.store.getState().setBoardState(state);
     } catch {
-      // No access (yet): the board shows without voting.
+      // No access (yet): the board shows without voting; the next change of the board reads again.
     }
   }
 

@@ -50,7 +50,8 @@ export function BoardPanel({ roomId, heading }: { roomId: string; heading: strin
   const drafts = useRoomDocument('drafts', roomId, Boolean(boardState?.privateWriting) && !facilitator);
 
   useEffect(() => {
-    void workshopSession.loadBoardState(roomId);
+    // Also when the first read failed: every later change of the board reads its state again.
+    return workshopSession.showBoard(roomId);
   }, [roomId, session?.personId]);
 
   return (
