@@ -155,9 +155,14 @@ function Plenary({ now, live }: { now: number; live: boolean }) {
       <OpenOnDemand id={`${workshop.id}:notes`} heading={t('notes.plenary')} hint={t('notes.openHint')} openLabel={t('notes.open')}>
         <NotesPanel roomId={PLENARY_ROOM} heading={t('notes.plenary')} />
       </OpenOnDemand>
-      <OpenOnDemand id={`${workshop.id}:board`} heading={t('board.plenary')} hint={t('board.openHint')} openLabel={t('board.open')}>
+      {facilitator ? (
+        // Facilitators run the board (voting, private writing): it is there from the start.
         <BoardPanel roomId={PLENARY_ROOM} heading={t('board.plenary')} />
-      </OpenOnDemand>
+      ) : (
+        <OpenOnDemand id={`${workshop.id}:board`} heading={t('board.plenary')} hint={t('board.openHint')} openLabel={t('board.open')}>
+          <BoardPanel roomId={PLENARY_ROOM} heading={t('board.plenary')} />
+        </OpenOnDemand>
+      )}
     </>
   );
 }
