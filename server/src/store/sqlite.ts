@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Language, Role } from '@werkraum/shared/roles';
+import type { Role } from '@werkraum/shared/roles';
 import type { DocumentationSection, PollAnswer } from '@werkraum/shared/protocol';
 import { sqliteCollabStore } from '../collab/store.js';
-import type { AgendaRecord, AttachmentRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store, WorkshopRecord } from './types.js';
+import { toAttachment, toWorkshop, type AttachmentRow, type WorkshopRow } from './rows.js';
+import type { AgendaRecord, BoardsRecord, BreakoutsRecord, FindingsRecord, MediaSettingsRecord, PollsRecord, PersonPatch, PersonRecord, SeriesRecord, SpeakingRecord, Store } from './types.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` remembers how many ran.
@@ -99,20 +100,6 @@ const MIGRATIONS: string[] = [
    CREATE INDEX attachments_by_workshop ON attachments(workshop_id, seq);`,
 ];
 
-interface WorkshopRow {
-  id: string;
-  title: string;
-  starts_at: string;
-  time_zone: string | null;
-  language: string;
-  description: string;
-  moderator_names: string;
-  co_moderator_names: string;
-  created_at: string;
-  moderator_secret_hash: string;
-  co_moderator_secret_hash: string;
-  participant_secret_hash: string;
-}
 
 interface PersonRow {
   id: string;
@@ -134,24 +121,6 @@ interface AgendaRow {
   settings_json: string;
 }
 
-function toWorkshop(row: WorkshopRow): WorkshopRecord {
-  return {
-    id: row.id,
-    title: row.title,
-    startsAt: row.starts_at,
-    timeZone: row.time_zone,
-    language: row.language as Language,
-    description: row.description,
-    moderatorNames: row.moderator_names,
-    coModeratorNames: row.co_moderator_names,
-    createdAt: row.created_at,
-    linkSecretHashes: {
-      moderator: row.moderator_secret_hash,
-      coModerator: row.co_moderator_secret_hash,
-      participant: row.participant_secret_hash,
-    },
-  };
-}
 
 function toPerson(row: PersonRow): PersonRecord {
   return {
@@ -167,18 +136,7 @@ function toPerson(row: PersonRow): PersonRecord {
   };
 }
 
-interface AttachmentRow {
-  id: string;
-  workshop_id: string;
-  name: string;
-  content_type: string;
-  size: number;
-  uploaded_at: string;
-}
 
-function toAttachment(row: AttachmentRow): AttachmentRecord {
-  return { id: row.id, workshopId: row.workshop_id, name: row.name, size: row.size, contentType: row.content_type, uploadedAt: row.uploaded_at };
-}
 
 /** How long an anonymous answer waits for others to be written with it (see queueAnonymous). */
 const ANONYMOUS_BATCH_MS = 20;

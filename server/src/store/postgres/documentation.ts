@@ -1,19 +1,9 @@
 import type { DocumentationSection } from '@werkraum/shared/protocol';
-import type { AttachmentRecord, DocumentationStore } from '../types.js';
+import type { DocumentationStore } from '../types.js';
 import type { Db } from './db.js';
+import { toAttachment, type AttachmentRow } from '../rows.js';
 
-interface AttachmentRow {
-  id: string;
-  workshop_id: string;
-  name: string;
-  content_type: string;
-  size: number;
-  uploaded_at: string;
-}
 
-function toAttachment(row: AttachmentRow): AttachmentRecord {
-  return { id: row.id, workshopId: row.workshop_id, name: row.name, size: Number(row.size), contentType: row.content_type, uploadedAt: row.uploaded_at };
-}
 
 const ATTACHMENT_COLUMNS = 'id, workshop_id, name, content_type, size, uploaded_at';
 

@@ -1,21 +1,8 @@
-import type { Language, Role } from '@werkraum/shared/roles';
-import type { PersonPatch, PersonRecord, WorkshopRecord, WorkshopStore } from '../types.js';
+import type { Role } from '@werkraum/shared/roles';
+import type { PersonPatch, PersonRecord, WorkshopStore } from '../types.js';
 import type { Db } from './db.js';
+import { toWorkshop, type WorkshopRow } from '../rows.js';
 
-interface WorkshopRow {
-  id: string;
-  title: string;
-  starts_at: string;
-  time_zone: string | null;
-  language: string;
-  description: string;
-  moderator_names: string;
-  co_moderator_names: string;
-  created_at: string;
-  moderator_secret_hash: string;
-  co_moderator_secret_hash: string;
-  participant_secret_hash: string;
-}
 
 interface PersonRow {
   id: string;
@@ -29,24 +16,6 @@ interface PersonRow {
   organisation: string;
 }
 
-function toWorkshop(row: WorkshopRow): WorkshopRecord {
-  return {
-    id: row.id,
-    title: row.title,
-    startsAt: row.starts_at,
-    timeZone: row.time_zone,
-    language: row.language as Language,
-    description: row.description,
-    moderatorNames: row.moderator_names,
-    coModeratorNames: row.co_moderator_names,
-    createdAt: row.created_at,
-    linkSecretHashes: {
-      moderator: row.moderator_secret_hash,
-      coModerator: row.co_moderator_secret_hash,
-      participant: row.participant_secret_hash,
-    },
-  };
-}
 
 function toPerson(row: PersonRow): PersonRecord {
   return {
