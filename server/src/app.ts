@@ -10,10 +10,9 @@ import { AgendaDomain } from './domain/agenda.js';
 import { BoardDomain } from './domain/board.js';
 import { BreakoutDomain } from './domain/breakouts.js';
 import { DocumentationDomain } from './domain/documentation.js';
-import { DocumentationExporter } from './export/service.js';
+import { DocumentationExporter, ThreadedPdfPrinter } from './export/service.js';
 import { documentationFindings } from './export/findings.js';
 import type { DocumentationFindings } from './export/model.js';
-import { PdfPrinter } from './export/pdf.js';
 import { NotesDomain } from './domain/notes.js';
 import { MediaDomain, type IssuedMediaToken, type RoomService } from './domain/media.js';
 import type { LiveKitSettings } from './config.js';
@@ -222,7 +221,7 @@ export function createApp(deps: AppDeps): App {
       log,
     },
     {
-      printer: new PdfPrinter(deps.chromiumPath !== undefined ? { executablePath: deps.chromiumPath } : {}),
+      printer: new ThreadedPdfPrinter(deps.chromiumPath !== undefined ? { executablePath: deps.chromiumPath } : {}),
       ...(deps.heavyExportsMax !== undefined ? { maxHeavy: deps.heavyExportsMax } : {}),
     },
   );

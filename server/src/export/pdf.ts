@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { renderHtml } from './html.js';
+import type { DocumentationModel } from './model.js';
 
 /** Where Chromium is looked for when WERKRAUM_CHROMIUM is not set. */
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -92,6 +94,11 @@ export class PdfPrinter {
       await context.close().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** Prints a documentation (its HTML). */
+  printDocument(model: DocumentationModel): Promise<Uint8Array> {
+    return this.print(renderHtml(model));
   }
 
   async close(): Promise<void> {

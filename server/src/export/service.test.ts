@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { renderMarkdown } from './markdown.js';
 import { PdfPrinter } from './pdf.js';
-import { DocumentationExporter, ExportWorkers } from './service.js';
+import { chromiumPath } from './pdf.js';
+import { DocumentationExporter, ExportWorkers, ThreadedPdfPrinter, transferables } from './service.js';
 
 /** A printer that holds every print until released (to have exports running at the same time). */
 class HeldPrinter extends PdfPrinter {
@@ -49,10 +50,10 @@ describe('DocumentationExporter', () => {
       await collab.close();
       await store.close();
     });
-    return { exporter, workshopId: workshop.id };
+    return { exporter, workshopId: workshop.id, store };
   }
 
-  const request = (format: 'pdf' | 'markdown' | 'docx') => ({
+  const request = (format: 'pdf' | 'markdown' | 'docx' | 'zip') => ({
     format,
     language: 'de' as const,
     excluded: [],
@@ -98,5 +99,89 @@ describe('DocumentationExporter', () => {
     const result = await exporter.export(workshopId, request('docx'));
     const files = unzipSync(result!.body as Uint8Array);
     expect(strFromU8(files['word/document.xml']!)).toContain('Zukunftswerkstatt Ölmühle');
+  });
+
+  /** Linux /proc: the niceness of each thread of this process, and this process's Chromium children. */
+  function niceness(stat: string): number {
+    // Fields after the command name (which may hold spaces) start with the state (field 3); nice is field 19.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  }
+  function threadNiceness(): Map<number, number> {
+    const threads = new Map<number, number>();
+    for (const task of readdirSync('/proc/self/task')) {
+      try {
+        threads.set(Number(task), niceness(readFileSync(`/proc/self/task/${task}/stat`, 'utf8')));
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    return threads;
+  }
+  function browserChildren(): number[] {
+    const found: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === process.pid && /chrom/i.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) found.push(Number(entry));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return found;
+  }
+
+  it.skipIf(!existsSync(builtWorker) || !chromiumPath() || process.platform !== 'linux')(
+    'prints PDFs in a worker thread below the live workshop priority, whose Chromium ends with the server',
+    async () => {
+      const mainNice = threadNiceness().get(process.pid)!;
+      const before = new Set(threadNiceness().keys());
+      const printer = new ThreadedPdfPrinter({ workerFile: builtWorker });
+      expect(printer.threaded).toBe(true);
+      const { exporter, workshopId } = await setUp({ printer });
+      const first = await exporter.export(workshopId, request('pdf'));
+      const second = await exporter.export(workshopId, request('pdf'));
+      for (const result of [first, second]) expect(new TextDecoder().decode((result!.body as Uint8Array).slice(0, 5))).toBe('%PDF-');
+      // One browser for both prints, started by the printing thread.
+      expect(browserChildren().length).toBe(1);
+      // The printing thread was lowered; the server's main thread kept its priority.
+      const after = threadNiceness();
+      expect(after.get(process.pid)).toBe(mainNice);
+      expect([...after].filter(([tid, nice]) => !before.has(tid) && nice >= 10).length).toBeGreaterThan(0);
+      await printer.close();
+      await expect.poll(() => browserChildren().length, { timeout: 10_000 }).toBe(0);
+      await expect(printer.print('<p>x</p>')).rejects.toThrow(/closed/);
+    },
+    60_000,
+  );
+
+  it.skipIf(!existsSync(builtWorker))('packs the ZIP in a worker thread from the model, with the PDF and the attachments as they were stored', async () => {
+    const workers = new ExportWorkers({ workerFile: builtWorker });
+    const printer = new ThreadedPdfPrinter({ workerFile: builtWorker });
+    const { exporter, workshopId, store } = await setUp({ workers, printer });
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
+    const record = { id: 'a1', workshopId, name: 'Präsentation Jürgen Weiß.pdf', size: bytes.byteLength, contentType: 'application/pdf', uploadedAt: '2025-03-05T10:00:00Z' };
+    expect(await store.insertAttachment(record, bytes, 1_000_000)).toBe('saved');
+    for (let run = 0; run < 2; run += 1) {
+      const result = await exporter.export(workshopId, request('zip'));
+      const files = unzipSync(result!.body as Uint8Array);
+      const base = 'zukunftswerkstatt-oelmuehle-2025-03-05';
+      expect(strFromU8(files[`${base}.md`]!)).toContain('# Zukunftswerkstatt Ölmühle');
+      expect(strFromU8(files[`${base}.html`]!)).toContain('<html lang="de"');
+      expect(strFromU8(unzipSync(files[`${base}.docx`]!)['word/document.xml']!)).toContain('Zukunftswerkstatt Ölmühle');
+      if (printer.available()) expect(strFromU8(files[`${base}.pdf`]!.slice(0, 5))).toBe('%PDF-');
+      // The stored bytes are unchanged in the archive, also on the second export (nothing detached).
+      expect(Buffer.from(files['attachments/Präsentation Jürgen Weiß.pdf']!).equals(bytes)).toBe(true);
+      expect((await store.getAttachment(workshopId, 'a1'))!.data.equals(bytes)).toBe(true);
+    }
+  }, 60_000);
+
+  it('hands only buffers a view owns wholly to a worker (never a pooled Buffer, each buffer once)', () => {
+    const own = new Uint8Array(64);
+    const pooled = Buffer.from('klein');
+    const slice = new Uint8Array(own.buffer, 8, 8);
+    expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
+    expect(transferables([own, pooled, slice, own, new Uint8Array(0)])).toEqual([own.buffer]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Produces the documentation in one format: loads the input, builds the model, renders. Markdown
  * and HTML are rendered on the spot (a few milliseconds); DOCX and ZIP are built in worker threads
- * and PDFs printed by Chromium, at most `maxHeavy` at a time (beyond that `export_busy`).
+ * and PDFs printed by Chromium from a worker thread of their own, at most `maxHeavy` at a time
+ * (beyond that `export_busy`). The event loop only loads the model and hands it over.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ import { renderMarkdown } from './markdown.js';
 import { buildDocumentationModel, buildSeriesDocumentationModel, type DocumentationModel } from './model.js';
 import { PdfPrinter, PdfUnavailableError } from './pdf.js';
 import { runExportJob, type ExportJob, type ExportJobInput, type ExportJobResult } from './worker.js';
-import type { ZipEntry } from './zip.js';
+import type { ArchiveAttachment } from './archive.js';
 
 /** Content types of the formats. */
 export const DOCUMENTATION_CONTENT_TYPES: Record<DocumentationFormat, string> = {
@@ -34,6 +35,67 @@ export const HEAVY_EXPORTS_MAX = 2;
 /** Time limit of one worker job (ms). */
 const WORKER_TIMEOUT_MS = 60_000;
 
+/** The built worker next to this module, when the server runs from its build. */
+function builtWorkerFile(): string | undefined {
+  const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(sibling) ? sibling : undefined;
+}
+
+/** The ArrayBuffers of these views that can be handed to a worker instead of copied. */
+export function transferables(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const view of views) {
+    // Only a view that owns its whole buffer: a Buffer from Node's shared pool must not be detached.
+    if (view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.byteLength > 0) buffers.add(view.buffer);
+  }
+  return [...buffers];
+}
+
+/** Sends one job to a worker and waits for its answer (several jobs may be in flight on one worker). */
+function runOnWorker(
+  worker: Worker,
+  job: ExportJob,
+  transfer: readonly ArrayBuffer[],
+  timeoutMs: number,
+  events: { onTimeout: () => void; onDone: () => void; onError: () => void },
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      events.onTimeout();
+      reject(new DomainError('export_busy', 'The export took too long.'));
+    }, timeoutMs);
+    const onMessage = (message: ExportJobResult) => {
+      if (message.id !== job.id) return;
+      cleanup();
+      events.onDone();
+      if (message.ok) resolve(message.data);
+      else if (message.unavailable) reject(new PdfUnavailableError(message.message));
+      else reject(new Error(`export failed: ${message.message}`));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      events.onError();
+      reject(error);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.postMessage(job, [...transfer]);
+  });
+}
+
+/** Starts an export worker thread that does not keep the process alive. */
+function spawnExportWorker(file: string): Worker {
+  const worker = new Worker(file, { workerData: { exportWorker: true } });
+  worker.unref();
+  return worker;
+}
+
 /** Runs export jobs in worker threads when the built worker is there, else in this thread. */
 export class ExportWorkers {
   private readonly idle: Worker[] = [];
@@ -42,8 +104,7 @@ export class ExportWorkers {
   private readonly workerFile: string | undefined;
 
   constructor(options: { workerFile?: string | undefined } = {}) {
-    const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
-    this.workerFile = options.workerFile ?? (existsSync(sibling) ? sibling : undefined);
+    this.workerFile = options.workerFile ?? builtWorkerFile();
   }
 
   /** Whether jobs leave the main thread (true when the server runs from its build). */
@@ -51,43 +112,23 @@ export class ExportWorkers {
     return this.workerFile !== undefined;
   }
 
-  run(job: ExportJobInput): Promise<Uint8Array> {
+  /**
+   * Runs a DOCX or ZIP job. The buffers in `transfer` move to the worker instead of being copied
+   * (the caller must not use them afterwards).
+   */
+  run(job: Extract<ExportJobInput, { kind: 'docx' | 'zip' }>, transfer: readonly ArrayBuffer[] = []): Promise<Uint8Array> {
     const full: ExportJob = { ...job, id: this.nextId++ };
     if (!this.workerFile) return runExportJob(full);
     const worker = this.idle.pop() ?? this.spawn(this.workerFile);
-    return new Promise<Uint8Array>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        this.all.delete(worker);
-        void worker.terminate();
-        reject(new DomainError('export_busy', 'The export took too long.'));
-      }, WORKER_TIMEOUT_MS);
-      const onMessage = (message: ExportJobResult) => {
-        if (message.id !== full.id) return;
-        cleanup();
-        this.idle.push(worker);
-        if (message.ok) resolve(message.data);
-        else reject(new Error(`export failed: ${message.message}`));
-      };
-      const onError = (error: Error) => {
-        cleanup();
-        this.all.delete(worker);
-        reject(error);
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.postMessage(full);
-    });
+    const drop = () => {
+      this.all.delete(worker);
+      void worker.terminate();
+    };
+    return runOnWorker(worker, full, transfer, WORKER_TIMEOUT_MS, { onTimeout: drop, onDone: () => this.idle.push(worker), onError: drop });
   }
 
   private spawn(file: string): Worker {
-    const worker = new Worker(file, { workerData: { exportWorker: true } });
-    worker.unref();
+    const worker = spawnExportWorker(file);
     this.all.add(worker);
     return worker;
   }
@@ -97,6 +138,61 @@ export class ExportWorkers {
     this.all.clear();
     this.idle.length = 0;
     await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Prints PDFs in one worker thread of its own, which keeps one Chromium: the browser's protocol
+ * traffic (the finished PDF arrives as megabytes of base64) is decoded there, not on the server's
+ * event loop. Without the built worker (tests from sources) it prints in this thread.
+ */
+export class ThreadedPdfPrinter extends PdfPrinter {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly workerFile: string | undefined;
+  private shut = false;
+
+  constructor(private readonly settings: { executablePath?: string | undefined; timeoutMs?: number; workerFile?: string | undefined } = {}) {
+    super(settings);
+    this.workerFile = settings.workerFile ?? builtWorkerFile();
+  }
+
+  /** Whether prints leave the main thread. */
+  get threaded(): boolean {
+    return this.workerFile !== undefined;
+  }
+
+  override print(html: string): Promise<Uint8Array> {
+    return this.workerFile ? this.inThread({ html }) : super.print(html);
+  }
+
+  /** The model goes to the printing thread, which renders its HTML there (megabytes of data URIs). */
+  override printDocument(model: DocumentationModel): Promise<Uint8Array> {
+    return this.workerFile ? this.inThread({ model }) : super.printDocument(model);
+  }
+
+  private async inThread(source: { model: DocumentationModel } | { html: string }): Promise<Uint8Array> {
+    if (this.shut) throw new PdfUnavailableError('The PDF printer is closed.');
+    if (!this.available()) throw new PdfUnavailableError('No Chromium found: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM to a Chromium binary).');
+    const worker = (this.worker ??= spawnExportWorker(this.workerFile!));
+    const job: ExportJob = { kind: 'pdf', source, executablePath: this.settings.executablePath, timeoutMs: this.settings.timeoutMs, id: this.nextId++ };
+    const drop = () => {
+      // A thread that failed or hangs is replaced on the next print (its browser closes with it).
+      if (this.worker === worker) this.worker = undefined;
+      void worker.terminate();
+    };
+    return runOnWorker(worker, job, [], WORKER_TIMEOUT_MS, { onTimeout: drop, onDone: () => undefined, onError: drop });
+  }
+
+  override async close(): Promise<void> {
+    this.shut = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    await super.close();
+    if (!worker) return;
+    // The browser is closed by its own thread first, so no Chromium outlives the server.
+    await runOnWorker(worker, { kind: 'close', id: this.nextId++ }, [], 5_000, { onTimeout: () => undefined, onDone: () => undefined, onError: () => undefined }).catch(() => undefined);
+    await worker.terminate();
   }
 }
 
@@ -132,7 +228,7 @@ export class DocumentationExporter {
     private readonly sources: DocumentationSources,
     options: { printer?: PdfPrinter; workers?: ExportWorkers; maxHeavy?: number } = {},
   ) {
-    this.printer = options.printer ?? new PdfPrinter();
+    this.printer = options.printer ?? new ThreadedPdfPrinter();
     this.workers = options.workers ?? new ExportWorkers();
     this.maxHeavy = options.maxHeavy ?? HEAVY_EXPORTS_MAX;
   }
@@ -189,7 +285,7 @@ export class DocumentationExporter {
         case 'docx':
           return { body: await this.workers.run({ kind: 'docx', model }), contentType, fileName };
         case 'pdf':
-          return { body: await this.pdf(renderHtml(model)), contentType, fileName };
+          return { body: await this.pdf(model), contentType, fileName };
         case 'zip':
           return { body: await this.zip(workshopId, model), contentType, fileName };
       }
@@ -198,46 +294,35 @@ export class DocumentationExporter {
     }
   }
 
-  private async pdf(html: string): Promise<Uint8Array> {
+  private async pdf(model: DocumentationModel): Promise<Uint8Array> {
     try {
-      return await this.printer.print(html);
+      return await this.printer.printDocument(model);
     } catch (error) {
       if (error instanceof PdfUnavailableError) throw new DomainError('unavailable', error.message);
       throw error;
     }
   }
 
+  /** The ZIP is assembled in a worker from the model; only the PDF and the attachments' bytes are added here. */
   private async zip(workshopId: string, model: DocumentationModel): Promise<Uint8Array> {
-    const text = (value: string) => new TextEncoder().encode(value);
-    const html = renderHtml(model);
-    const entries: ZipEntry[] = [
-      { path: `${model.fileBase}.html`, data: text(html), compress: true },
-      { path: `${model.fileBase}.md`, data: text(renderMarkdown(model)), compress: true },
-      { path: `${model.fileBase}.docx`, data: await this.workers.run({ kind: 'docx', model }), compress: false },
-    ];
+    let pdf: Uint8Array | null = null;
     if (this.printer.available()) {
       try {
-        entries.push({ path: `${model.fileBase}.pdf`, data: await this.printer.print(html), compress: false });
+        pdf = await this.printer.printDocument(model);
       } catch (error) {
         // The archive is still useful without its PDF.
         this.sources.log?.('documentation: PDF left out of the ZIP', error);
       }
     }
-    for (const round of [...(model.breakouts ?? []), ...(model.series?.parts.flatMap((part) => part.breakouts ?? []) ?? [])]) {
-      for (const room of round.rooms) {
-        if (!room.board) continue;
-        entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
-        if (room.board.png) {
-          entries.push({ path: `images/board-${room.id}.png`, data: room.board.png, compress: false });
-          entries.push({ path: `boards/${room.id}.png`, data: room.board.png, compress: false });
-        }
-      }
-    }
+    const attachments: ArchiveAttachment[] = [];
     for (const attachment of model.attachments ?? []) {
       const stored = await this.sources.store.getAttachment(workshopId, attachment.id);
-      if (stored) entries.push({ path: `attachments/${stored.record.name}`, data: new Uint8Array(stored.data), compress: false });
+      // A copy of its own, so it can move to the packing thread (the stored buffer may be shared).
+      if (stored) attachments.push({ name: stored.record.name, data: new Uint8Array(stored.data) });
     }
-    return this.workers.run({ kind: 'zip', entries });
+    // The PDF and the attachments move to the packing thread rather than being copied on this one;
+    // the model (with board pictures that may be shared with the rasterizer's cache) is copied.
+    return this.workers.run({ kind: 'zip', model, pdf, attachments }, transferables([...(pdf ? [pdf] : []), ...attachments.map((item) => item.data)]));
   }
 
   async close(): Promise<void> {
