@@ -223,14 +223,17 @@ export class DocumentationExporter {
         this.sources.log?.('documentation: PDF left out of the ZIP', error);
       }
     }
-    for (const round of [...(model.breakouts ?? []), ...(model.series?.parts.flatMap((part) => part.breakouts ?? []) ?? [])]) {
-      for (const room of round.rooms) {
-        if (!room.board) continue;
-        entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
-        if (room.board.png) {
-          entries.push({ path: `images/board-${room.id}.png`, data: room.board.png, compress: false });
-          entries.push({ path: `boards/${room.id}.png`, data: room.board.png, compress: false });
-        }
+    const dateSections = [model, ...(model.series?.parts ?? [])];
+    const rooms = [
+      ...dateSections.flatMap((sections) => (sections.breakouts ?? []).flatMap((round) => round.rooms)),
+      ...dateSections.flatMap((sections) => (sections.plenary ? [sections.plenary] : [])),
+    ];
+    for (const room of rooms) {
+      if (!room.board) continue;
+      entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
+      if (room.board.png) {
+        entries.push({ path: `images/board-${room.id}.png`, data: room.board.png, compress: false });
+        entries.push({ path: `boards/${room.id}.png`, data: room.board.png, compress: false });
       }
     }
     for (const attachment of model.attachments ?? []) {
