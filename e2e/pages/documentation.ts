@@ -44,6 +44,14 @@ export class DocumentationPage {
     await titleBlock.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
   }
 
+  /** Types the "Wie geht es weiter" text and saves it. */
+  async setNextSteps(text: string): Promise<void> {
+    const card = this.region('Wie geht es weiter');
+    await card.getByRole('textbox', { name: 'Wie geht es weiter' }).fill(text);
+    await card.getByRole('button', { name: 'Speichern' }).click();
+    await card.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+  }
+
   /** The switch of one section ("Teilnehmendenliste"). */
   section(name: string): Locator {
     return this.region('Abschnitte').getByLabel(name, { exact: true });

@@ -76,6 +76,14 @@ describe('documentation view: the moderation writes, publishes and downloads; pa
     expect(await accessibilityViolations(moderator.page, OUTSIDE_DOCUMENT)).toEqual([]);
   });
 
+  it('lets the moderation write what happens next, shown as its own section with a list in the preview', async () => {
+    await moderatorView.setNextSteps('Das nächste Treffen ist im März.\n\n- Einladung folgt per E-Mail\n- Themenwünsche an Mara');
+    await expect.poll(() => moderatorView.documentText(), POLL).toContain('Wie geht es weiter');
+    await expect.poll(() => moderatorView.document.locator('#nextSteps li').allTextContents(), POLL).toEqual(['Einladung folgt per E-Mail', 'Themenwünsche an Mara']);
+    expect(await moderatorView.documentText()).toContain('Das nächste Treffen ist im März.');
+    expect(await moderatorView.section('Wie geht es weiter').isChecked()).toBe(true);
+  });
+
   it('lets a co-moderator write in the same summary', async () => {
     await coModeratorView.openFromWorkshop();
     const editor = await coModeratorView.summaryEditor();

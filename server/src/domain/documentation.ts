@@ -1,5 +1,5 @@
 /**
- * The documentation's settings ("compiled by", sections left out), its publication to the
+ * The documentation's settings ("compiled by", next steps, sections left out), its publication to the
  * participants, its attachments, and access to the summary (a rich-text Yjs document
  * `summary:<workshopId>` that facilitators write together).
  */
@@ -70,7 +70,7 @@ export interface DocumentationDeps {
   now: () => Date;
 }
 
-const EMPTY: DocumentationSettingsRecord = { publishedAt: null, compiledBy: '', excluded: [] };
+const EMPTY: DocumentationSettingsRecord = { publishedAt: null, compiledBy: '', nextSteps: '', excluded: [] };
 
 /** Settings, publication, attachments and the summary's access. */
 export class DocumentationDomain {
@@ -81,7 +81,7 @@ export class DocumentationDomain {
     return (await this.deps.store.getDocumentationSettings(workshopId)) ?? EMPTY;
   }
 
-  /** The state as a role sees it: participants see attachments only once published. */
+  /** The state as a role sees it: participants see attachments and next steps only once published. */
   async state(workshopId: string, role: Role): Promise<DocumentationState> {
     const [settings, attachments] = await Promise.all([this.settings(workshopId), this.deps.store.listAttachments(workshopId)]);
     const published = settings.publishedAt !== null;
@@ -89,6 +89,8 @@ export class DocumentationDomain {
       published,
       publishedAt: settings.publishedAt,
       compiledBy: settings.compiledBy,
+      // A draft until published: participants read the next steps in the published documentation only.
+      nextSteps: isFacilitator(role) || (published && !settings.excluded.includes('nextSteps')) ? settings.nextSteps : '',
       excluded: [...settings.excluded],
       // Participants get the attachments of the published documentation, unless the section is left out.
       attachments: isFacilitator(role) || (published && !settings.excluded.includes('attachments')) ? attachments.map(attachmentView) : [],
@@ -101,12 +103,17 @@ export class DocumentationDomain {
     return this.state(actor.workshopId, person.role);
   }
 
-  /** Facilitators: "compiled by" and the sections left out. */
-  async update(actor: Actor, input: { compiledBy?: string | undefined; excluded?: DocumentationSection[] | undefined }): Promise<DocumentationState> {
+  /** Facilitators: "compiled by", the next steps and the sections left out. */
+  async update(
+    actor: Actor,
+    input: { compiledBy?: string | undefined; nextSteps?: string | undefined; excluded?: DocumentationSection[] | undefined },
+  ): Promise<DocumentationState> {
     await this.requireFacilitator(actor);
     await this.change(actor.workshopId, (settings) => ({
       ...settings,
       ...(input.compiledBy !== undefined ? { compiledBy: input.compiledBy } : {}),
+      // One kind of line break is stored, whatever the browser sent.
+      ...(input.nextSteps !== undefined ? { nextSteps: input.nextSteps.replace(/\r\n?/g, '\n') } : {}),
       ...(input.excluded !== undefined ? { excluded: [...new Set(input.excluded)] } : {}),
     }));
     await this.announce(actor.workshopId);

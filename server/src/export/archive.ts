@@ -1,6 +1,6 @@
 /**
  * The parts of a documentation's ZIP: the HTML, Markdown, DOCX, the PDF (when one was printed),
- * every board as SVG and PNG (the PNGs also next to the Markdown, which links `images/`), and the
+ * every board (rooms and plenary) as SVG and PNG (the PNGs also next to the Markdown, which links `images/`), and the
  * attachments. Built in an export worker thread from the model.
  */
 import { renderDocx } from './docx.js';
@@ -24,14 +24,17 @@ export async function archiveEntries(model: DocumentationModel, pdf: Uint8Array 
     { path: `${model.fileBase}.docx`, data: await renderDocx(model), compress: false },
   ];
   if (pdf) entries.push({ path: `${model.fileBase}.pdf`, data: pdf, compress: false });
-  for (const round of [...(model.breakouts ?? []), ...(model.series?.parts.flatMap((part) => part.breakouts ?? []) ?? [])]) {
-    for (const room of round.rooms) {
-      if (!room.board) continue;
-      entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
-      if (room.board.png) {
-        entries.push({ path: `images/board-${room.id}.png`, data: room.board.png, compress: false });
-        entries.push({ path: `boards/${room.id}.png`, data: room.board.png, compress: false });
-      }
+  const dateSections = [model, ...(model.series?.parts ?? [])];
+  const rooms = [
+    ...dateSections.flatMap((sections) => (sections.breakouts ?? []).flatMap((round) => round.rooms)),
+    ...dateSections.flatMap((sections) => (sections.plenary ? [sections.plenary] : [])),
+  ];
+  for (const room of rooms) {
+    if (!room.board) continue;
+    entries.push({ path: `boards/${room.id}.svg`, data: text(room.board.svg), compress: true });
+    if (room.board.png) {
+      entries.push({ path: `images/board-${room.id}.png`, data: room.board.png, compress: false });
+      entries.push({ path: `boards/${room.id}.png`, data: room.board.png, compress: false });
     }
   }
   for (const attachment of attachments) entries.push({ path: `attachments/${attachment.name}`, data: attachment.data, compress: false });

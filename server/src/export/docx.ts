@@ -25,7 +25,7 @@ import {
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { labelsFor } from './labels.js';
 import type { Language } from '@werkraum/shared/roles';
-import { hasText, type DocumentationDateSections, type DocumentationModel, type RichNode } from './model.js';
+import { hasText, type DocumentationDateSections, type DocumentationModel, type NextStepsBlock, type RichNode, type RoomDocuments } from './model.js';
 
 type Block = Paragraph | Table;
 
@@ -180,7 +180,56 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** The sections one date contributes (agenda, polls, rounds, findings), headings moved down by `shift`. */
+/**
+ * A room's notes and board (a breakout room's or the plenary's): "Notes" and "Board" headings at
+ * `level` (1-6, already shifted), the notes' headings below them, the board's picture and outline.
+ */
+function roomDocumentBlocks(docs: RoomDocuments, boardTitle: string, level: number, language: Language): Block[] {
+  const labels = labelsFor(language);
+  const body: Block[] = [];
+  if (hasText(docs.notes)) {
+    body.push(heading(labels.notes, level));
+    body.push(...richBlocks(docs.notes.doc.content, level));
+  }
+  if (docs.board) {
+    body.push(heading(labels.board, level));
+    if (docs.board.png) {
+      const size = pngSize(docs.board.png);
+      const width = Math.min(600, size.width);
+      const height = Math.max(1, Math.round((size.height / Math.max(1, size.width)) * width));
+      body.push(
+        new Paragraph({
+          alignment: AlignmentType.LEFT,
+          children: [
+            new ImageRun({
+              type: 'png',
+              data: docs.board.png,
+              transformation: { width, height },
+              altText: { name: clean(boardTitle), title: clean(boardTitle), description: clean(docs.board.outline.slice(0, 2000)) },
+            }),
+          ],
+        }),
+      );
+    }
+    for (const line of docs.board.outline.split('\n')) {
+      const trimmed = line.trim();
+      if (!trimmed) continue;
+      const headingMatch = /^#{1,6}\s+(.*)$/.exec(trimmed);
+      if (headingMatch) body.push(plain(headingMatch[1]!.replace(/\\(.)/g, '$1'), { bold: true }));
+      else body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(trimmed.replace(/^[-*]\s+/, '').replace(/\\(.)/g, '$1')))] }));
+    }
+  }
+  return body;
+}
+
+/** The "next steps" blocks: paragraphs with their line breaks, list items as bullets; text only. */
+function nextStepsBlocks(blocks: readonly NextStepsBlock[]): Block[] {
+  return blocks.flatMap((block) =>
+    block.kind === 'list' ? block.items.map((item) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(item))] })) : [plain(block.lines.join('\n'))],
+  );
+}
+
+/** The sections one date contributes (agenda, polls, rounds, plenary, findings), headings moved down by `shift`. */
 function dateSectionBlocks(sections: DocumentationDateSections, language: Language, shift: number): Block[] {
   const labels = labelsFor(language);
   const body: Block[] = [];
@@ -228,40 +277,14 @@ function dateSectionBlocks(sections: DocumentationDateSections, language: Langua
         if (room.host) body.push(fact(labels.host, room.host));
         const members = [...room.members, ...(room.othersCount > 0 ? [labels.othersNotListed(room.othersCount)] : [])];
         if (members.length > 0) body.push(fact(labels.members, members.join(', ')));
-        if (hasText(room.notes)) {
-          body.push(heading(labels.notes, 4 + shift));
-          body.push(...richBlocks(room.notes.doc.content, 4 + shift));
-        }
-        if (room.board) {
-          body.push(heading(labels.board, 4 + shift));
-          if (room.board.png) {
-            const size = pngSize(room.board.png);
-            const width = Math.min(600, size.width);
-            const height = Math.max(1, Math.round((size.height / Math.max(1, size.width)) * width));
-            body.push(
-              new Paragraph({
-                alignment: AlignmentType.LEFT,
-                children: [
-                  new ImageRun({
-                    type: 'png',
-                    data: room.board.png,
-                    transformation: { width, height },
-                    altText: { name: clean(labels.boardImage(room.name)), title: clean(labels.boardImage(room.name)), description: clean(room.board.outline.slice(0, 2000)) },
-                  }),
-                ],
-              }),
-            );
-          }
-          for (const line of room.board.outline.split('\n')) {
-            const trimmed = line.trim();
-            if (!trimmed) continue;
-            const headingMatch = /^#{1,6}\s+(.*)$/.exec(trimmed);
-            if (headingMatch) body.push(plain(headingMatch[1]!.replace(/\\(.)/g, '$1'), { bold: true }));
-            else body.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(clean(trimmed.replace(/^[-*]\s+/, '').replace(/\\(.)/g, '$1')))] }));
-          }
-        }
+        body.push(...roomDocumentBlocks(room, labels.boardImage(room.name), 4 + shift, language));
       }
     }
+  }
+
+  if (sections.plenary) {
+    body.push(heading(labels.plenary, 1 + shift));
+    body.push(...roomDocumentBlocks(sections.plenary, labels.boardImage(labels.plenary), 2 + shift, language));
   }
 
   if (sections.findings && sections.findings.items.length > 0) {
@@ -309,6 +332,11 @@ export function buildDocx(model: DocumentationModel): Document {
     }
   } else {
     body.push(...dateSectionBlocks(model, model.language, 0));
+  }
+
+  if (model.nextSteps) {
+    body.push(heading(labels.nextSteps, 1));
+    body.push(...nextStepsBlocks(model.nextSteps));
   }
 
   if (model.attachments) {

@@ -6,7 +6,7 @@
  */
 import { labelsFor } from './labels.js';
 import type { Language } from '@werkraum/shared/roles';
-import { hasText, type DocumentationDateSections, type DocumentationModel, type PollModel, type RichText } from './model.js';
+import { hasText, type DocumentationDateSections, type DocumentationModel, type NextStepsBlock, type PollModel, type RichText, type RoomDocuments } from './model.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -53,6 +53,35 @@ function outlineHtml(outline: string): string {
   if (open) out.push('</ul>');
   out.push('</div>');
   return out.join('');
+}
+
+/** The "next steps" blocks: paragraphs with line breaks and lists, every line escaped. */
+function nextStepsHtml(blocks: readonly NextStepsBlock[]): string {
+  return blocks
+    .map((block) =>
+      block.kind === 'list' ? `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>` : `<p>${block.lines.map(escapeHtml).join('<br>')}</p>`,
+    )
+    .join('');
+}
+
+/**
+ * A room's notes and board (a breakout room's or the plenary's): "Notes" and "Board" headings at
+ * `level` (already shifted), the notes' headings below them, the board's picture and outline.
+ */
+function roomDocumentsHtml(docs: RoomDocuments, boardTitle: string, level: number, language: Language): string[] {
+  const labels = labelsFor(language);
+  const h = Math.min(6, level);
+  const parts: string[] = [];
+  if (hasText(docs.notes)) parts.push(`<h${h}>${escapeHtml(labels.notes)}</h${h}><div class="notes">${embedRich(docs.notes, level)}</div>`);
+  if (docs.board) {
+    parts.push(`<h${h}>${escapeHtml(labels.board)}</h${h}>`);
+    const source = docs.board.png
+      ? `data:image/png;base64,${Buffer.from(docs.board.png).toString('base64')}`
+      : `data:image/svg+xml;base64,${Buffer.from(docs.board.svg).toString('base64')}`;
+    parts.push(`<img class="board" src="${source}" alt="${escapeHtml(boardTitle)}">`);
+    if (docs.board.outline.trim()) parts.push(outlineHtml(docs.board.outline));
+  }
+  return parts;
 }
 
 /** A horizontal bar chart of a poll's counts (inline SVG, with a text alternative). */
@@ -103,7 +132,7 @@ a { color: #0b4f9c; }
 `;
 
 /**
- * The sections one date contributes (agenda, polls, rounds, findings), headings moved down by
+ * The sections one date contributes (agenda, polls, rounds, plenary, findings), headings moved down by
  * `shift`; `idSuffix` keeps section ids unique when a series has several parts.
  */
 function renderDateSections(sections: DocumentationDateSections, language: Language, shift: number, idSuffix = ''): string[] {
@@ -163,19 +192,17 @@ function renderDateSections(sections: DocumentationDateSections, language: Langu
           members.length > 0 ? [labels.members, members.join(', ')] : null,
         ].filter((fact): fact is string[] => fact !== null);
         if (roomFacts.length > 0) parts.push(`<dl class="facts">${roomFacts.map(([label, value]) => `<dt>${escapeHtml(label!)}</dt><dd>${escapeHtml(value!)}</dd>`).join('')}</dl>`);
-        if (hasText(room.notes)) parts.push(`<h${h(5)}>${escapeHtml(labels.notes)}</h${h(5)}><div class="notes">${embedRich(room.notes, 5 + shift)}</div>`);
-        if (room.board) {
-          parts.push(`<h${h(5)}>${escapeHtml(labels.board)}</h${h(5)}>`);
-          const source = room.board.png
-            ? `data:image/png;base64,${Buffer.from(room.board.png).toString('base64')}`
-            : `data:image/svg+xml;base64,${Buffer.from(room.board.svg).toString('base64')}`;
-          parts.push(`<img class="board" src="${source}" alt="${escapeHtml(labels.boardImage(room.name))}">`);
-          if (room.board.outline.trim()) parts.push(outlineHtml(room.board.outline));
-        }
+        parts.push(...roomDocumentsHtml(room, labels.boardImage(room.name), 5 + shift, language));
         parts.push('</section>');
       }
       parts.push('</section>');
     }
+    parts.push('</section>');
+  }
+
+  if (sections.plenary) {
+    parts.push(`<section ${idAttr('plenary')}><h${h(2)}>${escapeHtml(labels.plenary)}</h${h(2)}>`);
+    parts.push(...roomDocumentsHtml(sections.plenary, labels.boardImage(labels.plenary), 3 + shift, language));
     parts.push('</section>');
   }
 
@@ -234,6 +261,10 @@ export function renderHtml(model: DocumentationModel): string {
     });
   } else {
     parts.push(...renderDateSections(model, model.language, 0));
+  }
+
+  if (model.nextSteps) {
+    parts.push(`<section id="nextSteps"><h2>${escapeHtml(labels.nextSteps)}</h2>${nextStepsHtml(model.nextSteps)}</section>`);
   }
 
   if (model.attachments) {

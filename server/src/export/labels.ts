@@ -52,6 +52,10 @@ export interface DocumentationLabels {
   board: string;
   boardImage: (room: string) => string;
   findings: string;
+  /** The plenary's own notes and board. */
+  plenary: string;
+  /** "Wie geht es weiter": what happens after the workshop. */
+  nextSteps: string;
   attachments: string;
   name: string;
   size: string;
@@ -121,6 +125,8 @@ const de: DocumentationLabels = {
   board: 'Pinnwand',
   boardImage: (room) => `Pinnwand von ${room}`,
   findings: 'Ergebnisse',
+  plenary: 'Plenum',
+  nextSteps: 'Wie geht es weiter',
   attachments: 'Anlagen',
   name: 'Name',
   size: 'Größe',
@@ -198,6 +204,8 @@ const en: DocumentationLabels = {
   board: 'Board',
   boardImage: (room) => `Board of ${room}`,
   findings: 'Findings',
+  plenary: 'Plenary',
+  nextSteps: 'Next steps',
   attachments: 'Attachments',
   name: 'Name',
   size: 'Size',

@@ -1,10 +1,10 @@
 /**
  * Loads what the documentation model is built from: the stored workshop, people, agenda, polls
  * with counted results, breakout rounds, and each room's notes (rendered) and board (outline, SVG,
- * PNG drawn in the rasterizer's worker). The building itself is pure (model.ts).
+ * PNG drawn in the rasterizer's worker), the plenary's likewise. The building itself is pure (model.ts).
  */
 import { readBoard } from '@werkraum/shared/board';
-import { roomDocName } from '@werkraum/shared/rooms';
+import { PLENARY_ROOM, roomDocName } from '@werkraum/shared/rooms';
 import type * as Y from 'yjs';
 import { drawBoardSvg, rasterizeBoardSvg, renderBoardOutline, type BoardRasterizer } from '../board/render.js';
 import type { CollabServer } from '../collab/server.js';
@@ -51,6 +51,50 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * One room's documents as the documentation shows them (breakout rooms and the plenary alike):
+ * the notes as rich text, the board drawn without card authors, with its dot counts.
+ */
+async function loadRoom(
+  sources: DocumentationSources,
+  workshopId: string,
+  roomId: string,
+  options: { title: string; votes: () => Promise<Record<string, number>>; images: boolean; language: Language },
+): Promise<LoadedRoom> {
+  const labels = labelsFor(options.language);
+  const notesDoc = await sources.collab.snapshot(roomDocName('notes', workshopId, roomId));
+  const boardDoc = await sources.collab.snapshot(roomDocName('board', workshopId, roomId));
+  try {
+    const notes = richTextOf(notesDoc);
+    await yieldToEventLoop();
+    let board: LoadedRoom['board'] = null;
+    if (readBoard(boardDoc).items.length > 0) {
+      const votes = await options.votes();
+      const drawing = { votes, showVotes: Object.keys(votes).length > 0, showAuthors: false, title: options.title };
+      // One drawing (the cards' text laid out once) serves the SVG and the PNG.
+      const drawn = drawBoardSvg(boardDoc, drawing);
+      let png: Uint8Array | null = null;
+      if (options.images) {
+        try {
+          png = new Uint8Array(await rasterizeBoardSvg(drawn, { width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
+        } catch (error) {
+          // A board that cannot be drawn in time is documented by its outline.
+          sources.log?.(`documentation: board picture of room ${roomId} left out`, error);
+        }
+      }
+      board = {
+        outline: renderBoardOutline(boardDoc, votes, { showAuthors: false, unclustered: labels.unclustered, untitled: labels.untitled, dots: labels.dots }),
+        svg: drawn.svg,
+        png,
+      };
+    }
+    return { notes, board };
+  } finally {
+    notesDoc.destroy();
+    boardDoc.destroy();
+  }
+}
+
 /** How one export is loaded. */
 export interface LoadOptions {
   /** Draws the boards' PNGs (not needed for Markdown alone). */
@@ -88,8 +132,10 @@ export async function loadDocumentationInput(
   let rounds = currentBreakouts?.rounds ?? [];
   // An earlier date of a series is documented from what it kept when the series moved on.
   let archived: { findings: DocumentationFindings | null; votes: (roomId: string) => Record<string, number> } | null = null;
+  let doneDate = false;
   if (options.dateId !== undefined) {
     const date = (await store.getSeries(workshopId))?.dates.find((candidate) => candidate.id === options.dateId);
+    doneDate = date?.status === 'done';
     if (!date && options.dateId !== 'first') throw new DomainError('invalid_payload', 'This workshop has no such date.', 'date');
     if (date?.status === 'upcoming') throw new DomainError('invalid_state', 'This date has not been held yet.', 'date');
     if (date?.status === 'done' && date.archive) {
@@ -115,39 +161,28 @@ export async function loadDocumentationInput(
   for (const round of rounds) {
     for (const room of round.rooms) {
       await yieldToEventLoop();
-      const notesDoc = await collab.snapshot(roomDocName('notes', workshopId, room.id));
-      const boardDoc = await collab.snapshot(roomDocName('board', workshopId, room.id));
-      try {
-        const notes = richTextOf(notesDoc);
-        await yieldToEventLoop();
-        let board: LoadedRoom['board'] = null;
-        if (readBoard(boardDoc).items.length > 0) {
-          const votes = archived ? archived.votes(room.id) : await sources.boardVotes(workshopId, room.id);
-          const drawing = { votes, showVotes: Object.keys(votes).length > 0, showAuthors: false, title: labels.boardImage(room.name) };
-          // One drawing (the cards' text laid out once) serves the SVG and the PNG.
-          const drawn = drawBoardSvg(boardDoc, drawing);
-          let png: Uint8Array | null = null;
-          if (options.images) {
-            try {
-              png = new Uint8Array(await rasterizeBoardSvg(drawn, { width: BOARD_IMAGE_WIDTH, ...(sources.rasterizer ? { rasterizer: sources.rasterizer } : {}) }));
-            } catch (error) {
-              // A board that cannot be drawn in time is documented by its outline.
-              sources.log?.(`documentation: board picture of room ${room.id} left out`, error);
-            }
-          }
-          board = {
-            outline: renderBoardOutline(boardDoc, votes, { showAuthors: false, unclustered: labels.unclustered, untitled: labels.untitled, dots: labels.dots }),
-            svg: drawn.svg,
-            png,
-          };
-        }
-        rooms[room.id] = { notes, board };
-        await yieldToEventLoop();
-      } finally {
-        notesDoc.destroy();
-        boardDoc.destroy();
-      }
+      rooms[room.id] = await loadRoom(sources, workshopId, room.id, {
+        title: labels.boardImage(room.name),
+        votes: () => (archived ? Promise.resolve(archived.votes(room.id)) : sources.boardVotes(workshopId, room.id)),
+        images: options.images,
+        language: options.language,
+      });
+      await yieldToEventLoop();
     }
+  }
+  // The plenary's notes and board belong to the workshop, not to a date: moving a series on
+  // archives the rooms' boards and starts new rooms, but the plenary's documents stay as they are
+  // (series.ts). So they are documented with the current date only, never with a done date.
+  let plenary: LoadedRoom | null = null;
+  if (!doneDate) {
+    await yieldToEventLoop();
+    const loaded = await loadRoom(sources, workshopId, PLENARY_ROOM, {
+      title: labels.boardImage(labels.plenary),
+      votes: () => sources.boardVotes(workshopId, PLENARY_ROOM),
+      images: options.images,
+      language: options.language,
+    });
+    if (loaded.notes || loaded.board) plenary = loaded;
   }
   const summaryDoc = await collab.snapshot(summaryDocName(workshopId));
   let summary: RichText | null;
@@ -173,6 +208,8 @@ export async function loadDocumentationInput(
     rooms,
     summary,
     compiledBy: settings?.compiledBy ?? '',
+    nextSteps: settings?.nextSteps ?? '',
+    plenary,
     attachments,
     findings,
     attachmentBaseUrl: options.attachmentBaseUrl,

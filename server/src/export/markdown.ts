@@ -6,7 +6,7 @@
 import { escapeMarkdownText } from '../collab/render.js';
 import { labelsFor } from './labels.js';
 import type { Language } from '@werkraum/shared/roles';
-import { hasText, type DocumentationDateSections, type DocumentationModel } from './model.js';
+import { hasText, type DocumentationDateSections, type DocumentationModel, type NextStepsBlock, type RoomDocuments } from './model.js';
 
 /** Escapes inline text; line breaks become spaces (for headings and table cells). */
 function inline(text: string): string {
@@ -35,6 +35,39 @@ function paragraph(text: string): string {
     .join('\n\n');
 }
 
+/**
+ * One line of text typed as plain text: inline text with pipes and every line-start marker escaped
+ * (also `---` and `===`, which would make a heading or a rule of the line above).
+ */
+function textLine(text: string): string {
+  return cell(text).replace(/^([=+-])/, '\\$1');
+}
+
+/** The "next steps" blocks: paragraphs with their line breaks, lists as lists; nothing typed becomes markup. */
+function nextStepsMarkdown(blocks: readonly NextStepsBlock[]): string[] {
+  return blocks.map((block) => (block.kind === 'list' ? block.items.map((item) => `- ${textLine(item)}`).join('\n') : block.lines.map(textLine).join('  \n')));
+}
+
+/**
+ * A room's notes and board (a breakout room's or the plenary's): "Notes" and "Board" headings at
+ * `level` (already shifted), the notes' own headings below them, the board's picture and outline.
+ */
+function roomDocumentsMarkdown(docs: RoomDocuments & { id: string }, boardTitle: string, level: number, language: Language): string[] {
+  const labels = labelsFor(language);
+  const h = '#'.repeat(Math.min(6, level));
+  const out: string[] = [];
+  if (hasText(docs.notes)) {
+    out.push(`${h} ${inline(labels.notes)}`);
+    out.push(shiftHeadings(docs.notes.markdown.trim(), level));
+  }
+  if (docs.board) {
+    out.push(`${h} ${inline(labels.board)}`);
+    if (docs.board.png) out.push(`![${inline(boardTitle)}](images/board-${docs.id}.png)`);
+    if (docs.board.outline.trim()) out.push(shiftHeadings(docs.board.outline.trim(), level));
+  }
+  return out;
+}
+
 function table(header: string[], rows: string[][]): string {
   const lines = [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
@@ -61,7 +94,7 @@ export function shiftHeadings(markdown: string, levels: number): string {
     .join('\n');
 }
 
-/** The sections one date contributes (agenda, polls, rounds, findings), headings moved down by `shift`. */
+/** The sections one date contributes (agenda, polls, rounds, plenary, findings), headings moved down by `shift`. */
 function renderDateSections(sections: DocumentationDateSections, language: Language, shift: number): string[] {
   const labels = labelsFor(language);
   const h = (level: number) => '#'.repeat(Math.min(6, level + shift));
@@ -115,17 +148,14 @@ function renderDateSections(sections: DocumentationDateSections, language: Langu
         const members = [...room.members.map(inline), ...(room.othersCount > 0 ? [inline(labels.othersNotListed(room.othersCount))] : [])];
         if (members.length > 0) roomFacts.push(`**${inline(labels.members)}:** ${members.join(', ')}`);
         if (roomFacts.length > 0) out.push(roomFacts.join('  \n'));
-        if (hasText(room.notes)) {
-          out.push(`${h(5)} ${inline(labels.notes)}`);
-          out.push(shiftHeadings(room.notes.markdown.trim(), 5 + shift));
-        }
-        if (room.board) {
-          out.push(`${h(5)} ${inline(labels.board)}`);
-          if (room.board.png) out.push(`![${inline(labels.boardImage(room.name))}](images/board-${room.id}.png)`);
-          if (room.board.outline.trim()) out.push(shiftHeadings(room.board.outline.trim(), 5 + shift));
-        }
+        out.push(...roomDocumentsMarkdown(room, labels.boardImage(room.name), 5 + shift, language));
       }
     }
+  }
+
+  if (sections.plenary) {
+    out.push(`${h(2)} ${inline(labels.plenary)}`);
+    out.push(...roomDocumentsMarkdown(sections.plenary, labels.boardImage(labels.plenary), 3 + shift, language));
   }
 
   if (sections.findings && sections.findings.items.length > 0) {
@@ -178,6 +208,11 @@ export function renderMarkdown(model: DocumentationModel): string {
     }
   } else {
     out.push(...renderDateSections(model, model.language, 0));
+  }
+
+  if (model.nextSteps) {
+    out.push(`## ${inline(labels.nextSteps)}`);
+    out.push(...nextStepsMarkdown(model.nextSteps));
   }
 
   if (model.attachments) {

@@ -3,8 +3,11 @@ import type { Poll } from '@werkraum/shared/protocol';
 import { sanitizeFileName, safeContentType } from '../domain/documentation.js';
 import { countResults } from '../domain/polls.js';
 import type { AgendaRecord, PersonRecord, WorkshopRecord } from '../store/types.js';
+import { strFromU8, unzipSync } from 'fflate';
+import { renderDocx } from './docx.js';
+import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { buildDocumentationModel, buildSeriesDocumentationModel, formatWhen, slugify, type DocumentationInput } from './model.js';
+import { buildDocumentationModel, buildSeriesDocumentationModel, formatWhen, parseNextSteps, slugify, type DocumentationInput, type RichText } from './model.js';
 
 const where = { timeZone: 'Europe/Berlin', startsAt: '2024-11-20T14:00:00+01:00' };
 const at = (iso: string) => Date.parse(iso);
@@ -65,7 +68,7 @@ describe('buildDocumentationModel', () => {
       { poll: yesNo, results: countResults(yesNo, [{ personId: 'p2', answer: { optionIds: ['no'] } }], true) },
       { poll: draft, results: countResults(draft, [], true) },
     ],
-    rounds: [], rooms: {}, summary: null, compiledBy: '', attachments: [], findings: null, attachmentBaseUrl: '/', now: start + 3600_000,
+    rounds: [], rooms: {}, summary: null, compiledBy: '', nextSteps: '', plenary: null, attachments: [], findings: null, attachmentBaseUrl: '/', now: start + 3600_000,
   });
 
   it('lists scale counts with the mean, yes/no in the document language, no drafts, and never who answered what', () => {
@@ -134,5 +137,98 @@ describe('buildDocumentationModel', () => {
       '## Date 2: Wednesday, 15 January 2025',
       '## Participants',
     ]);
+  });
+  const plenaryNotes: RichText = {
+    markdown: 'Vereinbart: Treffen alle drei Monate.\n\n## Offene Fragen\n\n- Wer lädt ein?',
+    html: '<p>Vereinbart: Treffen alle drei Monate.</p><h2>Offene Fragen</h2><ul><li><p>Wer lädt ein?</p></li></ul>',
+    doc: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Vereinbart: Treffen alle drei Monate.' }] }] },
+  };
+  const withNextAndPlenary = (): DocumentationInput => ({
+    ...input(),
+    findings: { items: [{ title: 'Vernetzung stärken' }] },
+    nextSteps: 'Nächstes Treffen im März.\nEinladung folgt.\n\n- Themen an anne.melzig@lwl.org\n- Protokoll bis Freitag\n\n---\n# keine Überschrift\n<script>alert(1)</script> **kein fett**',
+    plenary: { notes: plenaryNotes, board: { outline: '## Ideen\n\n- Stadtfest', png: null, svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' } },
+  });
+
+  it('splits the next steps into paragraphs and lists: blank lines separate, "- " lines are items', () => {
+    expect(parseNextSteps('Erstens\nzweite Zeile\n- a\n-  b\nDanach\r\n\r\n\n- c\n\n   \n')).toEqual([
+      { kind: 'paragraph', lines: ['Erstens', 'zweite Zeile'] },
+      { kind: 'list', items: ['a', 'b'] },
+      { kind: 'paragraph', lines: ['Danach'] },
+      { kind: 'list', items: ['c'] },
+    ]);
+    expect(parseNextSteps('  \n\n ')).toEqual([]);
+    expect(parseNextSteps('-kein Punkt')).toEqual([{ kind: 'paragraph', lines: ['-kein Punkt'] }]);
+  });
+
+  it('places the plenary after the rooms and the next steps after the findings, typed text never becoming markup', async () => {
+    const model = buildDocumentationModel(withNextAndPlenary(), { language: 'de', excluded: ['polls', 'agenda', 'participants'] });
+    expect(model.plenary).toMatchObject({ id: 'plenary', notes: plenaryNotes });
+    expect(model.nextSteps?.map((block) => block.kind)).toEqual(['paragraph', 'list', 'paragraph']);
+    const md = renderMarkdown(model);
+    expect(md.split('\n').filter((line) => /^#{1,6} /.test(line))).toEqual([
+      '# Werkstatt',
+      '## Plenum',
+      '### Notizen',
+      '##### Offene Fragen',
+      '### Pinnwand',
+      '##### Ideen',
+      '## Ergebnisse',
+      '### Vernetzung stärken',
+      '## Wie geht es weiter',
+    ]);
+    expect(md).toContain('## Wie geht es weiter\n\nNächstes Treffen im März.  \nEinladung folgt.\n\n- Themen an anne.melzig@lwl.org\n- Protokoll bis Freitag\n\n');
+    expect(md).toContain('\\---');
+    expect(md).toContain('\\# keine Überschrift');
+    expect(md).toContain('\\<script\\>');
+    expect(md).toContain('\\*\\*kein fett\\*\\*');
+
+    const html = renderHtml(model);
+    expect(html).toMatch(/<section id="plenary"><h2>Plenum<\/h2>\s*<h3>Notizen<\/h3>/);
+    expect(html).toContain('<h5>Offene Fragen</h5>');
+    expect(html).toContain('<section id="nextSteps"><h2>Wie geht es weiter</h2><p>Nächstes Treffen im März.<br>Einladung folgt.</p><ul><li>Themen an anne.melzig@lwl.org</li><li>Protokoll bis Freitag</li></ul>');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).not.toMatch(/<script/i);
+    expect(html.indexOf('id="plenary"')).toBeLessThan(html.indexOf('id="findings"'));
+    expect(html.indexOf('id="findings"')).toBeLessThan(html.indexOf('id="nextSteps"'));
+
+    // DOCX: both sections under real heading styles, the typed text as text.
+    const xml = strFromU8(unzipSync(await renderDocx(model))['word/document.xml']!);
+    expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>(?:(?!<w:p>).)*?<w:t[^>]*>Plenum<\/w:t>/s);
+    expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>(?:(?!<w:p>).)*?<w:t[^>]*>Wie geht es weiter<\/w:t>/s);
+    expect(xml).toContain('Protokoll bis Freitag');
+    expect(xml).toContain('&lt;script&gt;');
+    expect(xml.indexOf('>Plenum<')).toBeLessThan(xml.indexOf('>Wie geht es weiter<'));
+  });
+
+  it('leaves the plenary and the next steps out on request, and when they are empty', () => {
+    const excluded = buildDocumentationModel(withNextAndPlenary(), { language: 'en', excluded: ['plenary', 'nextSteps'] });
+    expect([excluded.plenary, excluded.nextSteps]).toEqual([null, null]);
+    const md = renderMarkdown(excluded);
+    expect(md).not.toContain('Plenary');
+    expect(md).not.toContain('Next steps');
+    expect(md).not.toContain('Stadtfest');
+
+    const empty = buildDocumentationModel({ ...input(), nextSteps: ' \n\n ', plenary: { notes: null, board: null } }, { language: 'en', excluded: [] });
+    expect([empty.plenary, empty.nextSteps]).toEqual([null, null]);
+    const english = renderMarkdown(buildDocumentationModel(withNextAndPlenary(), { language: 'en', excluded: [] }));
+    expect(english).toContain('## Plenary');
+    expect(english).toContain('## Next steps');
+  });
+
+  it('documents the plenary of a series with the date that carries it, and the next steps once after every date', () => {
+    const model = buildSeriesDocumentationModel(
+      [
+        { number: 1, startsAt: workshop.startsAt, input: { ...input(), nextSteps: 'Alt' } },
+        { number: 2, startsAt: workshop.startsAt, input: withNextAndPlenary() },
+      ],
+      { language: 'de', excluded: ['agenda', 'polls', 'participants'] },
+    );
+    expect(model.plenary).toBeNull();
+    expect(model.series?.parts.map((part) => part.plenary?.id ?? null)).toEqual([null, 'plenary']);
+    const headings = renderMarkdown(model).split('\n').filter((line) => /^#{1,3} /.test(line));
+    expect(headings.slice(-4)).toEqual([headings.find((line) => line.startsWith('## Termin 2')), '### Plenum', '### Ergebnisse', '## Wie geht es weiter']);
+    expect(headings.at(-4)).toBeDefined();
+    expect(renderMarkdown(model)).not.toContain('Alt');
   });
 });

@@ -9,6 +9,7 @@
 import { projectSchedule } from '@werkraum/shared/agendaClock';
 import type { BreakoutRound, DocumentationSection, Poll, PollResults } from '@werkraum/shared/protocol';
 import type { Language } from '@werkraum/shared/roles';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import type { AgendaRecord, AttachmentRecord, PersonRecord, WorkshopRecord } from '../store/types.js';
 import { labelsFor, type DocumentationLabels } from './labels.js';
 
@@ -85,6 +86,24 @@ export interface RoomModel {
   board: { outline: string; png: Uint8Array | null; svg: string } | null;
 }
 
+/** A room's notes and board as documented (a breakout room's and the plenary's alike). */
+export interface RoomDocuments {
+  notes: RichText | null;
+  board: { outline: string; png: Uint8Array | null; svg: string } | null;
+}
+
+/** The plenary's own notes and board. */
+export interface PlenaryModel extends RoomDocuments {
+  /** The plenary's room id (`plenary`), naming its board's files like a room's. */
+  id: string;
+}
+
+/**
+ * One block of the "next steps" text: a paragraph (its lines kept as line breaks) or a list
+ * (lines that started with "- "). Text only: the renderers escape every line.
+ */
+export type NextStepsBlock = { kind: 'paragraph'; lines: string[] } | { kind: 'list'; items: string[] };
+
 /** A breakout round in the documentation. */
 export interface RoundModel {
   id: string;
@@ -94,11 +113,13 @@ export interface RoundModel {
   rooms: RoomModel[];
 }
 
-/** What one date contributes: its agenda with planned and actual times, polls, rounds and findings. */
+/** What one date contributes: its agenda with planned and actual times, polls, rounds, the plenary and findings. */
 export interface DocumentationDateSections {
   agenda: { rows: AgendaRowModel[]; plannedEnd: string | null; actualEnd: string | null } | null;
   polls: PollModel[] | null;
   breakouts: RoundModel[] | null;
+  /** Null when left out or when its notes and board are both empty (and for a done date of a series: see load.ts). */
+  plenary: PlenaryModel | null;
   findings: DocumentationFindings | null;
 }
 
@@ -127,10 +148,12 @@ export interface DocumentationModel extends DocumentationDateSections {
     description: string;
   };
   summary: RichText | null;
+  /** "Wie geht es weiter", after the findings; null when left out or empty. */
+  nextSteps: NextStepsBlock[] | null;
   /**
    * A series documented as a whole: the title block's list of every date, and one part per held
    * date (the current one last) holding that date's sections; the top-level agenda, polls,
-   * breakouts and findings are then null. Null for one date.
+   * breakouts, plenary and findings are then null. Null for one date.
    */
   series: {
     dates: { label: string; when: string; upcoming: boolean }[];
@@ -141,10 +164,7 @@ export interface DocumentationModel extends DocumentationDateSections {
 }
 
 /** A room's documents as loaded (notes rendered, board drawn). */
-export interface LoadedRoom {
-  notes: RichText | null;
-  board: { outline: string; png: Uint8Array | null; svg: string } | null;
-}
+export type LoadedRoom = RoomDocuments;
 
 /** Everything the builder reads, loaded beforehand (see load.ts). */
 export interface DocumentationInput {
@@ -157,6 +177,10 @@ export interface DocumentationInput {
   rooms: Record<string, LoadedRoom>;
   summary: RichText | null;
   compiledBy: string;
+  /** The facilitators' "next steps" text as stored ('' when not given). */
+  nextSteps: string;
+  /** The plenary's notes and board; null when both are empty or not documented with this date. */
+  plenary: LoadedRoom | null;
   attachments: AttachmentRecord[];
   findings: DocumentationFindings | null;
   /** Base of attachment links, e.g. `https://host/api/workshops/<id>/attachments/`. */
@@ -322,6 +346,30 @@ function blockChanges(agenda: AgendaRecord, blockId: string, status: string, lab
   return changes;
 }
 
+/**
+ * Splits the "next steps" text into blocks: blank lines separate paragraphs, lines starting with
+ * "- " are list items (consecutive ones form one list), other lines stay lines of their paragraph.
+ */
+export function parseNextSteps(text: string): NextStepsBlock[] {
+  const blocks: NextStepsBlock[] = [];
+  for (const chunk of text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)) {
+    let current: NextStepsBlock | null = null;
+    for (const raw of chunk.split('\n')) {
+      const line = raw.trim();
+      if (!line) continue;
+      const item = /^-\s+(.*)$/.exec(line);
+      if (item) {
+        if (current?.kind !== 'list') blocks.push((current = { kind: 'list', items: [] }));
+        current.items.push(item[1]!);
+      } else {
+        if (current?.kind !== 'paragraph') blocks.push((current = { kind: 'paragraph', lines: [] }));
+        current.lines.push(line);
+      }
+    }
+  }
+  return blocks;
+}
+
 /** Builds the documentation model. Pure: the same input gives the same model. */
 export function buildDocumentationModel(input: DocumentationInput, options: DocumentationOptions): DocumentationModel {
   const { workshop } = input;
@@ -431,6 +479,12 @@ export function buildDocumentationModel(input: DocumentationInput, options: Docu
       })
     : null;
 
+  const plenary: PlenaryModel | null =
+    include('plenary') && input.plenary && (hasText(input.plenary.notes) || input.plenary.board)
+      ? { id: PLENARY_ROOM, notes: hasText(input.plenary.notes) ? input.plenary.notes : null, board: input.plenary.board }
+      : null;
+  const nextSteps = include('nextSteps') ? parseNextSteps(input.nextSteps) : [];
+
   return {
     language,
     fileBase: `${slugify(workshop.title)}-${isoDate(start, where)}`,
@@ -449,7 +503,9 @@ export function buildDocumentationModel(input: DocumentationInput, options: Docu
     agenda,
     polls: polls && polls.length > 0 ? polls : null,
     breakouts: breakouts && breakouts.length > 0 ? breakouts : null,
+    plenary,
     findings: include('findings') ? input.findings : null,
+    nextSteps: nextSteps.length > 0 ? nextSteps : null,
     attachments:
       include('attachments') && input.attachments.length > 0
         ? input.attachments.map((attachment) => ({
@@ -478,8 +534,8 @@ export interface SeriesDateInput {
 
 /**
  * Builds the documentation of a whole series: the title block names the series and its dates, a
- * part per held date holds that date's sections, and summary, attachments and participants appear
- * once (from the latest held date's input). Pure, like buildDocumentationModel.
+ * part per held date holds that date's sections, and summary, next steps, attachments and
+ * participants appear once (from the latest held date's input). Pure, like buildDocumentationModel.
  */
 export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[], options: DocumentationOptions): DocumentationModel {
   const held = dates.filter((date): date is SeriesDateInput & { input: DocumentationInput } => date.input !== null);
@@ -498,6 +554,7 @@ export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[],
       agenda: model.agenda,
       polls: model.polls,
       breakouts: model.breakouts,
+      plenary: model.plenary,
       findings: model.findings,
     };
   });
@@ -521,6 +578,7 @@ export function buildSeriesDocumentationModel(dates: readonly SeriesDateInput[],
     agenda: null,
     polls: null,
     breakouts: null,
+    plenary: null,
     findings: null,
   };
 }

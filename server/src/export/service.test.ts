@@ -177,6 +177,16 @@ describe('DocumentationExporter', () => {
     }
   }, 60_000);
 
+  it.skipIf(!existsSync(builtWorker))('queues export jobs beyond the thread limit and runs them all, and refuses new ones once closed', async () => {
+    const workers = new ExportWorkers({ workerFile: builtWorker, maxThreads: 1 });
+    const { exporter, workshopId } = await setUp({ workers });
+    const model = (await exporter.model(workshopId, request('markdown'), true))!;
+    const pages = await Promise.all([1, 2, 3].map(() => workers.run({ kind: 'html', model })));
+    for (const page of pages) expect(new TextDecoder().decode(page)).toContain('Zukunftswerkstatt Ölmühle');
+    await workers.close();
+    await expect(workers.run({ kind: 'html', model })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('hands only buffers a view owns wholly to a worker (never a pooled Buffer, each buffer once)', () => {
     const own = new Uint8Array(64);
     const pooled = Buffer.from('klein');

@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import type { DocumentationFormat, DocumentationSection } from '@werkraum/shared/protocol';
 import type { Language } from '@werkraum/shared/roles';
 import { DomainError } from '../domain/errors.js';
-import { renderHtml } from './html.js';
 import { ALL_DATES, loadDocumentationInput, loadSeriesDocumentationInputs, type DocumentationSources } from './load.js';
 import { renderMarkdown } from './markdown.js';
 import { buildDocumentationModel, buildSeriesDocumentationModel, type DocumentationModel } from './model.js';
@@ -96,15 +95,22 @@ function spawnExportWorker(file: string): Worker {
   return worker;
 }
 
+/** Export threads at most (jobs beyond wait for one to become free). */
+export const EXPORT_THREADS_MAX = 3;
+
 /** Runs export jobs in worker threads when the built worker is there, else in this thread. */
 export class ExportWorkers {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
+  private readonly waiting: { resolve: (worker: Worker) => void; reject: (error: Error) => void }[] = [];
   private nextId = 1;
   private readonly workerFile: string | undefined;
+  private readonly maxThreads: number;
+  private closed = false;
 
-  constructor(options: { workerFile?: string | undefined } = {}) {
+  constructor(options: { workerFile?: string | undefined; maxThreads?: number } = {}) {
     this.workerFile = options.workerFile ?? builtWorkerFile();
+    this.maxThreads = Math.max(1, options.maxThreads ?? EXPORT_THREADS_MAX);
   }
 
   /** Whether jobs leave the main thread (true when the server runs from its build). */
@@ -113,18 +119,37 @@ export class ExportWorkers {
   }
 
   /**
-   * Runs a DOCX or ZIP job. The buffers in `transfer` move to the worker instead of being copied
+   * Runs a DOCX, HTML or ZIP job. The buffers in `transfer` move to the worker instead of being copied
    * (the caller must not use them afterwards).
    */
-  run(job: Extract<ExportJobInput, { kind: 'docx' | 'zip' }>, transfer: readonly ArrayBuffer[] = []): Promise<Uint8Array> {
+  async run(job: Extract<ExportJobInput, { kind: 'docx' | 'html' | 'zip' }>, transfer: readonly ArrayBuffer[] = []): Promise<Uint8Array> {
     const full: ExportJob = { ...job, id: this.nextId++ };
     if (!this.workerFile) return runExportJob(full);
-    const worker = this.idle.pop() ?? this.spawn(this.workerFile);
+    const worker = await this.acquire(this.workerFile);
     const drop = () => {
       this.all.delete(worker);
       void worker.terminate();
+      // A waiting job gets a fresh thread in place of the dropped one.
+      const next = this.waiting.shift();
+      if (next) next.resolve(this.spawn(this.workerFile!));
     };
-    return runOnWorker(worker, full, transfer, WORKER_TIMEOUT_MS, { onTimeout: drop, onDone: () => this.idle.push(worker), onError: drop });
+    return runOnWorker(worker, full, transfer, WORKER_TIMEOUT_MS, { onTimeout: drop, onDone: () => this.release(worker), onError: drop });
+  }
+
+  /** An idle thread, a new one below the limit, or the next one to become free. */
+  private acquire(file: string): Promise<Worker> {
+    if (this.closed) return Promise.reject(new DomainError('unavailable', 'The server is shutting down.'));
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.all.size < this.maxThreads) return Promise.resolve(this.spawn(file));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private release(worker: Worker): void {
+    if (!this.all.has(worker)) return;
+    const next = this.waiting.shift();
+    if (next) next.resolve(worker);
+    else this.idle.push(worker);
   }
 
   private spawn(file: string): Worker {
@@ -134,9 +159,11 @@ export class ExportWorkers {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const workers = [...this.all];
     this.all.clear();
     this.idle.length = 0;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new DomainError('unavailable', 'The server is shutting down.'));
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
@@ -281,7 +308,7 @@ export class DocumentationExporter {
         case 'markdown':
           return { body: renderMarkdown(model), contentType, fileName };
         case 'html':
-          return { body: renderHtml(model), contentType, fileName };
+          return { body: await this.workers.run({ kind: 'html', model }), contentType, fileName };
         case 'docx':
           return { body: await this.workers.run({ kind: 'docx', model }), contentType, fileName };
         case 'pdf':

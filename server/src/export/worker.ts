@@ -15,6 +15,8 @@ import { PdfPrinter, PdfUnavailableError } from './pdf.js';
 /** A job for the worker. */
 export type ExportJobInput =
   | { kind: 'docx'; model: DocumentationModel }
+  /** The HTML document, as UTF-8 bytes (megabytes of data URIs: neither rendered nor encoded on the event loop). */
+  | { kind: 'html'; model: DocumentationModel }
   /** The archive of a model, with the PDF printed for it (if any) and the attachments' bytes. */
   | { kind: 'zip'; model: DocumentationModel; pdf: Uint8Array | null; attachments: ArchiveAttachment[] }
   /** A model's HTML (or a given HTML) printed by this thread's Chromium. */
@@ -37,6 +39,8 @@ export async function runExportJob(job: ExportJob): Promise<Uint8Array> {
   switch (job.kind) {
     case 'docx':
       return renderDocx(job.model);
+    case 'html':
+      return new TextEncoder().encode(renderHtml(job.model));
     case 'zip':
       return packDocumentation(job.model, job.pdf, job.attachments);
     case 'pdf':

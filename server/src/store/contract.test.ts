@@ -219,6 +219,20 @@ describe.each(STORE_BACKENDS)('store contract: $name', (backend) => {
       expect(await other.getSeries(workshopRecord().id)).toBeUndefined();
     });
 
+    it('documentation settings keep "compiled by", the multi-line next steps and the sections left out, per workshop', async () => {
+      const store = await openStore();
+      const other = await openStore();
+      const workshop = workshopRecord();
+      await store.insertWorkshop(workshop);
+      expect(await store.getDocumentationSettings(workshop.id)).toBeUndefined();
+      const settings = { publishedAt: null, compiledBy: 'Anne', nextSteps: 'Im März.\n\n- Einladung folgt', excluded: ['plenary', 'nextSteps'] as const };
+      await store.saveDocumentationSettings(workshop.id, { ...settings, excluded: [...settings.excluded] });
+      expect(await other.getDocumentationSettings(workshop.id)).toEqual(settings);
+      await store.saveDocumentationSettings(workshop.id, { ...settings, nextSteps: '', excluded: [] });
+      expect(await other.getDocumentationSettings(workshop.id)).toEqual({ ...settings, nextSteps: '', excluded: [] });
+      expect(await other.getDocumentationSettings(workshopRecord().id)).toBeUndefined();
+    });
+
     it('lists, reads and deletes library templates in the order they were saved', async () => {
       const store = await openStore();
       await store.insertTemplate({ id: 't2', body: { name: 'Zweites' }, createdAt: '2026-12-01T10:00:01.000Z' });

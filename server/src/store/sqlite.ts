@@ -98,6 +98,8 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX attachments_by_workshop ON attachments(workshop_id, seq);`,
+  // The documentation's "next steps" ("Wie geht es weiter"), written by the facilitators like "compiled by".
+  `ALTER TABLE documentation ADD COLUMN next_steps TEXT NOT NULL DEFAULT '';`,
 ];
 
 
@@ -185,13 +187,13 @@ export function openSqliteStore(file: string): Store {
     findByToken: db.prepare<[string, string], PersonRow>('SELECT * FROM people WHERE workshop_id = ? AND token_hash = ?'),
     updateWorkshopStart: db.prepare<[string, string]>('UPDATE workshops SET starts_at = ? WHERE id = ?'),
     getAgenda: db.prepare<[string], AgendaRow>('SELECT * FROM agendas WHERE workshop_id = ?'),
-    getDocumentation: db.prepare<[string], { published_at: string | null; compiled_by: string; excluded_json: string }>(
-      'SELECT published_at, compiled_by, excluded_json FROM documentation WHERE workshop_id = ?',
+    getDocumentation: db.prepare<[string], { published_at: string | null; compiled_by: string; next_steps: string; excluded_json: string }>(
+      'SELECT published_at, compiled_by, next_steps, excluded_json FROM documentation WHERE workshop_id = ?',
     ),
-    saveDocumentation: db.prepare<[string, string | null, string, string]>(
-      `INSERT INTO documentation (workshop_id, published_at, compiled_by, excluded_json) VALUES (?, ?, ?, ?)
+    saveDocumentation: db.prepare<[string, string | null, string, string, string]>(
+      `INSERT INTO documentation (workshop_id, published_at, compiled_by, next_steps, excluded_json) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (workshop_id) DO UPDATE SET published_at = excluded.published_at, compiled_by = excluded.compiled_by,
-         excluded_json = excluded.excluded_json`,
+         next_steps = excluded.next_steps, excluded_json = excluded.excluded_json`,
     ),
     attachmentBytes: db.prepare<[string], { total: number | null }>('SELECT SUM(size) AS total FROM attachments WHERE workshop_id = ?'),
     insertAttachment: db.prepare(
@@ -429,10 +431,15 @@ export function openSqliteStore(file: string): Store {
     async getDocumentationSettings(workshopId) {
       const row = statements.getDocumentation.get(workshopId);
       if (!row) return undefined;
-      return { publishedAt: row.published_at, compiledBy: row.compiled_by, excluded: JSON.parse(row.excluded_json) as DocumentationSection[] };
+      return {
+        publishedAt: row.published_at,
+        compiledBy: row.compiled_by,
+        nextSteps: row.next_steps,
+        excluded: JSON.parse(row.excluded_json) as DocumentationSection[],
+      };
     },
     async saveDocumentationSettings(workshopId, settings) {
-      statements.saveDocumentation.run(workshopId, settings.publishedAt, settings.compiledBy, JSON.stringify(settings.excluded));
+      statements.saveDocumentation.run(workshopId, settings.publishedAt, settings.compiledBy, settings.nextSteps, JSON.stringify(settings.excluded));
     },
     async insertAttachment(record, data, workshopLimitBytes) {
       return db.transaction(() => {

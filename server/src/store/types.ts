@@ -275,6 +275,8 @@ export interface MediaStore {
 export interface DocumentationSettingsRecord {
   publishedAt: string | null;
   compiledBy: string;
+  /** "Wie geht es weiter": plain text, '' when not given. */
+  nextSteps: string;
   excluded: DocumentationSection[];
 }
 

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { addCard, addCluster } from '@werkraum/shared/board';
 import type { BreakoutRound } from '@werkraum/shared/protocol';
-import { roomDocName } from '@werkraum/shared/rooms';
+import { PLENARY_ROOM, roomDocName } from '@werkraum/shared/rooms';
 import { okData, type CreatedWorkshop, type Harness, type TestClient, type TestServer } from './harness.js';
 import type { TestClock } from './testClock.js';
 
@@ -52,6 +52,22 @@ export const POLL_GUESTS = ['Gast Eins', 'Gast Zwei', 'Gast Drei', 'Gast Vier', 
 /** Text a participant typed that must never become markup. */
 export const HOSTILE_NOTE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
+/** The plenary's own notes (a sentence of them). */
+export const PLENARY_NOTE = 'Im Plenum vereinbart: eine gemeinsame Netzwerkkarte für Westfalen-Lippe.';
+/** A card on the plenary's board, written by someone who did not agree to be listed. */
+export const PLENARY_CARD = 'Netzwerkkarte erstellen';
+
+/** "Wie geht es weiter" as seed 003 has it, with a list and text that must never become markup. */
+export const NEXT_STEPS = [
+  'In Zukunft sollen weitere Termine zum Austausch angeboten werden, jeweils mit einem Schwerpunktthema.',
+  'Themenwünsche gerne an: anne.melzig@lwl.org',
+  '',
+  '- Nächstes Treffen im Frühjahr 2025',
+  '- Sammlung der Netzwerke folgt per E-Mail',
+  '',
+  HOSTILE_NOTE,
+].join('\n');
+
 export interface DocumentationFixture {
   workshop: CreatedWorkshop;
   moderator: TestClient;
@@ -95,8 +111,8 @@ function writeNotes(doc: Y.Doc, heading: string, text: string, bullets: string[]
 /**
  * A workshop shaped like seed 003, built through the real server: its agenda imported from the
  * seed's text and run (one block extended by 5 minutes, one paused 3 minutes), a poll with 12
- * answers, two rounds of three rooms with notes and boards, people of whom three agreed to be
- * listed, and one attachment.
+ * answers, two rounds of three rooms with notes and boards, the plenary's notes and board, next
+ * steps, people of whom three agreed to be listed, and one attachment.
  */
 export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer, clock: TestClock): Promise<DocumentationFixture> {
   clock.set('2024-11-20T13:00:00.000Z');
@@ -204,6 +220,16 @@ export async function buildSeedLikeWorkshop(harness: Harness, server: TestServer
       });
     }
   }
+
+  // The plenary's own notes and board, written like a room's; and the next steps, set over the socket.
+  await server.app.collab.change(roomDocName('notes', workshop.id, PLENARY_ROOM), (doc) =>
+    writeNotes(doc, 'Verabredungen im Plenum', PLENARY_NOTE, ['Netzwerkkarte', 'Themenliste']),
+  );
+  await server.app.collab.change(roomDocName('board', workshop.id, PLENARY_ROOM), (doc) => {
+    const cluster = addCluster(doc, { title: 'Nächste Schritte', x: 0, y: 0 });
+    addCard(doc, { text: PLENARY_CARD, x: 20, y: 60, clusterId: cluster, authorName: UNLISTED[0]! });
+  });
+  okData(await moderator.call('documentation:update', { nextSteps: NEXT_STEPS }));
 
   const form = new FormData();
   form.append('file', new Blob([Buffer.from('%PDF-1.4 Ablaufplan')], { type: 'application/pdf' }), 'Präsentation Stadtkultur Rheine.pdf');

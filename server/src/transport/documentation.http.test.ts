@@ -10,7 +10,17 @@ import { Harness, okData, type TestServer } from '../test/harness.js';
 import { NotesHarness } from '../test/notesHarness.js';
 import { TestClock } from '../test/testClock.js';
 import { waitFor } from '../test/waitFor.js';
-import { HOSTILE_NOTE, LISTED, POLL_GUESTS, UNLISTED, buildSeedLikeWorkshop, type DocumentationFixture } from '../test/documentationFixture.js';
+import {
+  HOSTILE_NOTE,
+  LISTED,
+  NEXT_STEPS,
+  PLENARY_CARD,
+  PLENARY_NOTE,
+  POLL_GUESTS,
+  UNLISTED,
+  buildSeedLikeWorkshop,
+  type DocumentationFixture,
+} from '../test/documentationFixture.js';
 
 /** Everything in a file that a reader could see, for "appears nowhere" checks. */
 function everyName(): string[] {
@@ -49,6 +59,17 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(headings).toContain('## Anlagen');
     expect(headings).toContain('## Teilnehmendenliste');
     expect(headings.indexOf('## Kleingruppen')).toBeLessThan(headings.indexOf('## Anlagen'));
+    // The plenary after the rooms, the next steps before the attachments (after the findings).
+    expect(headings.indexOf('## Kleingruppen')).toBeLessThan(headings.indexOf('## Plenum'));
+    expect(headings.indexOf('## Plenum')).toBeLessThan(headings.indexOf('## Wie geht es weiter'));
+    expect(headings.indexOf('## Wie geht es weiter')).toBe(headings.indexOf('## Anlagen') - 1);
+    expect(headings.slice(headings.indexOf('## Plenum'), headings.indexOf('## Plenum') + 3)).toEqual(['## Plenum', '### Notizen', '##### Verabredungen im Plenum']);
+    expect(md).toContain(PLENARY_NOTE);
+    expect(md).toContain(`- ${PLENARY_CARD}`);
+    expect(md).toContain(
+      '## Wie geht es weiter\n\nIn Zukunft sollen weitere Termine zum Austausch angeboten werden, jeweils mit einem Schwerpunktthema.  \n' +
+        'Themenwünsche gerne an: anne.melzig@lwl.org\n\n- Nächstes Treffen im Frühjahr 2025\n- Sammlung der Netzwerke folgt per E-Mail\n\n',
+    );
     expect(md).toContain('**Datum:** Mittwoch, 20. November 2024, 14:00–16:08 Uhr');
     expect(md).toContain('**Moderation:** Kai Heddergott');
     // The input ran 5 minutes longer, the first round paused 3 minutes; everything after moved.
@@ -85,6 +106,16 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(md).not.toContain('## Participants');
     expect(md).not.toContain('Poll results');
     expect(md).not.toContain('Jürgen Weiß (Stadt Rheine)');
+    expect(md).toContain('## Plenary');
+    expect(md).toContain('## Next steps');
+
+    const without = await (await get('?format=markdown&exclude=plenary,nextSteps')).text();
+    expect(without).not.toContain('## Plenum');
+    expect(without).not.toContain(PLENARY_NOTE);
+    expect(without).not.toContain(PLENARY_CARD);
+    expect(without).not.toContain('Wie geht es weiter');
+    expect(without).not.toContain('Frühjahr 2025');
+    expect(without).toContain('## Kleingruppen');
 
     const badFormat = await get('?format=odt');
     expect(badFormat.status).toBe(400);
@@ -94,7 +125,7 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(((await (await get('?lang=fr')).json()) as { error: { field: string } }).error.field).toBe('lang');
     const badSection = (await (await get('?exclude=agenda,gossip')).json()) as { error: { field: string; message: string } };
     expect(badSection.error.field).toBe('exclude');
-    expect(badSection.error.message).toContain('summary, agenda, polls, breakouts, findings, attachments, participants');
+    expect(badSection.error.message).toContain('summary, agenda, polls, breakouts, plenary, findings, nextSteps, attachments, participants');
   });
 
   it('HTML: one self-contained file with lang set, no markup from user text, served as a download with a strict policy', async () => {
@@ -116,6 +147,12 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('javascript:');
     expect(html).toContain('href="https://example.org/fa"');
+    // The next steps: typed text as text, list items as a list.
+    expect(html).toContain('<section id="nextSteps"><h2>Wie geht es weiter</h2>');
+    expect(html).toContain('<li>Nächstes Treffen im Frühjahr 2025</li><li>Sammlung der Netzwerke folgt per E-Mail</li>');
+    expect(html).toContain('<p>&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;</p>');
+    expect(html).toMatch(/<section id="plenary"><h2>Plenum<\/h2>/);
+    expect(html).toContain(PLENARY_NOTE);
     // Self-contained: every picture is inline.
     expect(html).not.toMatch(/src="(?!data:)/);
     for (const name of everyName()) expect(html).not.toContain(name);
@@ -141,6 +178,11 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(rels).toContain('https://example.org/fa');
     expect(rels).not.toContain('javascript:');
     expect(xml).toContain('Klick mich');
+    expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>(?:(?!<w:p>).)*?<w:t[^>]*>Plenum<\/w:t>/s);
+    expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>(?:(?!<w:p>).)*?<w:t[^>]*>Wie geht es weiter<\/w:t>/s);
+    expect(xml).toContain(PLENARY_NOTE);
+    expect(xml).toContain('Sammlung der Netzwerke folgt per E-Mail');
+    expect(xml).toContain('&lt;script&gt;alert');
   });
 
   it('PDF: printed by Chromium; its text holds the agenda with actual times, the poll results and the notes', async () => {
@@ -155,6 +197,9 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     expect(text).toContain('Umfrageergebnisse');
     expect(text).toMatch(/Sehr gut\s+6\s+50 %/);
     expect(text).toContain('Ergebnis aus Raum 5');
+    expect(text).toContain('Wie geht es weiter');
+    expect(text).toContain('Frühjahr 2025');
+    expect(text).toContain('Plenum');
     for (const name of everyName()) expect(text).not.toContain(name);
   }, 60_000);
 
@@ -167,7 +212,12 @@ describe('GET /api/workshops/:id/documentation (a seed-003-shaped workshop run t
     for (const ext of ['html', 'docx', 'pdf', 'md']) expect(files[`${base}.${ext}`]?.length ?? 0).toBeGreaterThan(0);
     const md = strFromU8(files[`${base}.md`]!);
     const images = [...md.matchAll(/\]\((images\/board-[^)]+\.png)\)/g)].map((match) => match[1]!);
-    expect(images).toHaveLength(6);
+    // Six rooms and the plenary.
+    expect(images).toHaveLength(7);
+    expect(images).toContain('images/board-plenary.png');
+    const plenarySvg = strFromU8(files['boards/plenary.svg']!);
+    expect(plenarySvg).toContain('Netzwerkkarte');
+    for (const name of UNLISTED) expect(plenarySvg).not.toContain(name);
     for (const image of images) expect(files[image]?.length ?? 0).toBeGreaterThan(0);
     for (const round of fixture.rounds) {
       for (const room of round.rooms) {
@@ -280,7 +330,22 @@ describe('documentation settings, summary and attachments', () => {
     expect(await read()).toContain('- Jürgen Weiß (Stadt Rheine)');
 
     const state = okData(await coModerator.call('documentation:get', {})) as DocumentationState;
-    expect(state).toMatchObject({ published: false, compiledBy: '', excluded: [] });
+    expect(state).toMatchObject({ published: false, compiledBy: '', nextSteps: '', excluded: [] });
+
+    // Next steps: facilitators only, several lines (stored with one kind of line break), at most 5,000 characters.
+    expect((await participant.call('documentation:update', { nextSteps: 'Pia' })).ok).toBe(false);
+    expect((await coModerator.call('documentation:update', { nextSteps: 'x'.repeat(5001) })).ok).toBe(false);
+    expect((await coModerator.call('documentation:update', { nextSteps: 'a\u202eb' })).ok).toBe(false);
+    const updated = okData(await coModerator.call('documentation:update', { nextSteps: 'Next date in March.\r\n\r\n- Invitations follow' })) as DocumentationState;
+    expect(updated.nextSteps).toBe('Next date in March.\n\n- Invitations follow');
+    expect(await read()).toContain('## Next steps\n\nNext date in March.\n\n- Invitations follow\n');
+    // A draft until published: participants are told of the change, without the text.
+    await waitFor(() => participant.eventsOf('documentation:changed').length > 0, 'participants told');
+    expect(participant.eventsOf('documentation:changed').every((change) => change.nextSteps === '')).toBe(true);
+    expect((okData(await participant.call('documentation:get', {})) as DocumentationState).nextSteps).toBe('');
+    okData(await coModerator.call('documentation:publish', { published: true }));
+    await waitFor(() => participant.eventsOf('documentation:changed').some((change) => change.published && change.nextSteps.includes('March')), 'published next steps');
+    okData(await coModerator.call('documentation:publish', { published: false }));
   });
 
   it('attachments: upload, list, download as attachment only, 400 empty, 413 too large, 403 for participants, delete', async () => {

@@ -150,7 +150,11 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
       res.set('X-Content-Type-Options', 'nosniff');
       res.set('Cache-Control', 'no-store');
       if (format === 'html') res.set('Content-Security-Policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-      res.status(200).send(typeof result.body === 'string' ? result.body : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
+      // Written as bytes without Express's ETag: hashing megabytes on every export would stall the
+      // event loop, and exports are not cached anyway (no-store).
+      const body = typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+      res.status(200).set('Content-Length', String(body.byteLength));
+      res.end(body);
     }),
   );
 

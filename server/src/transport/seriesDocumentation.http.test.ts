@@ -215,5 +215,24 @@ describe('documentation of a whole series (date=all)', () => {
     const lift = (lines: string[]) => lines.map((line) => line.slice(1));
     expect(lift(headings(firstPart))).toEqual(headings(single).slice(1, -1));
     expect(lift(headings(secondPart))).toEqual(headings(current).slice(1, -1));
+
+    // The plenary's notes belong to the workshop, not to a date (moving on keeps them): they are
+    // documented with the current date only, and next steps once after every part.
+    const plenary = harness.collab(server, okData(await moderator.call('notes:token', { roomId: 'plenary' })));
+    await waitFor(() => plenary.provider.synced, 'plenary notes open');
+    writeParagraph(plenary.doc, 'Plenum: Kalender wird geteilt');
+    const plenaryUrl = `${server.baseUrl}/api/workshops/${workshop.id}/notes/plenary?format=markdown`;
+    await waitFor(async () => (await (await fetch(plenaryUrl, { headers: auth(workshop.keys.moderator) })).text()).includes('Kalender wird geteilt'), 'plenary notes stored');
+    okData(await moderator.call('documentation:update', { nextSteps: '- Nächster Termin im März' }));
+    const withPlenary = await (await get('format=markdown&date=all')).text();
+    const [beforeSecond, afterSecond] = withPlenary.split('## Termin 2:');
+    expect(beforeSecond).not.toContain('Plenum');
+    expect(headings(afterSecond!)).toEqual(expect.arrayContaining(['### Plenum', '#### Notizen']));
+    expect(afterSecond).toContain('Plenum: Kalender wird geteilt');
+    expect(headings(withPlenary).slice(-2)).toEqual(['## Wie geht es weiter', '## Teilnehmendenliste']);
+    expect(await (await get(`format=markdown&date=${firstId}`)).text()).not.toContain('Kalender wird geteilt');
+    const currentWithPlenary = await (await get('format=markdown')).text();
+    expect(headings(currentWithPlenary).indexOf('## Plenum')).toBe(headings(currentWithPlenary).indexOf('## Ergebnisse') - 2);
+    expect(currentWithPlenary).toContain('Plenum: Kalender wird geteilt');
   });
 });

@@ -6,14 +6,14 @@ import { useAppStore } from '../../store/index.js';
 import { AttachmentsCard } from './AttachmentsCard.js';
 import { DocumentFrame } from './DocumentFrame.js';
 import { ExportCard } from './ExportCard.js';
-import { PublishCard, SectionsCard, TitleBlockCard } from './SettingsCards.js';
+import { NextStepsCard, PublishCard, SectionsCard, TitleBlockCard } from './SettingsCards.js';
 import { SummaryEditor } from './SummaryEditor.js';
 import { useSummaryDocument } from './useSummaryDocument.js';
 
 /** How long the summary must rest before the preview reads the document again. */
 const PREVIEW_QUIET_MS = 1500;
 
-/** The moderation's documentation view: publication, downloads, title block, sections, summary, attachments, and a live preview. */
+/** The moderation's documentation view: publication, downloads, title block, sections, summary, next steps, attachments, and a live preview. */
 export function DocumentationEditor({ workshopId }: { workshopId: string }) {
   const { t } = useTranslation();
   const { documentation, fallback } = useDocumentationState();
@@ -56,7 +56,7 @@ export function DocumentationEditor({ workshopId }: { workshopId: string }) {
   }, [handle]);
 
   if (!documentation) return fallback;
-  const version = JSON.stringify([documentation.compiledBy, documentation.attachments.map((attachment) => attachment.id), summaryVersion, workshopVersion]);
+  const version = JSON.stringify([documentation.compiledBy, documentation.nextSteps, documentation.attachments.map((attachment) => attachment.id), summaryVersion, workshopVersion]);
   return (
     <div className="documentation-layout">
       <div className="documentation-controls">
@@ -65,6 +65,7 @@ export function DocumentationEditor({ workshopId }: { workshopId: string }) {
         <TitleBlockCard documentation={documentation} />
         <SectionsCard documentation={documentation} />
         <SummaryEditor handle={handle} user={{ personId: session.personId, name }} />
+        <NextStepsCard documentation={documentation} />
         <AttachmentsCard workshopId={workshopId} attachments={documentation.attachments} />
       </div>
       <section className="card documentation-preview" aria-labelledby="documentation-preview-heading">

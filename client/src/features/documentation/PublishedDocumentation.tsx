@@ -22,7 +22,7 @@ export function PublishedDocumentation({ workshopId }: { workshopId: string }) {
       </p>
     );
   }
-  const version = JSON.stringify([documentation.publishedAt, documentation.compiledBy, documentation.excluded, documentation.attachments.map((a) => a.id)]);
+  const version = JSON.stringify([documentation.publishedAt, documentation.compiledBy, documentation.nextSteps, documentation.excluded, documentation.attachments.map((a) => a.id)]);
   const showAttachments = !documentation.excluded.includes('attachments') && documentation.attachments.length > 0;
   return (
     <div className="documentation-layout documentation-layout-reader">

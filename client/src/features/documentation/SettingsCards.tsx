@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COMPILED_BY_MAX, DOCUMENTATION_SECTIONS, type DocumentationSection } from '@werkraum/shared/documentationFormat';
+import { COMPILED_BY_MAX, DOCUMENTATION_SECTIONS, NEXT_STEPS_MAX, type DocumentationSection } from '@werkraum/shared/documentationFormat';
 import type { DocumentationState } from '@werkraum/shared/protocol';
 import { formatStart } from '../../app/format.js';
 import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';
 import { useAppStore } from '../../store/index.js';
-import { CheckboxField, TextField } from '../../ui/Field.js';
+import { CheckboxField, TextAreaField, TextField } from '../../ui/Field.js';
 import { FormError } from '../../ui/FormError.js';
 import { useDocumentationErrorText } from './useDocumentationErrorText.js';
 
@@ -113,6 +113,50 @@ export function TitleBlockCard({ documentation }: { documentation: Documentation
           name="compiledBy"
           defaultValue={documentation.compiledBy}
           maxLength={COMPILED_BY_MAX}
+          error={fieldError}
+        />
+        <button type="submit" disabled={busy}>
+          {t('documentation.save')}
+        </button>
+      </form>
+      <FormError message={error} />
+      <p role="status" className="muted">
+        {status}
+      </p>
+    </section>
+  );
+}
+
+/**
+ * "Wie geht es weiter": what happens after the workshop, as plain text (blank lines separate
+ * paragraphs, lines starting with "- " become list items). Saved like "compiled by".
+ */
+export function NextStepsCard({ documentation }: { documentation: DocumentationState }) {
+  const { t } = useTranslation();
+  const { error, status, busy, run } = useDocumentationAction();
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const nextSteps = String(new FormData(event.currentTarget).get('nextSteps') ?? '').trim();
+    if (nextSteps.length > NEXT_STEPS_MAX) {
+      setFieldError(t('errors.invalid_payload'));
+      return;
+    }
+    setFieldError(null);
+    void run(() => request(workshopSession.socket(), 'documentation:update', { nextSteps }), t('documentation.saved'));
+  };
+  return (
+    <section className="card" aria-labelledby="documentation-next-steps-heading">
+      <h2 id="documentation-next-steps-heading">{t('documentation.nextSteps')}</h2>
+      <form onSubmit={submit} noValidate>
+        <TextAreaField
+          key={documentation.nextSteps}
+          label={t('documentation.nextSteps')}
+          hint={t('documentation.nextStepsHint')}
+          name="nextSteps"
+          defaultValue={documentation.nextSteps}
+          maxLength={NEXT_STEPS_MAX}
+          rows={6}
           error={fieldError}
         />
         <button type="submit" disabled={busy}>

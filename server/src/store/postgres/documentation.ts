@@ -11,19 +11,26 @@ const ATTACHMENT_COLUMNS = 'id, workshop_id, name, content_type, size, uploaded_
 export function postgresDocumentationStore(db: Db): DocumentationStore {
   return {
     async getDocumentationSettings(workshopId) {
-      const { rows } = await db.query<{ published_at: string | null; compiled_by: string; excluded_json: string }>(
-        'SELECT published_at, compiled_by, excluded_json FROM documentation WHERE workshop_id = $1',
+      const { rows } = await db.query<{ published_at: string | null; compiled_by: string; next_steps: string; excluded_json: string }>(
+        'SELECT published_at, compiled_by, next_steps, excluded_json FROM documentation WHERE workshop_id = $1',
         [workshopId],
       );
       const row = rows[0];
-      return row && { publishedAt: row.published_at, compiledBy: row.compiled_by, excluded: JSON.parse(row.excluded_json) as DocumentationSection[] };
+      return (
+        row && {
+          publishedAt: row.published_at,
+          compiledBy: row.compiled_by,
+          nextSteps: row.next_steps,
+          excluded: JSON.parse(row.excluded_json) as DocumentationSection[],
+        }
+      );
     },
     async saveDocumentationSettings(workshopId, settings) {
       await db.query(
-        `INSERT INTO documentation (workshop_id, published_at, compiled_by, excluded_json) VALUES ($1, $2, $3, $4)
+        `INSERT INTO documentation (workshop_id, published_at, compiled_by, next_steps, excluded_json) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (workshop_id) DO UPDATE SET published_at = EXCLUDED.published_at, compiled_by = EXCLUDED.compiled_by,
-           excluded_json = EXCLUDED.excluded_json`,
-        [workshopId, settings.publishedAt, settings.compiledBy, JSON.stringify(settings.excluded)],
+           next_steps = EXCLUDED.next_steps, excluded_json = EXCLUDED.excluded_json`,
+        [workshopId, settings.publishedAt, settings.compiledBy, settings.nextSteps, JSON.stringify(settings.excluded)],
       );
     },
     async insertAttachment(record, data, workshopLimitBytes) {

@@ -101,6 +101,8 @@ export const PG_MIGRATIONS: string[] = [
      data BYTEA NOT NULL
    );
    CREATE INDEX attachments_by_workshop ON attachments(workshop_id, seq);`,
+  // The documentation's "next steps" ("Wie geht es weiter"), written by the facilitators like "compiled by".
+  `ALTER TABLE documentation ADD COLUMN next_steps TEXT NOT NULL DEFAULT '';`,
 ];
 
 /**
