@@ -6,7 +6,7 @@
  * keep working.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,25 @@ import type { DocumentationModel } from './model.js';
 
 /** Where Chromium is looked for when WERKRAUM_CHROMIUM is not set. */
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** util-linux's setpriv, to start Chromium without the right to raise its own priority. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * Run as root, Chromium raises the priority of its own threads above the server's (nice -8), and on
+ * a small machine a print then starves the live workshop. Started through setpriv without
+ * CAP_SYS_NICE it keeps the priority it was started with (an export thread's, below the server's).
+ * Returns the launcher script to use instead of the browser, or undefined when none is needed.
+ */
+async function launcherWithoutPriorityRaise(executablePath: string): Promise<{ path: string; dir: string } | undefined> {
+  if (process.getuid?.() !== 0 || !existsSync(SETPRIV)) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'werkraum-chromium-'));
+  const path = join(dir, 'chromium');
+  const quoted = `'${executablePath.replace(/'/g, `'\\''`)}'`;
+  await writeFile(path, `#!/bin/sh\nexec ${SETPRIV} --bounding-set=-sys_nice --inh-caps=-sys_nice -- ${quoted} "$@"\n`);
+  await chmod(path, 0o700);
+  return { path, dir };
+}
 
 /** The PDF cannot be made on this server (no browser). */
 export class PdfUnavailableError extends Error {}
@@ -31,6 +50,8 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | und
 export class PdfPrinter {
   private browser: Promise<Browser> | undefined;
   private closed = false;
+  /** The launcher script, made once per printer (see launcherWithoutPriorityRaise). */
+  private launcher: Promise<{ path: string; dir: string } | undefined> | undefined;
 
   constructor(private readonly options: { executablePath?: string | undefined; timeoutMs?: number } = {}) {}
 
@@ -48,8 +69,9 @@ export class PdfPrinter {
     const executablePath = this.executable();
     if (!executablePath) throw new PdfUnavailableError('No Chromium found: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM to a Chromium binary).');
     const { chromium } = await import('playwright-core');
+    const launcher = await (this.launcher ??= launcherWithoutPriorityRaise(executablePath));
     const browser = await chromium.launch({
-      executablePath,
+      executablePath: launcher?.path ?? executablePath,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
@@ -106,5 +128,8 @@ export class PdfPrinter {
     const browser = this.browser;
     this.browser = undefined;
     if (browser) await (await browser.catch(() => undefined))?.close().catch(() => undefined);
+    const launcher = await this.launcher?.catch(() => undefined);
+    this.launcher = undefined;
+    if (launcher) await rm(launcher.dir, { recursive: true, force: true });
   }
 }
