@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '@werkraum/shared/protocol';
 import { accessibilityViolations, FAKE_MEDIA_ARGS, launchBrowser, newActor, type Actor } from '../fixtures/browser.js';
 import { FakeLiveKitSignal } from '../fixtures/fakeLiveKit.js';
 import { ServerProcess } from '../fixtures/server.js';
@@ -103,6 +105,27 @@ describe('audio and video: the call panel follows the room', () => {
     expect(await liveKit.sendWebhook(server.url, 'participant_joined', liveKit.tokens.at(-1)!)).toBe(200);
     await annaInList.getByTestId('in-call').waitFor();
     expect(await annaInList.innerText()).toContain('im Gespräch');
+
+    // Anna's call reports that she speaks (as her browser does from LiveKit's active speakers; sent
+    // here from a stock client with her identity, since the fake media server carries no audio).
+    const roomId = await new MediaPanelPage(anna.page).room.getAttribute('data-room-id');
+    const workshopId = new URL(anna.page.url()).pathname.split('/')[2]!;
+    const identity = JSON.parse((await anna.page.evaluate((key) => localStorage.getItem(key), `werkraum:identity:${workshopId}`))!) as { personToken: string };
+    const annaSocket = io(server.url, { auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true, reconnection: false });
+    try {
+      expect((await annaSocket.emitWithAck('session:resume', { workshopId, personToken: identity.personToken })).ok).toBe(true);
+      expect(await annaSocket.emitWithAck('media:speaking', { roomId, speaking: true })).toMatchObject({ ok: true });
+      await annaInList.getByTestId('speaking').waitFor();
+      expect(await annaInList.innerText()).toContain('spricht');
+      // Text, not colour alone, and it goes away when she stops.
+      expect(await annaSocket.emitWithAck('media:speaking', { roomId, speaking: false })).toMatchObject({ ok: true });
+      await expect.poll(() => annaInList.getByTestId('speaking').count(), POLL).toBe(0);
+      // Nobody speaks for someone who is not in that call.
+      expect(await annaSocket.emitWithAck('media:speaking', { roomId: 'plenary', speaking: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    } finally {
+      annaSocket.close();
+    }
+
     expect(await liveKit.sendWebhook(server.url, 'participant_left', liveKit.tokens.at(-1)!)).toBe(200);
     await expect.poll(() => annaInList.getByTestId('in-call').count(), POLL).toBe(0);
   });
