@@ -166,7 +166,6 @@ class WorkshopSession {
     }
   }
 
-  /** Reads what the server decided about a room's board (voting, private writing). */
   /** Boards this tab shows now (their state is read again whenever the server says it changed). */
   private readonly shownBoards = new Map<string, number>();
 
@@ -184,6 +183,7 @@ class WorkshopSession {
   /** Per board, the number of the last read asked for: an older answer that arrives later is dropped. */
   private readonly boardReads = new Map<string, number>();
 
+  /** Reads what the server decided about a room's board (voting, private writing). */
   async loadBoardState(roomId: string): Promise<void> {
     const read = (this.boardReads.get(roomId) ?? 0) + 1;
     this.boardReads.set(roomId, read);
