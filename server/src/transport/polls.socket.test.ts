@@ -158,11 +158,17 @@ describe('polls over sockets', () => {
     return Promise.all(clients.map((client, index) => nthResults(client, pollId, before[index]! + 1)));
   }
 
-  /** Opens a poll and waits until every client has been told. */
+  /**
+   * Opens a poll and waits until everyone has the change and the opening's counts. The counts follow
+   * poll:changed after a read of the answers (a query's round trip on PostgreSQL, so they need not
+   * arrive together with it) and go out before the acknowledgement: a round trip on each socket after
+   * it brings them.
+   */
   async function openPoll(client: TestClient, pollId: string) {
     const before = everyone().map((other) => changedOf(other, pollId).length);
     okData(await client.call('poll:open', { pollId }));
     await Promise.all(everyone().map((other, index) => waitFor(() => changedOf(other, pollId).length > before[index]!, 'poll:changed')));
+    await Promise.all(everyone().map(roundTrip));
   }
 
   describe('preparing polls', () => {
