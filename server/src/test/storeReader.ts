@@ -91,3 +91,35 @@ async function postgresReader(dataFile: string, writable: boolean): Promise<Omit
     close: () => client.end(),
   };
 }
+
+/**
+ * PostgreSQL: every page of every relation of the server's schema (tables, their indexes and TOAST
+ * data) as stored, dead row versions included, read with pageinspect (the test database user is a
+ * superuser, as page inspection needs). What someone with a copy of the data directory finds for
+ * this schema, the counterpart of a SQLite file's pages; the cluster's shared write-ahead log is not
+ * examined.
+ */
+export async function postgresRawPages(server: Pick<TestServer, 'dataFile'>): Promise<{ owner: string; pgno: number; page: Buffer }[]> {
+  const create = () => withStoreReader(server, (db) => db.run('CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public'), { writable: true });
+  // Another test file may be creating it at the same moment.
+  await create().catch(create);
+  return withStoreReader(server, async (db) => {
+    const relations = await db.all<{ oid: number; owner: string; blocks: number }>(
+      `SELECT c.oid::integer AS oid, c.relname AS owner, (pg_relation_size(c.oid) / current_setting('block_size')::integer)::integer AS blocks
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')
+       UNION ALL
+       SELECT t.oid::integer, c.relname || ' (toast)', (pg_relation_size(t.oid) / current_setting('block_size')::integer)::integer
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class t ON t.oid = c.reltoastrelid
+        WHERE n.nspname = current_schema()`,
+    );
+    const pages: { owner: string; pgno: number; page: Buffer }[] = [];
+    for (const { oid, owner, blocks } of relations) {
+      for (let pgno = 0; pgno < blocks; pgno += 1) {
+        const [row] = await db.all<{ page: Buffer }>('SELECT public.get_raw_page(CAST(CAST(? AS oid) AS regclass)::text, ?) AS page', [oid, pgno]);
+        pages.push({ owner, pgno, page: row!.page });
+      }
+    }
+    return pages;
+  });
+}

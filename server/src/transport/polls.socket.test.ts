@@ -6,7 +6,7 @@ import { LIMITS } from '@werkraum/shared/limits';
 import type { ClientEvents, PollAnswer, PollResults, PollView } from '@werkraum/shared/protocol';
 import { Harness, okData, TEST_POLL_ANNOUNCE_MS, TEST_STORE, TEST_VOTER_KEY_SECRET, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
 import { committedStates, occurrences, offsetIn, openReadOnly, pageOwners, readPages, readWal } from '../test/sqliteForensics.js';
-import { openStoreReader, withStoreReader, type StoreReader } from '../test/storeReader.js';
+import { openStoreReader, postgresRawPages, withStoreReader } from '../test/storeReader.js';
 import { MINUTE_MS, TestClock } from '../test/testClock.js';
 
 /** Asserts a refused acknowledgement with `code` (and `field`, when given). */
@@ -1024,42 +1024,10 @@ describe('polls over sockets', () => {
       }
     });
 
-    /**
-     * PostgreSQL: every page of every relation of the workshop's schema (tables, their indexes and
-     * TOAST data) as stored, dead row versions included, read with pageinspect (the test database
-     * user is a superuser, as the page inspection needs). What someone with a copy of the data
-     * directory finds for this schema; the cluster's shared write-ahead log is not examined.
-     */
-    async function postgresPages(): Promise<{ owner: string; pgno: number; page: Buffer }[]> {
-      await withStoreReader(server, (db) => db.run('CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public'), { writable: true }).catch(async () => {
-        // Another test file may be creating it at the same moment.
-        await withStoreReader(server, (db) => db.run('CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public'), { writable: true });
-      });
-      return withStoreReader(server, async (db) => {
-        const relations = await db.all<{ oid: number; owner: string; blocks: number }>(
-          `SELECT c.oid::integer AS oid, c.relname AS owner, (pg_relation_size(c.oid) / current_setting('block_size')::integer)::integer AS blocks
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')
-           UNION ALL
-           SELECT t.oid::integer, c.relname || ' (toast)', (pg_relation_size(t.oid) / current_setting('block_size')::integer)::integer
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class t ON t.oid = c.reltoastrelid
-            WHERE n.nspname = current_schema()`,
-        );
-        const pages: { owner: string; pgno: number; page: Buffer }[] = [];
-        for (const { oid, owner, blocks } of relations) {
-          for (let pgno = 0; pgno < blocks; pgno += 1) {
-            const [row] = await db.all<{ page: Buffer }>('SELECT public.get_raw_page(CAST(CAST(? AS oid) AS regclass)::text, ?) AS page', [oid, pgno]);
-            pages.push({ owner, pgno, page: row!.page });
-          }
-        }
-        return pages;
-      });
-    }
-
     it('keeps person ids out of every page but the people table’s, in the file and in the write-ahead log', async () => {
       const { tokens, personIds } = await sevenAnonymousAnswers();
       if (TEST_STORE === 'postgres') {
-        const pages = await postgresPages();
+        const pages = await postgresRawPages(server);
         const misplaced: string[] = [];
         const owning = new Map<string, Set<string>>();
         for (const { owner, pgno, page } of pages) {
@@ -1134,7 +1102,7 @@ describe('polls over sockets', () => {
         // PostgreSQL keeps old row versions in the table's pages until they are vacuumed, each with the
         // transaction that wrote it (xmin) and the one that replaced it (xmax): the history a copy of
         // the data directory holds. Replay it transaction by transaction, as the SQLite log below.
-        await postgresPages();
+        await postgresRawPages(server);
         const versions = await withStoreReader(server, async (db) => {
           const of = (table: string) =>
             db.all<{ xmin: string; xmax: string; data: Buffer }>(
