@@ -99,8 +99,9 @@ export interface StartOptions {
  * TEST_STORE=postgres runs the harness's servers on PostgreSQL: each data file becomes a schema of
  * its own (the same file, the same schema, so restart tests keep their data).
  */
-const TEST_STORE = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
-const schemaOf = (dataFile: string) => `test_h${createHash('sha256').update(dataFile).digest('hex').slice(0, 24)}`;
+export const TEST_STORE: 'postgres' | 'sqlite' = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+/** The PostgreSQL schema that stands for a data file under TEST_STORE=postgres. */
+export const schemaOf = (dataFile: string) => `test_h${createHash('sha256').update(dataFile).digest('hex').slice(0, 24)}`;
 
 /** What POST /api/workshops answered, plus the secrets taken from the links. */
 export interface CreatedWorkshop {

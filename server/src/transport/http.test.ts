@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '@werkraum/shared/limits';
 import { PROTOCOL_VERSION } from '@werkraum/shared/protocol';
 import { ROLES } from '@werkraum/shared/roles';
-import { Harness, validWorkshopBody, type TestServer } from '../test/harness.js';
+import { Harness, TEST_STORE, validWorkshopBody, type TestServer } from '../test/harness.js';
+import { postgresRawPages, withStoreReader } from '../test/storeReader.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -93,34 +93,34 @@ describe('HTTP API', () => {
       const personToken = moderator.snapshot!.session.personToken;
       const secrets = [...Object.values(workshop.secrets), personToken];
 
-      const fileBytes = () =>
-        [server.dataFile, `${server.dataFile}-wal`]
-          .filter((file) => existsSync(file))
-          .map((file) => readFileSync(file).toString('latin1'))
-          .join('\n');
+      /** The SQLite file and its log, or on PostgreSQL the pages of the server's schema. */
+      const fileBytes = async () =>
+        TEST_STORE === 'postgres'
+          ? (await postgresRawPages(server)).map(({ page }) => page.toString('latin1')).join('\n')
+          : [server.dataFile, `${server.dataFile}-wal`]
+              .filter((file) => existsSync(file))
+              .map((file) => readFileSync(file).toString('latin1'))
+              .join('\n');
       const assertNoSecretIn = (haystack: string) => {
         for (const secret of secrets) expect(haystack).not.toContain(secret);
       };
 
       // While the server runs (data may still sit in the write-ahead log) …
-      assertNoSecretIn(fileBytes());
-      const db = new Database(server.dataFile, { readonly: true });
-      try {
-        const row = db.prepare('SELECT * FROM workshops WHERE id = ?').get(workshop.id) as Record<string, unknown>;
-        assertNoSecretIn(JSON.stringify(db.prepare('SELECT * FROM workshops').all()));
-        assertNoSecretIn(JSON.stringify(db.prepare('SELECT * FROM people').all()));
-        const stored = Object.values(row).map(String);
+      assertNoSecretIn(await fileBytes());
+      await withStoreReader(server, async (db) => {
+        const [row] = await db.all('SELECT * FROM workshops WHERE id = ?', [workshop.id]);
+        // Every row of every table (on PostgreSQL the schema's tables, the equivalent of the file).
+        assertNoSecretIn(JSON.stringify(await db.everyRow()));
+        const stored = Object.values(row!).map(String);
         for (const role of ROLES) expect(stored).toContain(sha256(workshop.secrets[role]));
-        const person = db.prepare('SELECT token_hash FROM people WHERE workshop_id = ?').get(workshop.id) as { token_hash: string };
-        expect(person.token_hash).toBe(sha256(personToken));
-      } finally {
-        db.close();
-      }
+        const [person] = await db.all<{ token_hash: string }>('SELECT token_hash FROM people WHERE workshop_id = ?', [workshop.id]);
+        expect(person!.token_hash).toBe(sha256(personToken));
+      });
 
       // … and after shutdown, when everything is in the main file.
       moderator.close();
       await server.close();
-      assertNoSecretIn(fileBytes());
+      assertNoSecretIn(await fileBytes());
     });
 
     it.each([

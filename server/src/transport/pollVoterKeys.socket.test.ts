@@ -2,10 +2,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Harness, okData, TEST_VOTER_KEY_SECRET, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
-import { offsetIn, openReadOnly, readPages } from '../test/sqliteForensics.js';
+import { Harness, okData, TEST_STORE, TEST_VOTER_KEY_SECRET, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
+import { offsetIn, readPages } from '../test/sqliteForensics.js';
+import { withStoreReader } from '../test/storeReader.js';
 import { loadVoterKeySecret, VOTER_KEY_FILE } from '../voterKeySecret.js';
 
 const idOf = (client: TestClient) => client.snapshot!.session.personId;
@@ -35,18 +35,13 @@ describe('anonymous poll voter keys', () => {
     return pollId;
   }
 
-  function voterKeysInDatabase(): string[] {
-    const db = openReadOnly(server.dataFile);
-    try {
-      return (db.prepare('SELECT voter_key FROM poll_voters').all() as { voter_key: string }[]).map((row) => row.voter_key);
-    } finally {
-      db.close();
-    }
-  }
+  /** The voter keys as the database holds them (the SQLite file, or the PostgreSQL schema). */
+  const voterKeysInDatabase = () =>
+    withStoreReader(server, async (db) => (await db.all<{ voter_key: string }>('SELECT voter_key FROM poll_voters')).map((row) => row.voter_key));
 
   it('cannot be computed from what the database holds (poll and person ids)', async () => {
     const pollId = await answeredOneByOne();
-    const keys = voterKeysInDatabase();
+    const keys = await voterKeysInDatabase();
     expect(keys).toHaveLength(voters.length);
     const guesses = [mia, ...voters].flatMap((client) => {
       const personId = idOf(client);
@@ -67,12 +62,11 @@ describe('anonymous poll voter keys', () => {
     okData(await mia.call('poll:open', { pollId }));
     const ana = voters[0]!;
     // Ana answered before the upgrade: her voter row has the key earlier versions wrote.
-    const db = new Database(server.dataFile);
-    try {
-      db.prepare('INSERT INTO poll_voters (poll_id, voter_key) VALUES (?, ?)').run(pollId, createHash('sha256').update(`${pollId}:${idOf(ana)}`).digest('hex'));
-    } finally {
-      db.close();
-    }
+    await withStoreReader(
+      server,
+      (db) => db.run('INSERT INTO poll_voters (poll_id, voter_key) VALUES (?, ?)', [pollId, createHash('sha256').update(`${pollId}:${idOf(ana)}`).digest('hex')]),
+      { writable: true },
+    );
     expect(okData(await ana.call('poll:list', {})).polls.find((view) => view.poll.id === pollId)!.answered).toBe(true);
     const again = await ana.call('poll:answer', { pollId, answer: { text: 'Noch einmal' } });
     expect(again.ok).toBe(false);
@@ -84,16 +78,25 @@ describe('anonymous poll voter keys', () => {
     await server.close();
     // Even someone who has the secret as well as the file cannot read the order of voting from it.
     const keyOf = (client: TestClient) => createHmac('sha256', TEST_VOTER_KEY_SECRET).update(`${pollId}:${idOf(client)}`).digest('hex');
-    const pages = [...readPages(server.dataFile)];
-    const placeOf = (key: string) => {
-      for (const [pgno, page] of pages) {
-        const offset = offsetIn(page, key);
-        if (offset >= 0) return pgno * 1_000_000 + (page.length - offset);
-      }
-      throw new Error(`voter key ${key} not in the file`);
-    };
     const voting = voters.map(keyOf);
-    const inFile = [...voting].sort((a, b) => placeOf(a) - placeOf(b));
+    let inFile: string[];
+    if (TEST_STORE === 'postgres') {
+      // PostgreSQL: the rows' physical places (ctid: page, then slot), the order in the table's files.
+      inFile = await withStoreReader(server, async (db) =>
+        (await db.all<{ voter_key: string }>('SELECT voter_key FROM poll_voters WHERE poll_id = ? ORDER BY ctid', [pollId])).map((row) => row.voter_key),
+      );
+      expect([...inFile].sort()).toEqual([...voting].sort());
+    } else {
+      const pages = [...readPages(server.dataFile)];
+      const placeOf = (key: string) => {
+        for (const [pgno, page] of pages) {
+          const offset = offsetIn(page, key);
+          if (offset >= 0) return pgno * 1_000_000 + (page.length - offset);
+        }
+        throw new Error(`voter key ${key} not in the file`);
+      };
+      inFile = [...voting].sort((a, b) => placeOf(a) - placeOf(b));
+    }
     // Cells written one by one follow the order of writing (forwards or backwards); 8 voters give 40 320 orders.
     expect(inFile).not.toEqual(voting);
     expect(inFile).not.toEqual([...voting].reverse());

