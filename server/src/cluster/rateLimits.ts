@@ -65,7 +65,7 @@ export async function redisRateLimits(url: string, prefix: string, log: (message
     const now = Date.now();
     if (now - warnedAt >= WARN_EVERY_MS) {
       log(
-        `rate limit ${name}: Redis did not answer, ${allowedSinceWarning} attempt(s) allowed without counting`,
+        `rate limit ${name}: Redis did not answer, ${allowedSinceWarning} check(s) let through uncounted since the last warning`,
         error instanceof Error ? error.message : error,
       );
       warnedAt = now;
