@@ -225,7 +225,8 @@ export function createApp(deps: AppDeps): App {
       ...(deps.heavyExportsMax !== undefined ? { maxHeavy: deps.heavyExportsMax } : {}),
     },
   );
-  const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock);
+  // With Redis the buckets are shared, so N processes do not allow N times the limit.
+  const limits = rateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.trustProxy ?? 0, clock, cluster.rateLimiter);
   const media = new MediaDomain({
     store: deps.store,
     people,

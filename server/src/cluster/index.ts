@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import type { CollabRelay } from '../collab/server.js';
 import { localBus, redisBus, type ClusterBus } from './bus.js';
 import { redisCollabRelay } from './collabRelay.js';
+import { redisRateLimits } from './rateLimits.js';
+import type { LimiterFactory } from '../transport/rateLimit.js';
 
 /**
  * What connects the processes of one installation: a message bus and, for socket.io, an adapter
@@ -23,6 +25,11 @@ export interface Cluster {
   sharedSecret(name: string): Promise<Buffer | undefined>;
   /** Marks a collaboration token as used in the whole installation; false when another process saw it first. */
   claimToken?: (tokenId: string, expiresAt: number) => Promise<boolean>;
+  /**
+   * The per-address rate limits counted for the whole installation (token buckets in Redis);
+   * undefined for one process, which counts in memory.
+   */
+  rateLimiter?: LimiterFactory;
   /** Takes a named claim for `ms` if nobody holds it (so one process does a job); always true for one process. */
   claim(key: string, ms: number): Promise<boolean>;
   /** Whether Redis answers (for the health check); always true for one process. */
@@ -48,10 +55,12 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
   client.on('error', (error: Error) => log('redis connection error', error.message));
   await client.connect();
   const adapter = createAdapter(client, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io` });
+  const rateLimits = await redisRateLimits(url, prefix, log);
   return {
     bus,
     collabRelay,
     adapter,
+    rateLimiter: (name, limit) => rateLimits.limiter(name, limit),
     async sharedSecret(name) {
       const key = `${prefix}:secret:${name}`;
       await client.set(key, randomBytes(32).toString('base64'), 'NX');
@@ -76,6 +85,7 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
     async close() {
       await bus.close();
       await collabRelay.close();
+      await rateLimits.close();
       await client.quit().catch(() => client.disconnect());
     },
   };

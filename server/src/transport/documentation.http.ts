@@ -24,9 +24,9 @@ export interface DocumentationRouteDeps {
   now: () => Date;
   sendError: (res: Response, status: number, code: ErrorCode, message: string, field?: string) => void;
   /** Answers 429 when the address used up its failed-key attempts (true when it did). */
-  badKeyLimited: (req: Request, res: Response) => boolean;
+  badKeyLimited: (req: Request, res: Response) => Promise<boolean>;
   /** Counts a failed key against the address. */
-  badKeyTaken: (req: Request) => void;
+  badKeyTaken: (req: Request) => Promise<void>;
   baseUrl: (req: Request) => string;
   route: (handler: (req: Request, res: Response) => Promise<void>) => RequestHandler;
 }
@@ -70,7 +70,7 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
       sendError(res, 401, 'unauthorized', 'Send a moderation key or your person token as Authorization: Bearer <key>.');
       return undefined;
     }
-    if (deps.badKeyLimited(req, res)) return undefined;
+    if (await deps.badKeyLimited(req, res)) return undefined;
     const workshopId = String(req.params.id);
     const workshop = await deps.store.getWorkshop(workshopId);
     let role: Role | undefined = workshop ? roleOfSecret(workshop, key) : undefined;
@@ -79,7 +79,7 @@ export function mountDocumentationRoutes(app: express.Express, deps: Documentati
       if (person && !person.removedAt) role = person.role;
     }
     if (!workshop || !role) {
-      deps.badKeyTaken(req);
+      await deps.badKeyTaken(req);
       sendError(res, 403, 'forbidden', 'This key does not give access to this workshop.');
       return undefined;
     }

@@ -29,7 +29,7 @@ import type { AgendaStore, BreakoutStore, DocumentationStore, PollStore, Templat
 import type { DocumentationDomain } from '../domain/documentation.js';
 import type { DocumentationExporter } from '../export/service.js';
 import { mountDocumentationRoutes } from './documentation.http.js';
-import { clientAddress, retryAfterSeconds, type RateLimiter, type RateLimiters } from './rateLimit.js';
+import { clientAddress, retryAfterSeconds, type AddressLimiter, type RateLimiters } from './rateLimit.js';
 
 const addDateRequest = seriesClientEvents['series:addDate'];
 
@@ -190,11 +190,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     express.text({ type: () => true, limit: LIMITS.httpBodyBytes }),
     route(async (req, res) => {
       // Wrong signatures count like wrong keys: a flood of forged webhooks meets the same limit.
-      if (limited(req, res, deps.limits.badKey, false)) return;
+      if (await limited(req, res, deps.limits.badKey, false)) return;
       const outcome = deps.liveKitWebhook ? await deps.liveKitWebhook(typeof req.body === 'string' ? req.body : '', req.get('authorization')) : 'off';
       if (outcome === 'off') return sendError(res, 404, 'not_found', 'Audio and video are not set up on this server.');
       if (outcome === 'unauthorized') {
-        deps.limits.badKey.take(addressOf(req));
+        await deps.limits.badKey.take(addressOf(req));
         logRefused(req, 401, 'unauthorized');
         return sendError(res, 401, 'unauthorized', 'The webhook is not signed with this server\'s LiveKit key.');
       }
@@ -204,9 +204,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(express.json({ limit: LIMITS.httpBodyBytes }));
 
   /** Answers 429 with Retry-After when the address has no attempt left in `limiter` (spending one with `spend`). */
-  function limited(req: Request, res: Response, limiter: RateLimiter, spend: boolean): boolean {
+  async function limited(req: Request, res: Response, limiter: AddressLimiter, spend: boolean): Promise<boolean> {
     const address = addressOf(req);
-    const verdict = spend ? limiter.take(address) : limiter.check(address);
+    const verdict = await (spend ? limiter.take(address) : limiter.check(address));
     if (verdict.ok) return false;
     res.set('Retry-After', String(retryAfterSeconds(verdict.retryAfterMs)));
     logRefused(req, 429, 'rate_limited');
@@ -228,11 +228,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       sendError(res, 401, 'unauthorized', 'Send the moderator or co-moderator key as Authorization: Bearer <key>.');
       return undefined;
     }
-    if (limited(req, res, deps.limits.badKey, false)) return undefined;
+    if (await limited(req, res, deps.limits.badKey, false)) return undefined;
     const workshop = await deps.store.getWorkshop(workshopId);
     const role: Role | undefined = workshop ? roleOfSecret(workshop, key) : undefined;
     if (!workshop || (role !== 'moderator' && role !== 'coModerator')) {
-      deps.limits.badKey.take(addressOf(req));
+      await deps.limits.badKey.take(addressOf(req));
       sendError(res, 403, 'forbidden', 'This key does not grant moderation rights for this workshop.');
       return undefined;
     }
@@ -262,17 +262,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     '/api/workshops',
     route(async (req, res) => {
       if (deps.createKey !== undefined) {
-        if (limited(req, res, deps.limits.badKey, false)) return;
+        if (await limited(req, res, deps.limits.badKey, false)) return;
         const body: unknown = req.body;
         const fromBody = body && typeof body === 'object' ? (body as { createKey?: unknown }).createKey : undefined;
         const sent = req.get('x-create-key') ?? (typeof fromBody === 'string' ? fromBody : undefined);
         if (sent === undefined || !sameKey(sent, deps.createKey)) {
-          deps.limits.badKey.take(addressOf(req));
+          await deps.limits.badKey.take(addressOf(req));
           sendError(res, 403, 'invalid_create_key', 'Creating a workshop on this server needs its create key (header X-Create-Key or field createKey).');
           return;
         }
       }
-      if (limited(req, res, deps.limits.create, true)) return;
+      if (await limited(req, res, deps.limits.create, true)) return;
       const input = parseBody(createWorkshopRequest, req, res);
       if (!input) return;
       const { template } = input;
@@ -337,16 +337,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
    * Whether the request may use the template library: 'none' without a key header, 'ok' with the
    * right key; a wrong key (or a server without TEMPLATE_KEY) is answered here with 403.
    */
-  function libraryAccess(req: Request, res: Response, required: boolean): 'ok' | 'none' | 'refused' {
+  async function libraryAccess(req: Request, res: Response, required: boolean): Promise<'ok' | 'none' | 'refused'> {
     const sent = req.get('x-template-key');
     if (sent === undefined && !required) return 'none';
     if (!deps.templateKey) {
       sendError(res, 403, 'invalid_template_key', 'This server keeps no template library (its TEMPLATE_KEY is not set).');
       return 'refused';
     }
-    if (limited(req, res, deps.limits.badKey, false)) return 'refused';
+    if (await limited(req, res, deps.limits.badKey, false)) return 'refused';
     if (sent === undefined || !sameKey(sent, deps.templateKey)) {
-      deps.limits.badKey.take(addressOf(req));
+      await deps.limits.badKey.take(addressOf(req));
       sendError(res, 403, 'invalid_template_key', 'The template library needs the server\'s template key (header X-Template-Key).');
       return 'refused';
     }
@@ -364,7 +364,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get(
     '/api/templates',
     route(async (req, res) => {
-      const access = libraryAccess(req, res, false);
+      const access = await libraryAccess(req, res, false);
       if (access === 'refused') return;
       const templates: TemplateSummary[] = [...BUILT_IN_TEMPLATES].map(([id, template]) => summarizeTemplate(id, template, true));
       if (access === 'ok') for (const { id, template } of await libraryTemplates()) templates.push(summarizeTemplate(id, template, false));
@@ -381,7 +381,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         res.json(builtIn);
         return;
       }
-      const access = libraryAccess(req, res, false);
+      const access = await libraryAccess(req, res, false);
       if (access === 'refused') return;
       const stored = access === 'ok' ? await deps.store.getTemplate(id) : undefined;
       const parsed = stored ? workshopTemplate.safeParse(stored.body) : undefined;
@@ -396,7 +396,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.post(
     '/api/templates',
     route(async (req, res) => {
-      if (libraryAccess(req, res, true) !== 'ok') return;
+      if ((await libraryAccess(req, res, true)) !== 'ok') return;
       const template = parseBody(workshopTemplate, req, res);
       if (!template) return;
       if ((await deps.store.listTemplates()).length >= TEMPLATE_LIBRARY_MAX) {
@@ -412,7 +412,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.delete(
     '/api/templates/:templateId',
     route(async (req, res) => {
-      if (libraryAccess(req, res, true) !== 'ok') return;
+      if ((await libraryAccess(req, res, true)) !== 'ok') return;
       const id = String(req.params.templateId);
       if (BUILT_IN_TEMPLATES.has(id)) {
         sendError(res, 403, 'forbidden', 'Built-in templates cannot be removed.');
@@ -593,7 +593,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     now: deps.now,
     sendError,
     badKeyLimited: (req, res) => limited(req, res, deps.limits.badKey, false),
-    badKeyTaken: (req) => deps.limits.badKey.take(addressOf(req)),
+    badKeyTaken: async (req) => {
+      await deps.limits.badKey.take(addressOf(req));
+    },
     baseUrl,
     route,
   });

@@ -2,6 +2,10 @@
  * Per-address rate limits as token buckets: each address may spend `capacity` attempts at once and
  * earns them back evenly over `perMs`. Used for creating workshops, join and resume attempts, and
  * failed keys, so nobody can guess secrets or fill the database at machine speed.
+ *
+ * One process keeps the buckets in memory; several processes (Redis) keep them in Redis, so the
+ * limits hold for the whole installation (`server/src/cluster/rateLimits.ts`). Both answer through
+ * the async `AddressLimiter`.
  */
 import { isIP } from 'node:net';
 
@@ -113,23 +117,54 @@ export class RateLimiter {
   }
 }
 
+/**
+ * One kind of per-address attempt, counted in this process or, with Redis, in the whole
+ * installation. Same token-bucket semantics either way.
+ */
+export interface AddressLimiter {
+  /** Spends one attempt of `key`, or says how long to wait. */
+  take(key: string): Promise<Verdict>;
+  /** Whether `key` has an attempt left, without spending it (failed keys are spent afterwards). */
+  check(key: string): Promise<Verdict>;
+}
+
+/** The kinds of per-address limits (also part of their Redis keys). */
+export type LimitName = keyof RateLimitSettings;
+
+/** Makes the limiter of one kind for a limit that is on (the cluster's shared buckets). */
+export type LimiterFactory = (name: LimitName, limit: RateLimit) => AddressLimiter;
+
+/** In-memory buckets of this process behind the async interface (they answer at once). */
+export function localLimiter(limit: RateLimit | null, now: () => number = Date.now): AddressLimiter {
+  const limiter = new RateLimiter(limit, now);
+  return {
+    take: async (key) => limiter.take(key),
+    check: async (key) => limiter.check(key),
+  };
+}
+
+const UNLIMITED: AddressLimiter = { take: async () => ({ ok: true }), check: async () => ({ ok: true }) };
+
 /** The limiters of one server, built from its settings. */
 export interface RateLimiters {
-  create: RateLimiter;
-  join: RateLimiter;
-  badKey: RateLimiter;
+  create: AddressLimiter;
+  join: AddressLimiter;
+  badKey: AddressLimiter;
   /** How many proxies in front of the server add to X-Forwarded-For (0: use the peer address). */
   trustProxy: number;
 }
 
-/** Builds the limiters from settings. */
-export function rateLimiters(settings: RateLimitSettings, trustProxy = 0, now: () => number = Date.now): RateLimiters {
-  return {
-    create: new RateLimiter(settings.create, now),
-    join: new RateLimiter(settings.join, now),
-    badKey: new RateLimiter(settings.badKey, now),
-    trustProxy,
+/**
+ * Builds the limiters from settings: in memory, or from `shared` (Redis buckets of the whole
+ * installation) when given. A limit that is off never asks anyone.
+ */
+export function rateLimiters(settings: RateLimitSettings, trustProxy = 0, now: () => number = Date.now, shared?: LimiterFactory): RateLimiters {
+  const build = (name: LimitName): AddressLimiter => {
+    const limit = settings[name];
+    if (!limit) return UNLIMITED;
+    return shared ? shared(name, limit) : localLimiter(limit, now);
   };
+  return { create: build('create'), join: build('join'), badKey: build('badKey'), trustProxy };
 }
 
 /**

@@ -193,13 +193,16 @@ export function attachSocketTransport(io: AppServer, deps: SocketDeps): void {
   const attempt = async <T>(socket: AppSocket, run: () => Promise<T>): Promise<T> => {
     const { join, badKey } = deps.limits;
     const address = socket.data.address;
-    const refused = [join.check(address), badKey.check(address)].find((verdict) => !verdict.ok);
+    const refused = (await Promise.all([join.check(address), badKey.check(address)])).find((verdict) => !verdict.ok);
     if (refused && !refused.ok) throw new RateLimitedError(refused.retryAfterMs);
-    join.take(address);
+    // Another attempt (on another socket or process) may have spent the last one meanwhile.
+    const taken = await join.take(address);
+    if (!taken.ok) throw new RateLimitedError(taken.retryAfterMs);
     try {
       return await run();
     } catch (error) {
-      if (error instanceof DomainError && (error.code === 'invalid_link' || error.code === 'unknown_identity')) badKey.take(address);
+      // Counted before the refusal is answered, so the next attempt (on any process) sees it.
+      if (error instanceof DomainError && (error.code === 'invalid_link' || error.code === 'unknown_identity')) await badKey.take(address);
       throw error;
     }
   };
