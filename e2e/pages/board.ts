@@ -15,7 +15,9 @@ export class BoardPage {
   async open(): Promise<void> {
     const button = this.region.getByRole('button', { name: 'Pinnwand öffnen' });
     if (await button.isVisible()) await button.click();
-    await this.region.locator('[data-room-id]').first().waitFor().catch(() => undefined);
+    // Until the board itself is there (its list view), not just its section: the section carries the
+    // room id itself, so waiting for a descendant with one only ever timed out (10 s on every open).
+    await this.list.waitFor({ state: 'attached' });
   }
 
   get list(): Locator {
@@ -47,5 +49,22 @@ export class BoardPage {
 
   async vote(item: string): Promise<void> {
     await this.region.getByRole('button', { name: `Punkt auf „${item}“` }).click();
+  }
+
+  /** Moderation: starts dot voting on cards with the default of 3 dots per person. */
+  async startVoting(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Punkten auf Karten (3 Punkte pro Person)' }).click();
+  }
+
+  /** Moderation: shows the counts to everyone. */
+  async showDots(): Promise<void> {
+    await this.region.getByRole('button', { name: 'Punkte allen zeigen' }).click();
+  }
+
+  /** The dot count shown next to a card in the list view ('1 Punkt'), null while none is shown. */
+  async dotsOn(card: string): Promise<string | null> {
+    const row = this.list.locator('li.board-list-card').filter({ has: this.page.locator('.board-list-text', { hasText: card }) });
+    const notes = await row.first().locator('.muted').allInnerTexts();
+    return notes.map((text) => text.replace(/^\s*·\s*/, '')).find((text) => /^\d+ Punkte?$/.test(text)) ?? null;
   }
 }

@@ -101,3 +101,72 @@ describe('the board: cards, clusters and dots, live for everyone, with the keybo
     await expect.poll(() => bensBoard.list.getByText('2 Punkte').count(), POLL).toBe(2);
   });
 });
+
+describe('dots on the plenary board a participant opens on demand', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = new ServerProcess();
+    await server.start();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  /** A fresh workshop with a card on the plenary board: the moderation has the board at once, the participant has not opened it. */
+  async function workshopWithCard(card: string) {
+    const moderator = await newActor(browser, 'Mara');
+    const participant = await newActor(browser, 'Paul');
+    const create = new CreateWorkshopPage(moderator.page);
+    await create.goto(server.url);
+    const links = await create.create({ title: 'Werkstatt', date: '2026-11-20', time: '14:00' });
+    await create.openAsModerator();
+    await new JoinPage(moderator.page).join('Mara');
+    await participant.page.goto(links.participant);
+    await new JoinPage(participant.page).join('Paul');
+    const moderation = new BoardPage(moderator.page, BOARD);
+    await moderation.open();
+    await moderation.addCard(card);
+    await expect.poll(() => moderation.cardsIn('In keinem Cluster'), POLL).toEqual([card]);
+    const participants = new BoardPage(participant.page, BOARD);
+    // Not opened yet: the plenary's board waits behind its button.
+    await participants.region.getByRole('button', { name: 'Pinnwand öffnen' }).waitFor();
+    return { moderator, participant, moderation, participants };
+  }
+
+  it('counts the dot of a participant who opened the board before voting started', async () => {
+    const { moderator, participant, moderation, participants } = await workshopWithCard('Sportvereine');
+    await participants.open();
+    await expect.poll(() => participants.cardsIn('In keinem Cluster'), POLL).toEqual(['Sportvereine']);
+
+    await moderation.startVoting();
+    await participants.region.getByText('Punkten: noch 3 von 3 Punkten').waitFor();
+    await participants.vote('Sportvereine');
+    await participants.region.getByText('Punkten: noch 2 von 3 Punkten').waitFor();
+    await expect.poll(() => moderation.dotsOn('Sportvereine'), POLL).toBe('1 Punkt');
+
+    await moderation.showDots();
+    await expect.poll(() => participants.dotsOn('Sportvereine'), POLL).toBe('1 Punkt');
+    await Promise.all([moderator.context.close(), participant.context.close()]);
+  });
+
+  it('counts the dot of a participant who opens the board after voting started', async () => {
+    const { moderator, participant, moderation, participants } = await workshopWithCard('Stadtbibliothek');
+    await moderation.startVoting();
+    await moderation.region.getByRole('button', { name: 'Punkten beenden' }).waitFor();
+
+    await participants.open();
+    await participants.region.getByText('Punkten: noch 3 von 3 Punkten').waitFor();
+    await participants.vote('Stadtbibliothek');
+    await participants.region.getByText('Punkten: noch 2 von 3 Punkten').waitFor();
+    await expect.poll(() => moderation.dotsOn('Stadtbibliothek'), POLL).toBe('1 Punkt');
+
+    await moderation.showDots();
+    await expect.poll(() => participants.dotsOn('Stadtbibliothek'), POLL).toBe('1 Punkt');
+    await Promise.all([moderator.context.close(), participant.context.close()]);
+  });
+});

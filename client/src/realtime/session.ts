@@ -34,6 +34,7 @@ class WorkshopSession {
 
   private markReady(): void {
     this.ready = true;
+    this.reloadBoards();
     for (const listener of [...this.readyListeners]) listener();
   }
 
@@ -67,8 +68,11 @@ class WorkshopSession {
         if (this.workshopId) forgetIdentity(this.workshopId);
         state().endSession({ code: reason, message: reason });
       },
-      // A new co-moderator needs the moderation notes, a former one must lose them.
-      () => void this.loadAgenda(),
+      // A new co-moderator needs the moderation notes and the dot counts, a former one must lose them.
+      () => {
+        void this.loadAgenda();
+        this.reloadBoards();
+      },
       () => void this.loadPolls(),
       (roomId) => {
         // Only boards this tab shows are of interest.
@@ -180,19 +184,47 @@ class WorkshopSession {
     };
   }
 
-  /** Per board, the number of the last read asked for: an older answer that arrives later is dropped. */
-  private readonly boardReads = new Map<string, number>();
+  /** Per board, the read under way; `stale` when the board changed (or the session came back) after it was asked. */
+  private readonly boardReads = new Map<string, { stale: boolean }>();
 
-  /** Reads what the server decided about a room's board (voting, private writing). */
+  /**
+   * Reads what the server decided about a room's board (voting, private writing). One read per
+   * board at a time: a change announced while one is under way causes exactly one more read
+   * afterwards, so the last answer applied is never older than the last change heard of, and an
+   * earlier good answer is never thrown away because a later read failed. Without a session (not
+   * yet resumed, connection lost) nothing is asked: the server would answer not_joined, and every
+   * time the session is (re)established the boards of interest are read again anyway.
+   */
   async loadBoardState(roomId: string): Promise<void> {
-    const read = (this.boardReads.get(roomId) ?? 0) + 1;
+    const running = this.boardReads.get(roomId);
+    if (running) {
+      running.stale = true;
+      return;
+    }
+    const read = { stale: true };
     this.boardReads.set(roomId, read);
     try {
-      const state = await request(this.socket(), 'board:state', { roomId });
-      if (this.boardReads.get(roomId) === read) this.store.getState().setBoardState(state);
-    } catch {
-      // No access (yet): the board shows without voting; the next change of the board reads again.
+      while (read.stale && this.isReady()) {
+        read.stale = false;
+        try {
+          this.store.getState().setBoardState(await request(this.socket(), 'board:state', { roomId }));
+        } catch {
+          // No access (yet), or the session was lost meanwhile: the next change or resume reads again.
+        }
+      }
+    } finally {
+      this.boardReads.delete(roomId);
     }
+  }
+
+  /**
+   * Reads every board this tab shows or has read before again: after a (re)join, where changes made
+   * while the connection was lost were announced to nobody here, and after a change of one's own
+   * role, which changes what the server shows (the moderation sees the counts).
+   */
+  private reloadBoards(): void {
+    const rooms = new Set([...this.shownBoards.keys(), ...Object.keys(this.store.getState().boardStates)]);
+    for (const roomId of rooms) void this.loadBoardState(roomId);
   }
 
   private pollsReading = false;

@@ -28,24 +28,14 @@ import { workshopSession } from '../../realtime/session.js';
 import { request } from '../../realtime/socket.js';
 import { useErrorText } from '../../ui/errors.js';
 import { FormError } from '../../ui/FormError.js';
+import { docSnapshotStore } from './docSnapshot.js';
 import { toReact } from './toReact.js';
 import { useHyphenate } from './useHyphenate.js';
 
 /** The board document as a snapshot that changes only when the document does (for React). */
 function useBoard(doc: Y.Doc): BoardSnapshot {
-  const cache = useRef<BoardSnapshot | null>(null);
-  const subscribe = useMemo(
-    () => (listener: () => void) => {
-      const onUpdate = () => {
-        cache.current = null;
-        listener();
-      };
-      doc.on('update', onUpdate);
-      return () => doc.off('update', onUpdate);
-    },
-    [doc],
-  );
-  return useSyncExternalStore(subscribe, () => (cache.current ??= readBoard(doc)));
+  const store = useMemo(() => docSnapshotStore(doc, readBoard), [doc]);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }
 
 /** Where an event happened in board coordinates. */
