@@ -269,7 +269,7 @@ describe('board PNG on hostile content', () => {
     expect(response.status).toBe(200);
     const { width, height } = sizeOf(Buffer.from(await response.arrayBuffer()));
     expect(width * height).toBeLessThanOrEqual(BOARD_PNG_MAX_PIXELS);
-  });
+  }, 60_000);
 
   it('answers 503 render_timeout when a render runs out of time, and renders again afterwards', async () => {
     const server = await harness.start({ renderTimeoutMs: 1 });

@@ -28,14 +28,15 @@ describe('a socket.io client that stops reading', () => {
       emitAll('bulk');
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(async () => (await server.app.io.fetchSockets()).length === 1, 'slow reader closed');
+    // 20 MiB through the fast reader takes a while on a busy machine; the bound is what is tested.
+    await waitFor(async () => (await server.app.io.fetchSockets()).length === 1, 'slow reader closed', 15_000);
     expect((await server.app.io.fetchSockets())[0]!.id).toBe(fast.socket.id);
-    await waitFor(() => fastReceived === 40, 'fast reader got everything');
+    await waitFor(() => fastReceived === 40, 'fast reader got everything', 15_000);
     expect(server.logs.map((entry) => entry.message)).toEqual([expect.stringMatching(/closed: its client stopped reading/)]);
     // The slow client notices once it reads again (a transport close: the stock client reconnects).
     tcpOf(slow).resume();
     expect(await nextEvent(slow.socket, 'disconnect')).toBe('transport close');
-  });
+  }, 40_000);
 });
 
 describe('guardUnsent', () => {
