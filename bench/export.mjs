@@ -15,8 +15,7 @@ import { BOARD_IMAGE_WIDTH, richTextOf } from '../server/dist/export/load.js';
 import { buildDocumentationModel } from '../server/dist/export/model.js';
 import { renderMarkdown } from '../server/dist/export/markdown.js';
 import { renderHtml } from '../server/dist/export/html.js';
-import { ExportWorkers } from '../server/dist/export/service.js';
-import { PdfPrinter } from '../server/dist/export/pdf.js';
+import { ExportWorkers, ThreadedPdfPrinter } from '../server/dist/export/service.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 const REPS = Number(args.reps ?? 5);
@@ -104,7 +103,7 @@ async function workshopInput(size, rasterizer) {
   const input = {
     workshop: { id: 'w', title: 'Austauschtreffen Kultur und Engagement', startsAt: '2024-11-20T14:00:00+01:00', timeZone: 'Europe/Berlin', language: 'de', description: words(40), moderatorNames: 'Kai Heddergott', coModeratorNames: 'Anne Melzig', createdAt: '', linkSecretHashes: {} },
     people, agenda: { workshopId: 'w', version: 1, blocks, run: { status: 'ended', timer: null, actuals, log: [] }, warningThresholds: [] },
-    polls, rounds, rooms, summary: richTextOf(notesDoc(large ? 600 : 200)), compiledBy: 'Anne Melzig', attachments: [], findings: null,
+    polls, rounds, rooms, summary: richTextOf(notesDoc(large ? 600 : 200)), compiledBy: 'Anne Melzig', nextSteps: 'Nächstes Treffen im März.\n\n- Einladung folgt', plenary: null, attachments: [], findings: null,
     attachmentBaseUrl: 'https://example.org/api/workshops/w/attachments/', now: start + 3 * 3600_000,
   };
   return { input, loadMs, words: notesWords * totalRooms, cards: cardsPerRoom * totalRooms };
@@ -133,30 +132,25 @@ async function measure(task) {
 
 const rasterizer = new BoardRasterizer();
 const workers = new ExportWorkers();
-const printer = new PdfPrinter();
+const printer = new ThreadedPdfPrinter();
 console.log(`export worker threads: ${workers.threaded ? 'yes' : 'no (run npx tsc -b server first)'}; Chromium: ${printer.available() ? 'yes' : 'no'}; ${REPS} runs each (median)`);
 const rows = [];
 for (const size of SIZES) {
   const { input, loadMs, words: wordCount, cards } = await workshopInput(size, rasterizer);
   const model = buildDocumentationModel(input, { language: 'de', excluded: [] });
-  const html = renderHtml(model);
-  const modelRun = await measure(async () => buildDocumentationModel(input, { language: 'de', excluded: [] }));
+    const modelRun = await measure(async () => buildDocumentationModel(input, { language: 'de', excluded: [] }));
   const md = await measure(async () => renderMarkdown(buildDocumentationModel(input, { language: 'de', excluded: [] })));
   const htmlRun = await measure(async () => renderHtml(buildDocumentationModel(input, { language: 'de', excluded: [] })));
   const docx = await measure(() => workers.run({ kind: 'docx', model }));
-  const pdf = printer.available() ? await measure(() => printer.print(html)) : null;
-  const zip = await measure(async () => {
-    const docxFile = await workers.run({ kind: 'docx', model });
-    const entries = [{ path: 'a.html', data: new TextEncoder().encode(html), compress: true }, { path: 'a.docx', data: docxFile, compress: false }];
-    for (const room of Object.values(input.rooms)) entries.push({ path: `b/${entries.length}.png`, data: room.board.png, compress: false });
-    return workers.run({ kind: 'zip', entries });
-  });
+  const pdf = printer.available() ? await measure(() => printer.printDocument(model)) : null;
+  // As the server packs it: HTML, Markdown, DOCX and the boards built in the export thread from the model (PDF not included here).
+  const zip = await measure(() => workers.run({ kind: 'zip', model, pdf: null, attachments: [] }));
   rows.push({ size, wordCount, cards, loadMs, modelRun, md, htmlRun, docx, pdf, zip });
 }
 await Promise.all([workers.close(), printer.close(), rasterizer.close()]);
 
 const f = (value) => (value === null ? '–' : `${Math.round(value.median)} ms (stall ${Math.round(value.stall)} ms)`);
-console.log('\n| workshop | notes words / cards | board PNGs (load) | model | Markdown | HTML | DOCX | PDF | ZIP (DOCX + pack) |');
+console.log('\n| workshop | notes words / cards | board PNGs (load) | model | Markdown | HTML | DOCX | PDF | ZIP (HTML, Markdown, DOCX, boards; no PDF) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   console.log(`| ${row.size} | ${row.wordCount} / ${row.cards} | ${Math.round(row.loadMs)} ms | ${f(row.modelRun)} | ${f(row.md)} | ${f(row.htmlRun)} | ${f(row.docx)} | ${f(row.pdf)} | ${f(row.zip)} |`);
