@@ -67,22 +67,30 @@ export function PublishCard({ documentation }: { documentation: DocumentationSta
   );
 }
 
-/** The title block: the workshop's facts as the documentation shows them, and who compiled it. */
-export function TitleBlockCard({ documentation }: { documentation: DocumentationState }) {
-  const { t, i18n } = useTranslation();
-  const workshop = useAppStore((state) => state.workshop)!;
-  const { error, status, busy, run } = useDocumentationAction();
+/** Saves one text field of the documentation's settings (its length checked here first, as the server does). */
+function useSettingsField(field: 'compiledBy' | 'nextSteps', max: number) {
+  const { t } = useTranslation();
+  const action = useDocumentationAction();
   const [fieldError, setFieldError] = useState<string | null>(null);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const compiledBy = String(new FormData(event.currentTarget).get('compiledBy') ?? '').trim();
-    if (compiledBy.length > COMPILED_BY_MAX) {
+    const value = String(new FormData(event.currentTarget).get(field) ?? '').trim();
+    if (value.length > max) {
       setFieldError(t('errors.invalid_payload'));
       return;
     }
     setFieldError(null);
-    void run(() => request(workshopSession.socket(), 'documentation:update', { compiledBy }), t('documentation.saved'));
+    const change = field === 'compiledBy' ? { compiledBy: value } : { nextSteps: value };
+    void action.run(() => request(workshopSession.socket(), 'documentation:update', change), t('documentation.saved'));
   };
+  return { ...action, fieldError, submit };
+}
+
+/** The title block: the workshop's facts as the documentation shows them, and who compiled it. */
+export function TitleBlockCard({ documentation }: { documentation: DocumentationState }) {
+  const { t, i18n } = useTranslation();
+  const workshop = useAppStore((state) => state.workshop)!;
+  const { error, status, busy, fieldError, submit } = useSettingsField('compiledBy', COMPILED_BY_MAX);
   const facts: [string, string][] = [
     [t('documentation.title'), workshop.title],
     [t('documentation.date'), formatStart(workshop.startsAt, i18n.language, workshop.timeZone)],
@@ -133,18 +141,7 @@ export function TitleBlockCard({ documentation }: { documentation: Documentation
  */
 export function NextStepsCard({ documentation }: { documentation: DocumentationState }) {
   const { t } = useTranslation();
-  const { error, status, busy, run } = useDocumentationAction();
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const nextSteps = String(new FormData(event.currentTarget).get('nextSteps') ?? '').trim();
-    if (nextSteps.length > NEXT_STEPS_MAX) {
-      setFieldError(t('errors.invalid_payload'));
-      return;
-    }
-    setFieldError(null);
-    void run(() => request(workshopSession.socket(), 'documentation:update', { nextSteps }), t('documentation.saved'));
-  };
+  const { error, status, busy, fieldError, submit } = useSettingsField('nextSteps', NEXT_STEPS_MAX);
   return (
     <section className="card" aria-labelledby="documentation-next-steps-heading">
       <h2 id="documentation-next-steps-heading">{t('documentation.nextSteps')}</h2>
