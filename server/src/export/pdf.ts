@@ -36,6 +36,9 @@ async function launcherWithoutPriorityRaise(executablePath: string): Promise<{ p
   return { path, dir };
 }
 
+/** Why there is no PDF on a server without a browser. */
+export const NO_CHROMIUM_MESSAGE = 'No Chromium found: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM to a Chromium binary).';
+
 /** The PDF cannot be made on this server (no browser). */
 export class PdfUnavailableError extends Error {}
 
@@ -67,7 +70,7 @@ export class PdfPrinter {
 
   private async launch(): Promise<Browser> {
     const executablePath = this.executable();
-    if (!executablePath) throw new PdfUnavailableError('No Chromium found: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM to a Chromium binary).');
+    if (!executablePath) throw new PdfUnavailableError(NO_CHROMIUM_MESSAGE);
     const { chromium } = await import('playwright-core');
     const launcher = await (this.launcher ??= launcherWithoutPriorityRaise(executablePath));
     const browser = await chromium.launch({

@@ -13,7 +13,7 @@ import { DomainError } from '../domain/errors.js';
 import { ALL_DATES, loadDocumentationInput, loadSeriesDocumentationInputs, type DocumentationSources } from './load.js';
 import { renderMarkdown } from './markdown.js';
 import { buildDocumentationModel, buildSeriesDocumentationModel, type DocumentationModel } from './model.js';
-import { PdfPrinter, PdfUnavailableError } from './pdf.js';
+import { NO_CHROMIUM_MESSAGE, PdfPrinter, PdfUnavailableError } from './pdf.js';
 import { runExportJob, type ExportJob, type ExportJobInput, type ExportJobResult } from './worker.js';
 import type { ArchiveAttachment } from './archive.js';
 
@@ -200,7 +200,7 @@ export class ThreadedPdfPrinter extends PdfPrinter {
 
   private async inThread(source: { model: DocumentationModel } | { html: string }): Promise<Uint8Array> {
     if (this.shut) throw new PdfUnavailableError('The PDF printer is closed.');
-    if (!this.available()) throw new PdfUnavailableError('No Chromium found: install the Debian package "chromium" (or set WERKRAUM_CHROMIUM to a Chromium binary).');
+    if (!this.available()) throw new PdfUnavailableError(NO_CHROMIUM_MESSAGE);
     const worker = (this.worker ??= spawnExportWorker(this.workerFile!));
     const job: ExportJob = { kind: 'pdf', source, executablePath: this.settings.executablePath, timeoutMs: this.settings.timeoutMs, id: this.nextId++ };
     const drop = () => {
