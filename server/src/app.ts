@@ -235,6 +235,8 @@ export function createApp(deps: AppDeps): App {
     settings: deps.liveKit ?? null,
     ...(deps.liveKitRoomService ? { roomService: deps.liveKitRoomService } : {}),
     log,
+    // With Redis, who is in a call is known on every process (a webhook reaches only one).
+    ...(cluster.calls ? { calls: cluster.calls } : {}),
     ...(cluster.bus.shared
       ? { shared: { issued: (entry: IssuedMediaToken) => cluster.bus.publish('media:issued', entry), claim: (key: string, ms: number) => cluster.claim(key, ms) } }
       : {}),

@@ -6,6 +6,7 @@ import { addCard } from '@werkraum/shared/board';
 import { breakoutState, currentRoomOf } from '@werkraum/shared/breakoutPhase';
 import { COLLAB_CLOSE } from '@werkraum/shared/closeCodes';
 import type { BreakoutRound } from '@werkraum/shared/protocol';
+import { PLENARY_ROOM } from '@werkraum/shared/rooms';
 import { renderNotesMarkdown } from '../collab/render.js';
 import { okData, waitFor, type StartOptions, type TestClient, type TestServer } from '../test/harness.js';
 import { NotesHarness, TEST_COLLAB_SECRET } from '../test/notesHarness.js';
@@ -377,6 +378,46 @@ describe('two processes on one PostgreSQL and one Redis', () => {
       clock.advance(10 * MINUTE_MS + round.graceSeconds * 1000);
       await until(() => expect(liveKit.identities(roomName)).toEqual([]));
       expect(liveKit.callsOf('RemoveParticipant').map((call) => call.body)).toEqual([{ room: roomName, identity: idOf(ana) }]);
+    } finally {
+      await harness.cleanup();
+      await liveKit.close();
+    }
+  });
+
+  it('who is in a call and who speaks is known on every process, whichever process LiveKit’s webhook reached', async () => {
+    const liveKit = await new FakeLiveKit().start();
+    try {
+      const [a, b, c] = (await processes(3, { liveKit: liveKit.settings() })) as [TestServer, TestServer, TestServer];
+      const workshop = await harness.createWorkshop(a);
+      await harness.join(a, workshop, 'moderator', 'Mia');
+      const bo = await harness.join(b, workshop, 'participant', 'Bo');
+      const cem = await harness.join(c, workshop, 'participant', 'Cem');
+      const plenary = `werkraum:${workshop.id}:${PLENARY_ROOM}`;
+      // What a client on B reads on joining or resuming there.
+      const statusOnB = async () => okData(await (await harness.resume(b, workshop.id, bo.snapshot!.session.personToken)).call('media:status', {}));
+
+      // Bo (on B) joins the plenary call; LiveKit's webhook reaches A.
+      expect(await liveKit.sendWebhook(`${a.baseUrl}/api/livekit/webhook`, { event: 'participant_joined', room: plenary, identity: idOf(bo) })).toBe(200);
+      expect((await statusOnB()).inCall).toEqual({ [idOf(bo)]: PLENARY_ROOM });
+      const late = await harness.join(b, workshop, 'participant', 'Lea');
+      expect(okData(await late.call('media:status', {})).inCall).toEqual({ [idOf(bo)]: PLENARY_ROOM });
+      await until(() => expect(cem.eventsOf('media:presence').at(-1)).toEqual({ inCall: { [idOf(bo)]: PLENARY_ROOM } }));
+
+      // B lets Bo report speaking; Cem on C hears it, and C's snapshot has it.
+      expect(okData(await bo.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true }))).toEqual({ speaking: true });
+      await until(() => expect(cem.eventsOf('media:speaking')).toEqual([{ personId: idOf(bo), roomId: PLENARY_ROOM, speaking: true }]));
+      expect(okData(await cem.call('media:status', {})).speaking).toEqual([idOf(bo)]);
+      // Cem is in no call, whichever process he asks.
+      expect((await cem.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true })).ok).toBe(false);
+
+      // Bo leaves; the webhook reaches C: gone from the call and no longer speaking, everywhere.
+      expect(await liveKit.sendWebhook(`${c.baseUrl}/api/livekit/webhook`, { event: 'participant_left', room: plenary, identity: idOf(bo) })).toBe(200);
+      expect(await statusOnB()).toMatchObject({ inCall: {}, speaking: [] });
+      expect(okData(await late.call('media:status', {}))).toMatchObject({ inCall: {}, speaking: [] });
+      await until(() => expect(late.eventsOf('media:speaking').at(-1)).toEqual({ personId: idOf(bo), roomId: PLENARY_ROOM, speaking: false }));
+      await until(() => expect(late.eventsOf('media:presence').at(-1)).toEqual({ inCall: {} }));
+      const refused = await bo.call('media:speaking', { roomId: PLENARY_ROOM, speaking: true });
+      expect(refused.ok ? null : refused.error.code).toBe('forbidden');
     } finally {
       await harness.cleanup();
       await liveKit.close();

@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import type { CollabRelay } from '../collab/server.js';
 import { localBus, redisBus, type ClusterBus } from './bus.js';
 import { redisCollabRelay } from './collabRelay.js';
+import { redisCallState } from './mediaCalls.js';
+import type { CallState } from '../domain/media.js';
 import { redisRateLimits } from './rateLimits.js';
 import type { LimiterFactory } from '../transport/rateLimit.js';
 
@@ -30,6 +32,11 @@ export interface Cluster {
    * undefined for one process, which counts in memory.
    */
   rateLimiter?: LimiterFactory;
+  /**
+   * Who is in which audio/video call and who speaks there, for the whole installation (hashes in
+   * Redis): LiveKit's webhooks reach one process. Undefined for one process, which keeps it in memory.
+   */
+  calls?: CallState;
   /** Takes a named claim for `ms` if nobody holds it (so one process does a job); always true for one process. */
   claim(key: string, ms: number): Promise<boolean>;
   /** Whether Redis answers (for the health check); always true for one process. */
@@ -56,11 +63,13 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
   await client.connect();
   const adapter = createAdapter(client, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io` });
   const rateLimits = await redisRateLimits(url, prefix, log);
+  const calls = await redisCallState(url, prefix, log);
   return {
     bus,
     collabRelay,
     adapter,
     rateLimiter: (name, limit) => rateLimits.limiter(name, limit),
+    calls,
     async sharedSecret(name) {
       const key = `${prefix}:secret:${name}`;
       await client.set(key, randomBytes(32).toString('base64'), 'NX');
@@ -86,6 +95,7 @@ export async function redisCluster(url: string, prefix: string, log: (message: s
       await bus.close();
       await collabRelay.close();
       await rateLimits.close();
+      await calls.close();
       await client.quit().catch(() => client.disconnect());
     },
   };

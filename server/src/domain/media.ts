@@ -106,6 +106,82 @@ export interface MediaDeps {
     /** True for the one process that takes the claim (see Cluster.claim). */
     claim(key: string, ms: number): Promise<boolean>;
   };
+  /**
+   * Who is in which call and who speaks there. Defaults to this process's memory; with several
+   * processes it is kept in Redis (a webhook reaches one process, the person may be on another).
+   */
+  calls?: CallState;
+}
+
+/** A change to who is in which call, from one LiveKit webhook. */
+export type CallChange = { kind: 'joined' | 'left'; personId: string; roomId: string } | { kind: 'finished'; roomId: string };
+
+/**
+ * Who is in which call (personId -> roomId, from LiveKit's webhooks) and who speaks in which call
+ * (personId -> roomId, from the people's own reports), per workshop. Each method is one atomic step,
+ * so processes changing the same workshop at once cannot undo each other's checks.
+ */
+export interface CallState {
+  /**
+   * Applies a webhook's change: a join sets the person's call; a leave counts only for the call
+   * they are in (a move joins the new call before the old one reports the leave); a finished room
+   * empties its call. Then ends the speaking of everyone no longer in the call they spoke in.
+   * Answers who is in which call afterwards, or null when that did not change, and the ended speaking.
+   */
+  apply(workshopId: string, change: CallChange): Promise<{ inCall: Record<string, string> | null; stopped: { personId: string; roomId: string }[] }>;
+  /** The call a person is in, if any. */
+  callOf(workshopId: string, personId: string): Promise<string | undefined>;
+  /** Sets or ends a person's speaking in a call, only while they are in it: whether it changed, or `not_in_call`. */
+  speak(workshopId: string, personId: string, roomId: string, speaking: boolean): Promise<'changed' | 'unchanged' | 'not_in_call'>;
+  /** Who is in which call and who speaks now (for a snapshot). */
+  read(workshopId: string): Promise<{ inCall: Record<string, string>; speaking: string[] }>;
+}
+
+/** Who is in which call in this process's memory: one process, or a test. Forgotten on a restart. */
+export function memoryCallState(): CallState {
+  const inCall = new Map<string, Map<string, string>>();
+  const speaking = new Map<string, Map<string, string>>();
+  const presence = (workshopId: string): Record<string, string> => Object.fromEntries(inCall.get(workshopId) ?? []);
+  const stopSpeaking = (workshopId: string, personId: string): void => {
+    const people = speaking.get(workshopId);
+    people?.delete(personId);
+    if (people?.size === 0) speaking.delete(workshopId);
+  };
+  return {
+    async apply(workshopId, change) {
+      let people = inCall.get(workshopId);
+      if (!people) inCall.set(workshopId, (people = new Map()));
+      const before = JSON.stringify(presence(workshopId));
+      if (change.kind === 'joined') people.set(change.personId, change.roomId);
+      if (change.kind === 'left' && people.get(change.personId) === change.roomId) people.delete(change.personId);
+      if (change.kind === 'finished') for (const [personId, roomId] of people) if (roomId === change.roomId) people.delete(personId);
+      if (people.size === 0) inCall.delete(workshopId);
+      const after = presence(workshopId);
+      const stopped: { personId: string; roomId: string }[] = [];
+      for (const [personId, roomId] of [...(speaking.get(workshopId) ?? [])]) {
+        if (after[personId] === roomId) continue;
+        stopSpeaking(workshopId, personId);
+        stopped.push({ personId, roomId });
+      }
+      return { inCall: JSON.stringify(after) !== before ? after : null, stopped };
+    },
+    async callOf(workshopId, personId) {
+      return inCall.get(workshopId)?.get(personId);
+    },
+    async speak(workshopId, personId, roomId, isSpeaking) {
+      if (inCall.get(workshopId)?.get(personId) !== roomId) return 'not_in_call';
+      let people = speaking.get(workshopId);
+      if ((people?.get(personId) === roomId) === isSpeaking) return 'unchanged';
+      if (isSpeaking) {
+        if (!people) speaking.set(workshopId, (people = new Map()));
+        people.set(personId, roomId);
+      } else stopSpeaking(workshopId, personId);
+      return 'changed';
+    },
+    async read(workshopId) {
+      return { inCall: presence(workshopId), speaking: [...(speaking.get(workshopId)?.keys() ?? [])].sort() };
+    },
+  };
 }
 
 /** A media token handed out: whom to take out of which call later. */
@@ -135,15 +211,13 @@ export class MediaDomain {
    * person, per workshop: whom to take out of which call.
    */
   private readonly issued = new Map<string, Map<string, { roomId: string; facilitator: boolean }>>();
-  /** Who is in which call, per workshop, as LiveKit's webhooks report it: personId -> roomId. */
-  private readonly inCall = new Map<string, Map<string, string>>();
+  /** Who is in which call (as LiveKit's webhooks report it) and who speaks there. */
+  private readonly calls: CallState;
   /**
    * The tracks each person publishes in a call, per workshop, as LiveKit's `track_published` and
    * `track_unpublished` webhooks report them: personId -> { roomId, trackSid -> audio? }.
    */
   private readonly published = new Map<string, Map<string, { roomId: string; tracks: Map<string, boolean> }>>();
-  /** Who is speaking in which call now, per workshop (as their own client reports it): personId -> roomId. */
-  private readonly speaking = new Map<string, Map<string, string>>();
   /** Recent speaking reports per `workshopId:personId`: the start of the window and how many. */
   private readonly speakingReports = new Map<string, { since: number; count: number }>();
   private readonly webhooks: WebhookReceiver | null;
@@ -154,21 +228,35 @@ export class MediaDomain {
       deps.roomService ??
       (settings ? new RoomServiceClient(settings.url, settings.apiKey, settings.apiSecret, { requestTimeout: LIVEKIT_API_TIMEOUT_SECONDS }) : null);
     this.webhooks = settings ? new WebhookReceiver(settings.apiKey, settings.apiSecret) : null;
+    this.calls = deps.calls ?? memoryCallState();
   }
 
   /** Whether audio and video are available, where the browser connects, and who is in which call. */
   async status(actor: Actor): Promise<MediaStatus> {
     await this.deps.people.current(actor);
-    const { links, permissions, spotlights } = await this.settingsOf(actor.workshopId);
+    const [{ links, permissions, spotlights }, { inCall, speaking }] = await Promise.all([this.settingsOf(actor.workshopId), this.callsOf(actor.workshopId)]);
     return {
       enabled: this.deps.settings !== null,
       url: this.deps.settings?.url ?? null,
-      inCall: this.presence(actor.workshopId),
-      speaking: [...(this.speaking.get(actor.workshopId)?.keys() ?? [])].sort(),
+      inCall,
+      speaking,
       links,
       permissions,
       spotlights,
     };
+  }
+
+  /**
+   * Who is in which call and who speaks, for a snapshot. Nobody when the shared state cannot be read
+   * (Redis away): a join or resume without the call presence is better than none.
+   */
+  private async callsOf(workshopId: string): Promise<{ inCall: Record<string, string>; speaking: string[] }> {
+    try {
+      return await this.calls.read(workshopId);
+    } catch (error) {
+      this.deps.log('reading who is in a call failed', error);
+      return { inCall: {}, speaking: [] };
+    }
   }
 
   /** A workshop's links and permissions (the defaults until the moderation changes them). */
@@ -295,22 +383,21 @@ export class MediaDomain {
     }
     const room = parseLiveKitRoomName(event.room?.name ?? '');
     if (!room) return 'accepted';
-    let people = this.inCall.get(room.workshopId);
-    if (!people) this.inCall.set(room.workshopId, (people = new Map()));
-    const before = JSON.stringify(this.presence(room.workshopId));
     const identity = event.participant?.identity;
-    if (event.event === 'participant_joined' && identity) people.set(identity, room.roomId);
-    // A move joins the new call before the old one reports the leave: only the same room counts.
-    if (event.event === 'participant_left' && identity && people.get(identity) === room.roomId) people.delete(identity);
-    if (event.event === 'room_finished') for (const [personId, roomId] of people) if (roomId === room.roomId) people.delete(personId);
-    if (people.size === 0) this.inCall.delete(room.workshopId);
     this.trackWebhook(room.workshopId, room.roomId, event.event, identity, event.track ? { sid: event.track.sid, audio: event.track.type === TrackType.AUDIO } : null);
-    const after = this.presence(room.workshopId);
-    if (JSON.stringify(after) !== before) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall: after });
+    const change: CallChange | null =
+      event.event === 'participant_joined' && identity
+        ? { kind: 'joined', personId: identity, roomId: room.roomId }
+        : event.event === 'participant_left' && identity
+          ? { kind: 'left', personId: identity, roomId: room.roomId }
+          : event.event === 'room_finished'
+            ? { kind: 'finished', roomId: room.roomId }
+            : null;
+    if (!change) return 'accepted';
     // Whoever is no longer in the call they spoke in (left, moved) is no longer speaking there.
-    for (const [personId, roomId] of [...(this.speaking.get(room.workshopId) ?? [])]) {
-      if (after[personId] !== roomId) this.setSpeaking(room.workshopId, personId, roomId, false);
-    }
+    const { inCall, stopped } = await this.calls.apply(room.workshopId, change);
+    if (inCall) this.deps.notifier.toWorkshop(room.workshopId, 'media:presence', { inCall });
+    for (const { personId, roomId } of stopped) this.deps.notifier.toWorkshop(room.workshopId, 'media:speaking', { personId, roomId, speaking: false });
     return 'accepted';
   }
 
@@ -350,32 +437,19 @@ export class MediaDomain {
    */
   async reportSpeaking(actor: Actor, roomId: string, speaking: boolean): Promise<{ speaking: boolean }> {
     const person = await this.deps.people.current(actor);
-    if (this.inCall.get(actor.workshopId)?.get(person.id) !== roomId) {
-      throw new DomainError('forbidden', 'You are not in this call.', 'roomId');
-    }
+    const notInCall = () => new DomainError('forbidden', 'You are not in this call.', 'roomId');
+    if ((await this.calls.callOf(actor.workshopId, person.id)) !== roomId) throw notInCall();
     const key = `${actor.workshopId}:${person.id}`;
     const now = this.deps.clock();
     let window = this.speakingReports.get(key);
     if (!window || now - window.since >= SPEAKING_WINDOW_MS) this.speakingReports.set(key, (window = { since: now, count: 0 }));
     if (window.count >= SPEAKING_REPORTS_MAX) throw new DomainError('rate_limited', 'Too many speaking reports; please wait a moment.');
     window.count += 1;
-    this.setSpeaking(actor.workshopId, person.id, roomId, speaking);
+    // Checked again in the same step as the change: a leave reported meanwhile (on any process) wins.
+    const outcome = await this.calls.speak(actor.workshopId, person.id, roomId, speaking);
+    if (outcome === 'not_in_call') throw notInCall();
+    if (outcome === 'changed') this.deps.notifier.toWorkshop(actor.workshopId, 'media:speaking', { personId: person.id, roomId, speaking });
     return { speaking };
-  }
-
-  private setSpeaking(workshopId: string, personId: string, roomId: string, speaking: boolean): void {
-    let people = this.speaking.get(workshopId);
-    if (!people) this.speaking.set(workshopId, (people = new Map()));
-    if ((people.get(personId) === roomId) === speaking) return;
-    if (speaking) people.set(personId, roomId);
-    else people.delete(personId);
-    if (people.size === 0) this.speaking.delete(workshopId);
-    this.deps.notifier.toWorkshop(workshopId, 'media:speaking', { personId, roomId, speaking });
-  }
-
-  /** Who is in which call in a workshop now. */
-  private presence(workshopId: string): Record<string, string> {
-    return Object.fromEntries(this.inCall.get(workshopId) ?? []);
   }
 
   /** A short-lived token for the call of `roomId`, only when that is the room the person is in now. */
