@@ -25,7 +25,8 @@ export interface DocumentationState {
   compiledBy: string;
   /**
    * What happens next ("Wie geht es weiter"), filled in by the facilitators: plain text, blank
-   * lines separate paragraphs, lines starting with "- " are list items; empty when not given.
+   * lines separate paragraphs, lines starting with "- " are list items; empty when not given, and
+   * for participants until the documentation is published.
    */
   nextSteps: string;
   /** Sections left out of the documentation (the view's switches; participants get it without them). */
