@@ -17,6 +17,7 @@ import { findingsSection } from './findings.js';
 import { labelsFor } from './labels.js';
 import type { DocumentationFindings, DocumentationInput, LoadedRoom, RichNode, RichText, SeriesDateInput } from './model.js';
 import type { Language } from '@werkraum/shared/roles';
+import type { DocumentationSection } from '@werkraum/shared/protocol';
 
 
 /** Width of the board pictures in the documentation, pixels: sharp at the 600 px a page shows, and small to pack. */
@@ -107,6 +108,8 @@ export interface LoadOptions {
    * workshop itself; facilitators get every poll that was run.
    */
   audience?: 'facilitators' | 'participants';
+  /** Sections left out: their documents are not read or drawn at all. */
+  excluded?: readonly DocumentationSection[];
 }
 
 /** Loads everything the model needs. `images` draws the boards' PNGs (not needed for Markdown alone). */
@@ -158,7 +161,8 @@ export async function loadDocumentationInput(
   const polls = await Promise.all(shown.map(async (poll) => ({ poll, results: countResults(poll, await store.listAnswers(poll.id), false) })));
   const labels = labelsFor(options.language);
   const rooms: Record<string, LoadedRoom> = {};
-  for (const round of rounds) {
+  const leftOut = new Set(options.excluded ?? []);
+  for (const round of leftOut.has('breakouts') ? [] : rounds) {
     for (const room of round.rooms) {
       await yieldToEventLoop();
       rooms[room.id] = await loadRoom(sources, workshopId, room.id, {
@@ -174,7 +178,7 @@ export async function loadDocumentationInput(
   // archives the rooms' boards and starts new rooms, but the plenary's documents stay as they are
   // (series.ts). So they are documented with the current date only, never with a done date.
   let plenary: LoadedRoom | null = null;
-  if (!doneDate) {
+  if (!doneDate && !leftOut.has('plenary')) {
     await yieldToEventLoop();
     const loaded = await loadRoom(sources, workshopId, PLENARY_ROOM, {
       title: labels.boardImage(labels.plenary),

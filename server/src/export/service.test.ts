@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CollabServer } from '../collab/server.js';
 import { createWorkshop } from '../domain/workshops.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -50,7 +50,7 @@ describe('DocumentationExporter', () => {
       await collab.close();
       await store.close();
     });
-    return { exporter, workshopId: workshop.id, store };
+    return { exporter, workshopId: workshop.id, store, collab };
   }
 
   const request = (format: 'pdf' | 'markdown' | 'docx' | 'zip') => ({
@@ -189,6 +189,16 @@ describe('DocumentationExporter', () => {
     for (const page of pages) expect(new TextDecoder().decode(page)).toContain('Zukunftswerkstatt Ölmühle');
     await workers.close();
     await expect(workers.run({ kind: 'html', model })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('does not read or draw the documents of sections that are left out', async () => {
+    const { exporter, workshopId, collab } = await setUp();
+    const snapshot = vi.spyOn(collab, 'snapshot');
+    await exporter.model(workshopId, request('markdown'), false);
+    expect(snapshot.mock.calls.map(([name]) => name)).toEqual(expect.arrayContaining([expect.stringMatching(/plenary/)]));
+    snapshot.mockClear();
+    await exporter.model(workshopId, { ...request('markdown'), excluded: ['plenary', 'breakouts'] }, false);
+    expect(snapshot.mock.calls.map(([name]) => name).filter((name) => /plenary/.test(name))).toEqual([]);
   });
 
   it('hands only buffers a view owns wholly to a worker (never a pooled Buffer, each buffer once)', () => {

@@ -270,6 +270,7 @@ export class DocumentationExporter {
         attachmentBaseUrl: request.attachmentBaseUrl,
         now: request.now,
         audience: request.audience ?? 'facilitators',
+        excluded: request.excluded,
       });
       if (!dates) return undefined;
       if (!dates.some((date) => date.input !== null)) throw new DomainError('invalid_state', 'No date of this series has been held yet.', 'date');
@@ -282,6 +283,7 @@ export class DocumentationExporter {
       now: request.now,
       dateId: request.dateId,
       audience: request.audience ?? 'facilitators',
+      excluded: request.excluded,
     });
     return input ? buildDocumentationModel(input, { language: request.language, excluded: request.excluded }) : undefined;
   }
