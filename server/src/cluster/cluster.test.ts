@@ -424,6 +424,43 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     }
   });
 
+  it('a facilitator’s mute on one process names exactly the tracks LiveKit’s webhooks reported to the others', async () => {
+    const liveKit = await new FakeLiveKit().start();
+    try {
+      const [a, b, c] = (await processes(3, { liveKit: liveKit.settings() })) as [TestServer, TestServer, TestServer];
+      const workshop = await harness.createWorkshop(a);
+      const bo = await harness.join(a, workshop, 'participant', 'Bo');
+      const mia = await harness.join(b, workshop, 'moderator', 'Mia');
+      const cem = await harness.join(c, workshop, 'participant', 'Cem');
+      const plenary = `werkraum:${workshop.id}:${PLENARY_ROOM}`;
+      const hookOf = (server: TestServer) => `${server.baseUrl}/api/livekit/webhook`;
+      // Bo and Cem join the plenary call and switch their microphones on; every webhook reaches A.
+      const mics = new Map<string, string>();
+      for (const client of [bo, cem]) {
+        await liveKit.join(okData(await client.call('media:token', { roomId: PLENARY_ROOM })).token);
+        expect(await liveKit.sendWebhook(hookOf(a), { event: 'participant_joined', room: plenary, identity: idOf(client) })).toBe(200);
+        mics.set(idOf(client), (await liveKit.publishMicrophoneAndNotify(hookOf(a), plenary, idOf(client))).sid);
+      }
+
+      // Mia, on B, mutes Bo: exactly his microphone, from the shared tracks (LiveKit is not asked who publishes).
+      expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: idOf(bo) }))).toEqual({ muted: 1 });
+      expect(liveKit.callsOf('MutePublishedTrack').map((call) => call.body)).toEqual([{ room: plenary, identity: idOf(bo), trackSid: mics.get(idOf(bo)), muted: true }]);
+      expect(liveKit.callsOf('ListParticipants')).toEqual([]);
+
+      // Bo stops that microphone; the webhook reaches C. A later mute of everyone on B no longer names it.
+      await liveKit.unpublishAndNotify(hookOf(c), plenary, idOf(bo), mics.get(idOf(bo))!);
+      const before = liveKit.callsOf('MutePublishedTrack').length;
+      expect(okData(await mia.call('media:mute', { roomId: PLENARY_ROOM, personId: null }))).toEqual({ muted: 1 });
+      expect(liveKit.callsOf('MutePublishedTrack').slice(before).map((call) => call.body)).toEqual([
+        { room: plenary, identity: idOf(cem), trackSid: mics.get(idOf(cem)), muted: true },
+      ]);
+      expect(liveKit.callsOf('ListParticipants')).toEqual([]);
+    } finally {
+      await harness.cleanup();
+      await liveKit.close();
+    }
+  });
+
   it('a person’s view announced late by one process never overwrites a change made on another for good', async () => {
     const [a] = await processes(1);
     const cluster = await redisCluster(TEST_REDIS_URL, prefixes.at(-1)!, () => undefined);

@@ -62,4 +62,53 @@ describe.each(['memory', 'redis'] as const)('who is in which call (%s)', (kind) 
     expect(await state.apply('w', { kind: 'left', personId: 'ana', roomId: 'room-x' })).toEqual({ inCall: {}, stopped: [] });
     expect(await state.read('w')).toEqual({ inCall: {}, speaking: [] });
   });
+
+  it('the published tracks a mute acts on: a publish, an unpublish, a move, a leave and a finished room', async () => {
+    const { state, prefix } = await open();
+    expect(await state.audioTracks('w', 'plenary')).toBeNull();
+    await state.track('w', { kind: 'published', personId: 'ana', roomId: 'plenary', trackSid: 'TR_mic', audio: true });
+    await state.track('w', { kind: 'published', personId: 'ana', roomId: 'plenary', trackSid: 'TR_cam', audio: false });
+    await state.track('w', { kind: 'published', personId: 'ben', roomId: 'plenary', trackSid: 'TR_ben', audio: true });
+    expect(await state.audioTracks('w', 'plenary')).toEqual({ ana: ['TR_mic'], ben: ['TR_ben'] });
+    expect(await state.audioTracks('w', 'room-x')).toBeNull();
+    expect(await state.audioTracks('other', 'plenary')).toBeNull();
+    if (kind === 'redis') {
+      const client = new Redis(TEST_REDIS_URL);
+      try {
+        const ttl = await client.ttl(`${prefix}:media:tracks:w`);
+        expect(ttl).toBeGreaterThan(24 * 60 * 60 - 60);
+        expect(ttl).toBeLessThanOrEqual(24 * 60 * 60);
+      } finally {
+        client.disconnect();
+      }
+    }
+
+    // An unpublish names its call: one of another call changes nothing. Ana, without tracks, still counts as reported.
+    await state.track('w', { kind: 'unpublished', personId: 'ana', roomId: 'room-x', trackSid: 'TR_mic', audio: true });
+    expect(await state.audioTracks('w', 'plenary')).toEqual({ ana: ['TR_mic'], ben: ['TR_ben'] });
+    await state.track('w', { kind: 'unpublished', personId: 'ana', roomId: 'plenary', trackSid: 'TR_mic', audio: true });
+    await state.track('w', { kind: 'unpublished', personId: 'ana', roomId: 'plenary', trackSid: 'TR_cam', audio: false });
+    expect(await state.audioTracks('w', 'plenary')).toEqual({ ana: [], ben: ['TR_ben'] });
+
+    // Ben moves to room X: his plenary tracks no longer count; the plenary's late leave keeps the new ones.
+    await state.track('w', { kind: 'published', personId: 'ben', roomId: 'room-x', trackSid: 'TR_ben2', audio: true });
+    await state.track('w', { kind: 'left', personId: 'ben', roomId: 'plenary' });
+    expect(await state.audioTracks('w', 'plenary')).toEqual({ ana: [] });
+    expect(await state.audioTracks('w', 'room-x')).toEqual({ ben: ['TR_ben2'] });
+
+    // The plenary's call ends: Ana's entry goes, Ben's in room X stays until he leaves it.
+    await state.track('w', { kind: 'finished', roomId: 'plenary' });
+    expect(await state.audioTracks('w', 'plenary')).toBeNull();
+    expect(await state.audioTracks('w', 'room-x')).toEqual({ ben: ['TR_ben2'] });
+    await state.track('w', { kind: 'left', personId: 'ben', roomId: 'room-x' });
+    expect(await state.audioTracks('w', 'room-x')).toBeNull();
+    if (kind === 'redis') {
+      const client = new Redis(TEST_REDIS_URL);
+      try {
+        expect(await client.exists(`${prefix}:media:tracks:w`)).toBe(0);
+      } finally {
+        client.disconnect();
+      }
+    }
+  });
 });

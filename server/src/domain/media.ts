@@ -116,6 +116,12 @@ export interface MediaDeps {
 /** A change to who is in which call, from one LiveKit webhook. */
 export type CallChange = { kind: 'joined' | 'left'; personId: string; roomId: string } | { kind: 'finished'; roomId: string };
 
+/** A change to the tracks people publish in calls, from one LiveKit webhook. */
+export type TrackChange =
+  | { kind: 'published' | 'unpublished'; personId: string; roomId: string; trackSid: string; audio: boolean }
+  | { kind: 'left'; personId: string; roomId: string }
+  | { kind: 'finished'; roomId: string };
+
 /**
  * Who is in which call (personId -> roomId, from LiveKit's webhooks) and who speaks in which call
  * (personId -> roomId, from the people's own reports), per workshop. Each method is one atomic step,
@@ -135,12 +141,26 @@ export interface CallState {
   speak(workshopId: string, personId: string, roomId: string, speaking: boolean): Promise<'changed' | 'unchanged' | 'not_in_call'>;
   /** Who is in which call and who speaks now (for a snapshot). */
   read(workshopId: string): Promise<{ inCall: Record<string, string>; speaking: string[] }>;
+  /**
+   * Applies a webhook's change to the tracks each person publishes in a call (what the moderation's
+   * mute acts on): a publish in another call than the person's known one (a move) forgets the old
+   * call's tracks; an unpublish counts only in the call it names; a leave forgets the person's
+   * tracks of that call; a finished room forgets all of its tracks.
+   */
+  track(workshopId: string, change: TrackChange): Promise<void>;
+  /**
+   * The audio tracks reported published in a room's call (personId -> track sids, possibly none),
+   * or null when no track was reported there for anyone.
+   */
+  audioTracks(workshopId: string, roomId: string): Promise<Record<string, string[]> | null>;
 }
 
 /** Who is in which call in this process's memory: one process, or a test. Forgotten on a restart. */
 export function memoryCallState(): CallState {
   const inCall = new Map<string, Map<string, string>>();
   const speaking = new Map<string, Map<string, string>>();
+  /** personId -> { roomId, trackSid -> audio? }, per workshop. */
+  const published = new Map<string, Map<string, { roomId: string; tracks: Map<string, boolean> }>>();
   const presence = (workshopId: string): Record<string, string> => Object.fromEntries(inCall.get(workshopId) ?? []);
   const stopSpeaking = (workshopId: string, personId: string): void => {
     const people = speaking.get(workshopId);
@@ -181,6 +201,33 @@ export function memoryCallState(): CallState {
     async read(workshopId) {
       return { inCall: presence(workshopId), speaking: [...(speaking.get(workshopId)?.keys() ?? [])].sort() };
     },
+    async track(workshopId, change) {
+      let byPerson = published.get(workshopId);
+      if (!byPerson) published.set(workshopId, (byPerson = new Map()));
+      if (change.kind === 'published') {
+        let entry = byPerson.get(change.personId);
+        // Tracks of a call the person has left (a move) do not count in the new one.
+        if (!entry || entry.roomId !== change.roomId) byPerson.set(change.personId, (entry = { roomId: change.roomId, tracks: new Map() }));
+        entry.tracks.set(change.trackSid, change.audio);
+      }
+      if (change.kind === 'unpublished') {
+        const entry = byPerson.get(change.personId);
+        if (entry?.roomId === change.roomId) entry.tracks.delete(change.trackSid);
+      }
+      if (change.kind === 'left' && byPerson.get(change.personId)?.roomId === change.roomId) byPerson.delete(change.personId);
+      if (change.kind === 'finished') for (const [personId, entry] of byPerson) if (entry.roomId === change.roomId) byPerson.delete(personId);
+      if (byPerson.size === 0) published.delete(workshopId);
+    },
+    async audioTracks(workshopId, roomId) {
+      const audio: Record<string, string[]> = {};
+      let any = false;
+      for (const [personId, entry] of published.get(workshopId) ?? []) {
+        if (entry.roomId !== roomId) continue;
+        audio[personId] = [...entry.tracks].filter(([, isAudio]) => isAudio).map(([sid]) => sid);
+        any = true;
+      }
+      return any ? audio : null;
+    },
   };
 }
 
@@ -211,13 +258,11 @@ export class MediaDomain {
    * person, per workshop: whom to take out of which call.
    */
   private readonly issued = new Map<string, Map<string, { roomId: string; facilitator: boolean }>>();
-  /** Who is in which call (as LiveKit's webhooks report it) and who speaks there. */
-  private readonly calls: CallState;
   /**
-   * The tracks each person publishes in a call, per workshop, as LiveKit's `track_published` and
-   * `track_unpublished` webhooks report them: personId -> { roomId, trackSid -> audio? }.
+   * Who is in which call (as LiveKit's webhooks report it), who speaks there, and the tracks each
+   * person publishes there (from `track_published` / `track_unpublished` webhooks).
    */
-  private readonly published = new Map<string, Map<string, { roomId: string; tracks: Map<string, boolean> }>>();
+  private readonly calls: CallState;
   /** Recent speaking reports per `workshopId:personId`: the start of the window and how many. */
   private readonly speakingReports = new Map<string, { since: number; count: number }>();
   private readonly webhooks: WebhookReceiver | null;
@@ -384,7 +429,23 @@ export class MediaDomain {
     const room = parseLiveKitRoomName(event.room?.name ?? '');
     if (!room) return 'accepted';
     const identity = event.participant?.identity;
-    this.trackWebhook(room.workshopId, room.roomId, event.event, identity, event.track ? { sid: event.track.sid, audio: event.track.type === TrackType.AUDIO } : null);
+    const track = event.track;
+    const trackChange: TrackChange | null =
+      (event.event === 'track_published' || event.event === 'track_unpublished') && identity && track
+        ? {
+            kind: event.event === 'track_published' ? 'published' : 'unpublished',
+            personId: identity,
+            roomId: room.roomId,
+            trackSid: track.sid,
+            audio: track.type === TrackType.AUDIO,
+          }
+        : event.event === 'participant_left' && identity
+          ? { kind: 'left', personId: identity, roomId: room.roomId }
+          : event.event === 'room_finished'
+            ? { kind: 'finished', roomId: room.roomId }
+            : null;
+    // Kept for every process: a mute may come from a facilitator connected to any of them.
+    if (trackChange) await this.calls.track(room.workshopId, trackChange);
     const change: CallChange | null =
       event.event === 'participant_joined' && identity
         ? { kind: 'joined', personId: identity, roomId: room.roomId }
@@ -401,33 +462,17 @@ export class MediaDomain {
     return 'accepted';
   }
 
-  /** Keeps the tracks a person publishes in a call from `track_published` / `track_unpublished` webhooks. */
-  private trackWebhook(workshopId: string, roomId: string, kind: string, identity: string | undefined, track: { sid: string; audio: boolean } | null): void {
-    let byPerson = this.published.get(workshopId);
-    if (!byPerson) this.published.set(workshopId, (byPerson = new Map()));
-    if (kind === 'track_published' && identity && track) {
-      let entry = byPerson.get(identity);
-      // Tracks of a call the person has left (a move) do not count in the new one.
-      if (!entry || entry.roomId !== roomId) byPerson.set(identity, (entry = { roomId, tracks: new Map() }));
-      entry.tracks.set(track.sid, track.audio);
+  /**
+   * The audio tracks LiveKit's webhooks reported in a room's call (identity -> track sids); null when
+   * none were reported, or when the shared state cannot be read (Redis away: LiveKit is asked instead).
+   */
+  private async publishedAudio(workshopId: string, roomId: string): Promise<Record<string, string[]> | null> {
+    try {
+      return await this.calls.audioTracks(workshopId, roomId);
+    } catch (error) {
+      this.deps.log('reading the published tracks failed', error);
+      return null;
     }
-    if (kind === 'track_unpublished' && identity && track) {
-      const entry = byPerson.get(identity);
-      if (entry?.roomId === roomId) entry.tracks.delete(track.sid);
-    }
-    if (kind === 'participant_left' && identity && byPerson.get(identity)?.roomId === roomId) byPerson.delete(identity);
-    if (kind === 'room_finished') for (const [personId, entry] of byPerson) if (entry.roomId === roomId) byPerson.delete(personId);
-    if (byPerson.size === 0) this.published.delete(workshopId);
-  }
-
-  /** The audio tracks LiveKit's webhooks reported in a room's call (identity -> track sids); null when none were reported. */
-  private publishedAudio(workshopId: string, roomId: string): Map<string, string[]> | null {
-    const audio = new Map<string, string[]>();
-    for (const [personId, entry] of this.published.get(workshopId) ?? []) {
-      if (entry.roomId !== roomId) continue;
-      audio.set(personId, [...entry.tracks].filter(([, isAudio]) => isAudio).map(([sid]) => sid));
-    }
-    return audio.size > 0 ? audio : null;
   }
 
   /**
@@ -500,12 +545,12 @@ export class MediaDomain {
     }
     const roomName = liveKitRoomName(actor.workshopId, roomId);
     const service = this.roomService!;
-    const known = this.publishedAudio(actor.workshopId, roomId);
+    const known = await this.publishedAudio(actor.workshopId, roomId);
     if (known) {
       // The tracks LiveKit's webhooks reported: no need to ask LiveKit who publishes what. Their
       // muted state is not reported (people unmute themselves), so every audio track is muted.
       let muted = 0;
-      for (const [identity, sids] of known) {
+      for (const [identity, sids] of Object.entries(known)) {
         if (personId === null ? identity === person.id : identity !== personId) continue;
         for (const sid of sids) {
           try {
