@@ -191,6 +191,15 @@ describe('DocumentationExporter', () => {
     await expect(workers.run({ kind: 'html', model })).rejects.toMatchObject({ code: 'unavailable' });
   });
 
+  it.skipIf(!existsSync(builtWorker))('fails a job at once when its thread is stopped under it, instead of waiting for the time limit', async () => {
+    const workers = new ExportWorkers({ workerFile: builtWorker, maxThreads: 1 });
+    const { exporter, workshopId } = await setUp({ workers });
+    const model = (await exporter.model(workshopId, request('markdown'), true))!;
+    const running = workers.run({ kind: 'docx', model });
+    await workers.close();
+    await expect(running).rejects.toThrow(/stopped/);
+  });
+
   it('does not read or draw the documents of sections that are left out', async () => {
     const { exporter, workshopId, collab } = await setUp();
     const snapshot = vi.spyOn(collab, 'snapshot');

@@ -77,13 +77,17 @@ function runOnWorker(
       events.onError();
       reject(error);
     };
+    // A thread stopped for another job's time-out takes its other jobs with it: they fail at once.
+    const onExit = () => onError(new Error('export failed: the export thread stopped'));
     const cleanup = () => {
       clearTimeout(timer);
       worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(job, [...transfer]);
   });
 }
